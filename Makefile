@@ -1,0 +1,63 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything they need is
+# installed by them; nothing is installed by hand.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+export HEARTH_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: run test install install-test browser lint format migrations-check serve clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/pip install --quiet -c requirements.lock -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[test]'
+	touch $@
+
+# Debian's Chromium drives the browser tests (Playwright never downloads a browser here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests…"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null) \
+	  || echo "Could not install chromium: browser tests will be skipped."; }
+
+install-test: install $(VENV)/.installed-test browser
+
+run: install
+	$(BIN)/hearth migrate --noinput -v0
+	$(BIN)/hearth demo --if-empty
+	$(BIN)/hearth serve
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrations-check: install
+	HEARTH_ENV=test $(BIN)/hearth makemigrations --check --dry-run -v0
+
+# The whole suite on SQLite, then again on PostgreSQL when it answers at 127.0.0.1:5432.
+test: install-test lint migrations-check
+	$(BIN)/pytest -n 2 -q
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+	  echo "== PostgreSQL =="; \
+	  DATABASE_URL='$(PG_URL)' $(BIN)/pytest -n 2 -q --create-db -m 'not browser'; \
+	else echo "PostgreSQL is not answering at 127.0.0.1:5432: skipped the PostgreSQL run."; fi
+
+clean:
+	rm -rf $(VENV) node_modules test-artifacts

@@ -1,0 +1,218 @@
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hearth.core.colors import accent_palette, validate_hex_color
+from hearth.core.models import CommunityOwned
+
+RESERVED_SLUGS = frozenset(
+    {
+        "new", "admin", "api", "static", "media", "accounts", "account", "c", "u", "healthz",
+        "readyz", "metrics", "login", "logout", "signup", "settings", "about", "help", "search",
+        "www", "hearth", "assets", "sitemap", "rss", "feed", "explore", "communities",
+    }
+)  # fmt: skip
+MAX_JOIN_QUESTIONS = 5
+
+
+class JoinPolicy(models.TextChoices):
+    OPEN = "open", _("Open: anyone who accepts the rules joins")
+    APPROVAL = "approval", _("Approval: staff review requests")
+    INVITE = "invite", _("Invite only")
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Public: anyone can find and read it")
+    PRIVATE = "private", _("Private: only members can see it")
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    ADMIN = "admin", _("Admin")
+    MODERATOR = "moderator", _("Moderator")
+    MEMBER = "member", _("Member")
+
+
+ROLE_RANK = {Role.OWNER: 40, Role.ADMIN: 30, Role.MODERATOR: 20, Role.MEMBER: 10}
+STAFF_ROLES = frozenset({Role.OWNER, Role.ADMIN, Role.MODERATOR})
+
+
+class MembershipStatus(models.TextChoices):
+    PENDING = "pending", _("Pending approval")
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    BANNED = "banned", _("Banned")
+    LEFT = "left", _("Left")
+    DECLINED = "declined", _("Request declined")
+
+
+class Community(models.Model):
+    slug = models.SlugField(_("URL slug"), max_length=48, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    tagline = models.CharField(_("tagline"), max_length=160, blank=True)
+    accent_color = models.CharField(
+        _("accent colour"), max_length=7, default="#2f6f4e", validators=[validate_hex_color]
+    )
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    join_policy = models.CharField(
+        _("join policy"), max_length=16, choices=JoinPolicy.choices, default=JoinPolicy.OPEN
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    rules_version = models.PositiveIntegerField(default=1)
+    member_count = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+        indexes = [models.Index(fields=["visibility", "-member_count"], name="community_listing")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == Visibility.PUBLIC
+
+    @property
+    def palette(self) -> dict[str, str]:
+        return accent_palette(self.accent_color)
+
+    @property
+    def initials(self) -> str:
+        return "".join(w[0] for w in self.name.split()[:2]).upper() or "?"
+
+
+class RulesVersion(CommunityOwned):
+    """Every version of a community's rules is kept (a public rules history later)."""
+
+    version = models.PositiveIntegerField()
+    text = models.TextField(_("rules"))
+    html = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["community", "version"], name="rules_version_unique")
+        ]
+        ordering = ["-version"]
+
+
+class JoinQuestion(CommunityOwned):
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(_("question"), max_length=200)
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["community", "position"], name="joinquestion_order")]
+
+
+class Membership(CommunityOwned):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
+    status = models.CharField(
+        max_length=16, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE
+    )
+    trust_level = models.PositiveSmallIntegerField(
+        default=0, validators=[MinValueValidator(0), MaxValueValidator(4)]
+    )
+    rules_version_accepted = models.PositiveIntegerField(default=0)
+    join_answers = models.JSONField(default=list, blank=True)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+    campaign = models.CharField(_("campaign"), max_length=100, blank=True)
+    invite = models.ForeignKey("Invite", null=True, blank=True, on_delete=models.SET_NULL)
+    ban_reason = models.TextField(_("reason"), blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    joined_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["community", "user"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=models.Q(trust_level__lte=4), name="membership_trust_level_range"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["community", "status", "-joined_at"], name="membership_listing"),
+            models.Index(fields=["community", "status", "role"], name="membership_roles"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.community_id} ({self.role}, {self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == MembershipStatus.ACTIVE
+
+    @property
+    def is_staff(self) -> bool:
+        return self.is_active and self.role in STAFF_ROLES
+
+    @property
+    def rank(self) -> int:
+        return ROLE_RANK[Role(self.role)]
+
+
+def new_invite_code() -> str:
+    return secrets.token_urlsafe(9)
+
+
+class Invite(CommunityOwned):
+    code = models.CharField(max_length=32, unique=True, default=new_invite_code)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(_("source / campaign"), max_length=100, blank=True)
+    max_uses = models.PositiveIntegerField(_("maximum uses"), null=True, blank=True)
+    use_count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["community", "-created_at"], name="invite_listing")]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_usable(self) -> bool:
+        if self.revoked_at is not None:
+            return False
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return False
+        return self.max_uses is None or self.use_count < self.max_uses
+
+
+class StaffAction(CommunityOwned):
+    """The per-community staff action log: who did what to whom, and why."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=64)
+    target_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["community", "-created_at"], name="staffaction_listing")]
+        ordering = ["-created_at", "-id"]

@@ -1,0 +1,517 @@
+"""Writes for communities and memberships. Each function is one transaction, checks the
+policy for the acting user, records interaction events and staff actions, and returns the
+object it wrote."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hearth.accounts.models import User
+from hearth.communities import policy
+from hearth.communities.models import (
+    Community,
+    Invite,
+    JoinPolicy,
+    JoinQuestion,
+    Membership,
+    MembershipStatus,
+    Role,
+    RulesVersion,
+    StaffAction,
+    Visibility,
+)
+from hearth.communities.validators import clean_join_questions, validate_rules, validate_slug
+from hearth.core.actor import Actor
+from hearth.core.colors import validate_hex_color
+from hearth.core.events import record_event
+from hearth.core.images import process_image
+from hearth.core.markdown import render_markdown
+
+MAX_ANSWER_CHARS = 1000
+LOGO_MAX_SIDE = 512
+
+
+def _log(actor: Actor | User | None, community: Community, action: str, **fields) -> StaffAction:
+    user = actor.user if isinstance(actor, Actor) else actor
+    return StaffAction.objects.create(community=community, actor=user, action=action, **fields)
+
+
+def _locked(membership: Membership) -> Membership:
+    """Re-read a membership under a row lock: two staff may act on it at once."""
+    return Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+
+
+@transaction.atomic
+def community_create(
+    *,
+    user: User,
+    name: str,
+    slug: str,
+    rules: str,
+    tagline: str = "",
+    accent_color: str = "#2f6f4e",
+    join_policy: str = JoinPolicy.OPEN,
+    visibility: str = Visibility.PUBLIC,
+    join_questions: list[str] | None = None,
+    logo=None,
+) -> Community:
+    """Create a community with its first rules version; the creator becomes its owner."""
+    errors: dict[str, list] = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = [_("Give the community a name.")]
+    for field, check in (
+        ("slug", lambda: validate_slug(slug)),
+        ("accent_color", lambda: validate_hex_color(accent_color)),
+        ("rules", lambda: validate_rules(rules)),
+    ):
+        try:
+            check()
+        except ValidationError as exc:
+            errors[field] = exc.messages
+    if join_policy not in JoinPolicy.values:
+        errors["join_policy"] = [_("Choose a join policy.")]
+    if visibility not in Visibility.values:
+        errors["visibility"] = [_("Choose public or private.")]
+    try:
+        questions = clean_join_questions(join_questions or [])
+    except ValidationError as exc:
+        errors["join_questions"] = exc.messages
+    logo_file = None
+    if logo:
+        try:
+            logo_file = process_image(logo, max_side=LOGO_MAX_SIDE, prefix="logos")
+        except ValidationError as exc:
+            errors["logo"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+
+    try:
+        with transaction.atomic():
+            community = Community.objects.create(
+                slug=slug,
+                name=name,
+                tagline=(tagline or "").strip(),
+                accent_color=accent_color.lower(),
+                join_policy=join_policy,
+                visibility=visibility,
+                created_by=user,
+                member_count=1,
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"slug": [_("“%(slug)s” is already taken.") % {"slug": slug}]}
+        ) from exc
+    if logo_file is not None:
+        community.logo.save(logo_file.name, logo_file, save=True)
+    text = validate_rules(rules)
+    RulesVersion.objects.create(
+        community=community, version=1, text=text, html=render_markdown(text), created_by=user
+    )
+    JoinQuestion.objects.bulk_create(
+        JoinQuestion(community=community, position=i, text=q) for i, q in enumerate(questions)
+    )
+    now = timezone.now()
+    membership = Membership.objects.create(
+        community=community,
+        user=user,
+        role=Role.OWNER,
+        status=MembershipStatus.ACTIVE,
+        rules_version_accepted=1,
+        joined_at=now,
+        trust_level=4,
+    )
+    _log(user, community, "community.create", details={"slug": slug})
+    record_event(community=community, actor=user, verb="member.join", obj=membership)
+    return community
+
+
+@transaction.atomic
+def community_update(
+    *,
+    actor: Actor,
+    name: str,
+    tagline: str,
+    accent_color: str,
+    join_policy: str,
+    visibility: str,
+    join_questions: list[str],
+    logo=None,
+    remove_logo: bool = False,
+) -> Community:
+    policy.ensure_manage_community(actor)
+    community = Community.objects.select_for_update().get(pk=actor.community.pk)
+    errors: dict[str, list] = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = [_("Give the community a name.")]
+    try:
+        validate_hex_color(accent_color)
+    except ValidationError as exc:
+        errors["accent_color"] = exc.messages
+    if join_policy not in JoinPolicy.values:
+        errors["join_policy"] = [_("Choose a join policy.")]
+    if visibility not in Visibility.values:
+        errors["visibility"] = [_("Choose public or private.")]
+    try:
+        questions = clean_join_questions(join_questions)
+    except ValidationError as exc:
+        errors["join_questions"] = exc.messages
+    logo_file = None
+    if logo:
+        try:
+            logo_file = process_image(logo, max_side=LOGO_MAX_SIDE, prefix="logos")
+        except ValidationError as exc:
+            errors["logo"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+
+    changed = {
+        field: value
+        for field, value in (
+            ("name", name),
+            ("tagline", (tagline or "").strip()),
+            ("accent_color", accent_color.lower()),
+            ("join_policy", join_policy),
+            ("visibility", visibility),
+        )
+        if getattr(community, field) != value
+    }
+    for field, value in changed.items():
+        setattr(community, field, value)
+    if remove_logo and community.logo:
+        community.logo = ""
+        changed["logo"] = None
+    if logo_file is not None:
+        community.logo.save(logo_file.name, logo_file, save=False)
+        changed["logo"] = community.logo.name
+    community.save()
+    old_questions = list(
+        JoinQuestion.objects.filter(community=community).values_list("text", flat=True)
+    )
+    if old_questions != questions:
+        JoinQuestion.objects.filter(community=community).delete()
+        JoinQuestion.objects.bulk_create(
+            JoinQuestion(community=community, position=i, text=q) for i, q in enumerate(questions)
+        )
+        changed["join_questions"] = questions
+    if changed:
+        _log(actor, community, "community.update", details={"fields": sorted(changed)})
+    return community
+
+
+@transaction.atomic
+def rules_update(*, actor: Actor, text: str) -> RulesVersion:
+    """Publish a new rules version. Members must accept it before they post again."""
+    policy.ensure_manage_community(actor)
+    try:
+        text = validate_rules(text)
+    except ValidationError as exc:
+        raise ValidationError({"rules": exc.messages}) from exc
+    community = Community.objects.select_for_update().get(pk=actor.community.pk)
+    current = RulesVersion.objects.filter(
+        community=community, version=community.rules_version
+    ).first()
+    if current is not None and current.text == text:
+        return current
+    community.rules_version += 1
+    community.save(update_fields=["rules_version"])
+    version = RulesVersion.objects.create(
+        community=community,
+        version=community.rules_version,
+        text=text,
+        html=render_markdown(text),
+        created_by=actor.user,
+    )
+    # The editor accepts their own rules; everyone else is asked on their next visit.
+    Membership.objects.filter(pk=actor.membership.pk).update(
+        rules_version_accepted=community.rules_version
+    )
+    _log(actor, community, "rules.update", details={"version": version.version})
+    return version
+
+
+def _resolve_invite(community: Community, code: str | None) -> Invite | None:
+    code = (code or "").strip()
+    if not code:
+        return None
+    invite = Invite.objects.filter(code=code).first()
+    if invite is None or invite.community_id != community.pk:
+        raise ValidationError(
+            {"invite_code": [_("That invite code is not valid, has expired or has been used up.")]}
+        )
+    return invite
+
+
+@transaction.atomic
+def membership_join(
+    *,
+    actor: Actor,
+    community: Community,
+    accept_rules: bool,
+    answers: list[str] | None = None,
+    invite_code: str | None = None,
+    source: str = "",
+    campaign: str = "",
+) -> Membership:
+    """Join (open policy or a valid invite) or ask to join (approval policy).
+
+    The member must accept the current rules; the accepted version is recorded."""
+    invite = _resolve_invite(community, invite_code)
+    policy.ensure_join(actor, community, invite)
+    errors: dict[str, list] = {}
+    if not accept_rules:
+        errors["accept_rules"] = [_("Accept the rules to join.")]
+    direct = policy.joins_without_review(community, invite)
+    questions = list(JoinQuestion.objects.filter(community=community))
+    answers = [(a or "").strip() for a in (answers or [])]
+    join_answers = []
+    if not direct and questions:
+        if len(answers) != len(questions) or not all(answers):
+            errors["answers"] = [_("Answer every question.")]
+        elif any(len(a) > MAX_ANSWER_CHARS for a in answers):
+            errors["answers"] = [
+                _("Keep each answer under %(n)s characters.") % {"n": MAX_ANSWER_CHARS}
+            ]
+        else:
+            join_answers = [
+                {"question": q.text, "answer": a} for q, a in zip(questions, answers, strict=True)
+            ]
+    if errors:
+        raise ValidationError(errors)
+
+    now = timezone.now()
+    membership, created = Membership.objects.select_for_update().get_or_create(
+        community=community, user=actor.user
+    )
+    if not created:
+        # Re-check under the row lock: a double-clicked join must not join twice.
+        policy.ensure_join(Actor(actor.user, community, membership), community, invite)
+    if invite is not None:
+        used = Invite.objects.filter(pk=invite.pk, revoked_at__isnull=True)
+        if invite.max_uses is not None:
+            used = used.filter(use_count__lt=invite.max_uses)
+        # Conditional update: two people racing for an invite's last use cannot both win.
+        if used.update(use_count=F("use_count") + 1) != 1:
+            raise ValidationError(
+                {
+                    "invite_code": [
+                        _("That invite code is not valid, has expired or has been used up.")
+                    ]
+                }
+            )
+    membership.role = Role.MEMBER
+    membership.rules_version_accepted = community.rules_version
+    membership.join_answers = join_answers
+    membership.source = (source or (invite.source if invite else ""))[:100]
+    membership.campaign = (campaign or "")[:100]
+    membership.invite = invite
+    membership.ban_reason = ""
+    membership.requested_at = now
+    if direct:
+        membership.status = MembershipStatus.ACTIVE
+        membership.joined_at = now
+    else:
+        membership.status = MembershipStatus.PENDING
+        membership.joined_at = None
+    membership.save()
+    data = {"source": membership.source, "campaign": membership.campaign}
+    if direct:
+        Community.objects.filter(pk=community.pk).update(member_count=F("member_count") + 1)
+        record_event(
+            community=community, actor=actor.user, verb="member.join", obj=membership, data=data
+        )
+    else:
+        record_event(
+            community=community, actor=actor.user, verb="member.request", obj=membership, data=data
+        )
+    return membership
+
+
+@transaction.atomic
+def membership_accept_rules(*, actor: Actor) -> Membership:
+    policy.ensure_accept_rules(actor)
+    membership = _locked(actor.membership)
+    membership.rules_version_accepted = actor.community.rules_version
+    membership.save(update_fields=["rules_version_accepted", "updated_at"])
+    record_event(
+        community=actor.community,
+        actor=actor.user,
+        verb="member.accept_rules",
+        obj=membership,
+        data={"version": membership.rules_version_accepted},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_leave(*, actor: Actor) -> Membership:
+    policy.ensure_leave(actor)
+    membership = _locked(actor.membership)
+    membership.status = MembershipStatus.LEFT
+    membership.role = Role.MEMBER
+    membership.save(update_fields=["status", "role", "updated_at"])
+    Community.objects.filter(pk=membership.community_id).update(member_count=F("member_count") - 1)
+    record_event(community=actor.community, actor=actor.user, verb="member.leave", obj=membership)
+    return membership
+
+
+@transaction.atomic
+def join_request_approve(*, actor: Actor, membership: Membership) -> Membership:
+    membership = _locked(membership)
+    policy.ensure_review_request(actor, membership)
+    membership.status = MembershipStatus.ACTIVE
+    membership.joined_at = timezone.now()
+    membership.save(update_fields=["status", "joined_at", "updated_at"])
+    Community.objects.filter(pk=membership.community_id).update(member_count=F("member_count") + 1)
+    _log(actor, actor.community, "request.approve", target_user=membership.user)
+    record_event(
+        community=actor.community,
+        actor=membership.user,
+        verb="member.join",
+        obj=membership,
+        data={
+            "source": membership.source,
+            "campaign": membership.campaign,
+            "approved_by": actor.user.pk,
+        },
+    )
+    return membership
+
+
+@transaction.atomic
+def join_request_decline(*, actor: Actor, membership: Membership, reason: str = "") -> Membership:
+    membership = _locked(membership)
+    policy.ensure_review_request(actor, membership)
+    membership.status = MembershipStatus.DECLINED
+    membership.save(update_fields=["status", "updated_at"])
+    _log(
+        actor,
+        actor.community,
+        "request.decline",
+        target_user=membership.user,
+        reason=reason.strip(),
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_set_role(*, actor: Actor, membership: Membership, role: str) -> Membership:
+    membership = _locked(membership)
+    policy.ensure_change_role(actor, membership, role)
+    old_role = membership.role
+    if old_role == role:
+        return membership
+    membership.role = role
+    membership.save(update_fields=["role", "updated_at"])
+    details = {"from": old_role, "to": role}
+    _log(actor, actor.community, "member.role", target_user=membership.user, details=details)
+    record_event(
+        community=actor.community,
+        actor=actor.user,
+        verb="member.role_change",
+        target_user=membership.user,
+        obj=membership,
+        data=details,
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_ban(*, actor: Actor, membership: Membership, reason: str) -> Membership:
+    """Remove a member for breaking the rules. The reason is shown to them."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say which rule was broken: the member sees this.")]})
+    if len(reason) > 2000:
+        raise ValidationError({"reason": [_("Keep the reason under 2,000 characters.")]})
+    membership = _locked(membership)
+    policy.ensure_ban(actor, membership)
+    was_active = membership.is_active
+    membership.status = MembershipStatus.BANNED
+    membership.role = Role.MEMBER
+    membership.ban_reason = reason
+    membership.save(update_fields=["status", "role", "ban_reason", "updated_at"])
+    if was_active:
+        Community.objects.filter(pk=membership.community_id).update(
+            member_count=F("member_count") - 1
+        )
+    _log(actor, actor.community, "member.ban", target_user=membership.user, reason=reason)
+    record_event(
+        community=actor.community,
+        actor=actor.user,
+        verb="member.ban",
+        target_user=membership.user,
+        obj=membership,
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_unban(*, actor: Actor, membership: Membership) -> Membership:
+    """Lift a ban. The person is not a member again until they rejoin."""
+    membership = _locked(membership)
+    policy.ensure_unban(actor, membership)
+    membership.status = MembershipStatus.LEFT
+    membership.save(update_fields=["status", "updated_at"])
+    _log(actor, actor.community, "member.unban", target_user=membership.user)
+    record_event(
+        community=actor.community,
+        actor=actor.user,
+        verb="member.unban",
+        target_user=membership.user,
+        obj=membership,
+    )
+    return membership
+
+
+@transaction.atomic
+def invite_create(
+    *,
+    actor: Actor,
+    source: str = "",
+    max_uses: int | None = None,
+    expires_in_days: int | None = None,
+) -> Invite:
+    policy.ensure_manage_community(actor)
+    if max_uses is not None and not 1 <= max_uses <= 100_000:
+        raise ValidationError(
+            {"max_uses": [_("Allow between 1 and 100,000 uses, or leave empty.")]}
+        )
+    if expires_in_days is not None and not 1 <= expires_in_days <= 365:
+        raise ValidationError(
+            {"expires_in_days": [_("Expire within 1 to 365 days, or leave empty.")]}
+        )
+    expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None
+    invite = Invite.objects.create(
+        community=actor.community,
+        created_by=actor.user,
+        source=(source or "").strip()[:100],
+        max_uses=max_uses,
+        expires_at=expires_at,
+    )
+    _log(
+        actor,
+        actor.community,
+        "invite.create",
+        details={"code": invite.code, "source": invite.source},
+    )
+    return invite
+
+
+@transaction.atomic
+def invite_revoke(*, actor: Actor, invite: Invite) -> Invite:
+    policy.ensure_manage_community(actor)
+    if invite.community_id != actor.community.pk:
+        raise ValidationError(_("That invite belongs to another community."))
+    if invite.revoked_at is None:
+        invite.revoked_at = timezone.now()
+        invite.save(update_fields=["revoked_at"])
+        _log(actor, actor.community, "invite.revoke", details={"code": invite.code})
+    return invite

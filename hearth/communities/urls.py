@@ -1,0 +1,33 @@
+from django.urls import path
+
+from hearth.communities import views, views_staff
+
+app_name = "communities"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("rules", views.rules, name="rules"),
+    path("join", views.join, name="join"),
+    path("leave", views.leave, name="leave"),
+    path("members/", views.members, name="members"),
+    path("u/<str:username>/", views.profile, name="profile"),
+    path("manage/requests/", views_staff.requests_list, name="manage-requests"),
+    path(
+        "manage/requests/<int:membership_id>/approve",
+        views_staff.request_approve,
+        name="request-approve",
+    ),
+    path(
+        "manage/requests/<int:membership_id>/decline",
+        views_staff.request_decline,
+        name="request-decline",
+    ),
+    path("manage/members/", views_staff.members_list, name="manage-members"),
+    path("manage/members/<int:membership_id>/role", views_staff.member_role, name="member-role"),
+    path("manage/members/<int:membership_id>/ban", views_staff.member_ban, name="member-ban"),
+    path("manage/members/<int:membership_id>/unban", views_staff.member_unban, name="member-unban"),
+    path("manage/settings/", views_staff.settings_edit, name="manage-settings"),
+    path("manage/rules/", views_staff.rules_edit, name="manage-rules"),
+    path("manage/invites/", views_staff.invites_list, name="manage-invites"),
+    path("manage/invites/<int:invite_id>/revoke", views_staff.invite_revoke, name="invite-revoke"),
+    path("manage/log/", views_staff.staff_log, name="manage-log"),
+]

@@ -1,0 +1,190 @@
+"""Community pages: thin views that look up, ask the policy, call a service and render."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from hearth.communities import policy, selectors, services
+from hearth.communities.forms import JoinForm
+from hearth.communities.models import JoinPolicy, MembershipStatus, Visibility
+from hearth.core.forms import add_service_errors
+from hearth.core.pagination import paginate
+
+SOURCE_SESSION_KEY = "hearth_join_source"
+
+
+def community_view(view):
+    """Hide communities the actor may not see: absent and forbidden look alike (404)."""
+
+    @wraps(view)
+    def wrapper(request, community_slug, *args, **kwargs):
+        if not policy.can_view_community(request.actor, request.community):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _remember_source(request) -> None:
+    """Keep where a visitor came from (?source=, utm_source/utm_campaign) until they join."""
+    source = request.GET.get("source") or request.GET.get("utm_source")
+    if source:
+        per_community = request.session.get(SOURCE_SESSION_KEY, {})
+        per_community[request.community.slug] = {
+            "source": source[:100],
+            "campaign": (request.GET.get("utm_campaign") or "")[:100],
+        }
+        request.session[SOURCE_SESSION_KEY] = per_community
+
+
+def _home_url(community) -> str:
+    return reverse("communities:home", args=[community.slug])
+
+
+@community_view
+def home(request):
+    _remember_source(request)
+    community, actor = request.community, request.actor
+    context = {
+        "rules": selectors.current_rules(community),
+        "staff": list(selectors.staff_members(community)[:8]),
+        "newest": selectors.newest_members(community),
+        "can_join": policy.can_join(actor, community),
+        "join_denial": policy.join_denial(actor, community),
+        "can_leave": policy.can_leave(actor),
+        "can_manage": policy.can_manage_community(actor),
+        "can_view_staff_pages": policy.can_view_staff_pages(actor),
+        "pending_count": (
+            selectors.pending_request_count(community) if policy.can_review_requests(actor) else 0
+        ),
+    }
+    return render(request, "communities/home.html", context)
+
+
+@community_view
+def rules(request):
+    community, actor = request.community, request.actor
+    if request.method == "POST":
+        if not request.POST.get("accept_rules"):
+            messages.error(request, _("Tick the box to accept the rules."))
+        else:
+            services.membership_accept_rules(actor=actor)
+            messages.success(request, _("Thanks: you accepted the current rules."))
+            return redirect(_home_url(community))
+    return render(
+        request,
+        "communities/rules.html",
+        {
+            "rules": selectors.current_rules(community),
+            "needs_acceptance": actor.needs_rules_acceptance,
+            "can_join": policy.can_join(actor, community),
+            "can_manage": policy.can_manage_community(actor),
+        },
+    )
+
+
+def join(request, community_slug):
+    community, actor = request.community, request.actor
+    code = request.POST.get("invite_code") or request.GET.get("invite") or ""
+    invite = selectors.invite_by_code(community, code)
+    if not policy.can_view_community(actor, community) and not (invite and invite.is_usable):
+        raise Http404
+    if actor.user is None:
+        _remember_source(request)
+        return redirect(f"{reverse('account_signup')}?next={request.get_full_path()}")
+
+    questions = selectors.join_questions(community)
+    remembered = request.session.get(SOURCE_SESSION_KEY, {}).get(community.slug, {})
+    form = JoinForm(
+        request.POST or None,
+        questions=questions,
+        initial={
+            "invite_code": code,
+            "source": request.GET.get("source")
+            or request.GET.get("utm_source")
+            or remembered.get("source", ""),
+            "campaign": request.GET.get("utm_campaign") or remembered.get("campaign", ""),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.membership_join(
+                actor=actor,
+                community=community,
+                accept_rules=form.cleaned_data["accept_rules"],
+                answers=form.answers(),
+                invite_code=form.cleaned_data["invite_code"],
+                source=form.cleaned_data["source"],
+                campaign=form.cleaned_data["campaign"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            if membership.status == MembershipStatus.ACTIVE:
+                messages.success(request, _("Welcome to %(name)s!") % {"name": community.name})
+            else:
+                messages.info(request, _("Your request is sent. Staff will review it soon."))
+            return redirect(_home_url(community))
+
+    needs_review = not policy.joins_without_review(
+        community, invite if invite and invite.is_usable else None
+    )
+    return render(
+        request,
+        "communities/join.html",
+        {
+            "form": form,
+            "rules": selectors.current_rules(community),
+            "join_denial": policy.join_denial(
+                actor, community, invite if invite and invite.is_usable else None
+            ),
+            "needs_review": needs_review,
+            "show_questions": needs_review and bool(questions),
+            "show_invite_field": community.join_policy == JoinPolicy.INVITE
+            or community.visibility == Visibility.PRIVATE
+            or bool(code),
+        },
+    )
+
+
+@login_required
+@community_view
+def leave(request):
+    actor = request.actor
+    denial = policy.leave_denial(actor)
+    if request.method == "POST" and denial is None:
+        services.membership_leave(actor=actor)
+        messages.success(request, _("You left %(name)s.") % {"name": request.community.name})
+        return redirect("core:home")
+    status = 403 if denial and request.method == "POST" else 200
+    return render(request, "communities/leave.html", {"denial": denial}, status=status)
+
+
+@community_view
+def members(request):
+    query = request.GET.get("q", "").strip()[:100]
+    page = paginate(request, selectors.active_members(request.community, query=query), per_page=48)
+    return render(request, "communities/members.html", {"page": page, "query": query})
+
+
+@community_view
+def profile(request, username):
+    membership = selectors.profile_membership(request.actor, username)
+    return render(
+        request,
+        "communities/profile.html",
+        {
+            "membership": membership,
+            "profile_user": membership.user,
+            "can_ban": policy.can_ban(request.actor, membership),
+            "is_self": request.user.is_authenticated and request.user.pk == membership.user_id,
+        },
+    )

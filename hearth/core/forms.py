@@ -1,0 +1,14 @@
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: next to the field it names where the
+    form has that field, otherwise at the top of the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else NON_FIELD_ERRORS, message)
+    else:
+        for message in exc.messages:
+            form.add_error(NON_FIELD_ERRORS, message)

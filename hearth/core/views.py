@@ -1,0 +1,99 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from hearth.communities import selectors, services
+from hearth.communities.forms import CommunityCreateForm
+from hearth.communities.validators import validate_slug
+from hearth.core.forms import add_service_errors
+from hearth.core.pagination import paginate
+
+
+def home(request):
+    page = paginate(request, selectors.communities_for_home(request.actor), per_page=24)
+    mine = selectors.memberships_of(request.actor.user)
+    for community in page.object_list:
+        membership = mine.get(community.pk)
+        community.viewer_is_member = membership is not None and membership.is_active
+    return render(request, "core/home.html", {"page": page})
+
+
+@login_required
+def community_new(request):
+    form = CommunityCreateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            community = services.community_create(
+                user=request.user,
+                slug=form.cleaned_data["slug"],
+                rules=form.cleaned_data["rules"],
+                **form.common_data(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is live. Invite your first members!") % {"name": community.name},
+            )
+            return redirect("communities:home", community_slug=community.slug)
+    return render(request, "core/community_new.html", {"form": form})
+
+
+@login_required
+def slug_check(request):
+    """htmx: tell the wizard whether a slug is free while the owner types."""
+    slug = request.GET.get("slug", "")
+    try:
+        validate_slug(slug)
+    except ValidationError as exc:
+        return render(request, "core/_slug_check.html", {"ok": False, "message": exc.messages[0]})
+    url = request.build_absolute_uri(reverse("communities:home", args=[slug]))
+    return render(request, "core/_slug_check.html", {"ok": True, "url": url})
+
+
+@never_cache
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+def readyz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:  # noqa: BLE001 - any database failure means not ready
+        return JsonResponse({"status": "unavailable", "error": type(exc).__name__}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def error_404(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def error_403(request, exception=None):
+    reason = str(exception) if exception and str(exception) else ""
+    return render(request, "errors/403.html", {"reason": reason}, status=403)
+
+
+def error_500(request):
+    return render(request, "errors/500.html", status=500)
+
+
+def csrf_failure(request, reason=""):
+    return render(
+        request,
+        "errors/403.html",
+        {
+            "reason": _(
+                "Your form expired or came from another site. Go back, reload and try again."
+            )
+        },
+        status=403,
+    )

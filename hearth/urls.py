@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from hearth.api.api import api
+
+urlpatterns = [
+    path("", include("hearth.core.urls")),
+    path("accounts/", include("hearth.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("c/<slug:community_slug>/", include("hearth.communities.urls")),
+]
+if settings.HEARTH_SERVE_MEDIA:
+    # Embedded mode serves uploads itself; at scale a proxy or object storage does.
+    urlpatterns.append(
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    )
+
+handler404 = "hearth.core.views.error_404"
+handler403 = "hearth.core.views.error_403"
+handler500 = "hearth.core.views.error_500"
