@@ -13,8 +13,8 @@ from hearth.core.forms import add_service_errors
 def profile_edit(request):
     user = request.user
     form = ProfileForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
         initial={"display_name": user.display_name, "bio": user.bio, "time_zone": user.time_zone},
     )
     if request.method == "POST" and form.is_valid():

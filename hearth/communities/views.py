@@ -102,7 +102,7 @@ def join(request, community_slug):
     questions = selectors.join_questions(community)
     remembered = request.session.get(SOURCE_SESSION_KEY, {}).get(community.slug, {})
     form = JoinForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         questions=questions,
         initial={
             "invite_code": code,
@@ -120,8 +120,8 @@ def join(request, community_slug):
                 accept_rules=form.cleaned_data["accept_rules"],
                 answers=form.answers(),
                 invite_code=form.cleaned_data["invite_code"],
-                source=form.cleaned_data["source"],
-                campaign=form.cleaned_data["campaign"],
+                source=form.cleaned_data["source"] or remembered.get("source", ""),
+                campaign=form.cleaned_data["campaign"] or remembered.get("campaign", ""),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

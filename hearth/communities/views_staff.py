@@ -143,7 +143,7 @@ def member_role(request, membership_id: int):
 def member_ban(request, membership_id: int):
     membership = selectors.membership_for(request.actor, membership_id)
     policy.ensure_ban(request.actor, membership)
-    form = BanForm(request.POST or None)
+    form = BanForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_ban(
@@ -183,7 +183,11 @@ def settings_edit(request):
         "visibility": community.visibility,
         **{f"join_question_{i + 1}": q for i, q in enumerate(questions)},
     }
-    form = CommunitySettingsForm(request.POST or None, request.FILES or None, initial=initial)
+    form = CommunitySettingsForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.community_update(
@@ -205,7 +209,10 @@ def settings_edit(request):
 def rules_edit(request):
     policy.ensure_manage_community(request.actor)
     current = selectors.current_rules(request.community)
-    form = RulesForm(request.POST or None, initial={"rules": current.text if current else ""})
+    form = RulesForm(
+        request.POST if request.method == "POST" else None,
+        initial={"rules": current.text if current else ""},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             version = services.rules_update(actor=request.actor, text=form.cleaned_data["rules"])
@@ -226,7 +233,7 @@ def rules_edit(request):
 @staff_view
 def invites_list(request):
     policy.ensure_manage_community(request.actor)
-    form = InviteForm(request.POST or None)
+    form = InviteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             invite = services.invite_create(actor=request.actor, **form.cleaned_data)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from hearth.communities import selectors, services
+from hearth.communities.policy import can_view_community
 from hearth.communities.forms import CommunityCreateForm
 from hearth.communities.validators import validate_slug
 from hearth.core.forms import add_service_errors
@@ -26,7 +27,10 @@ def home(request):
 
 @login_required
 def community_new(request):
-    form = CommunityCreateForm(request.POST or None, request.FILES or None)
+    form = CommunityCreateForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             community = services.community_create(
@@ -74,6 +78,10 @@ def readyz(request):
 
 
 def error_404(request, exception=None):
+    community = getattr(request, "community", None)
+    if community is not None and not can_view_community(request.actor, community):
+        # Never brand a 404 with a community the visitor may not know exists.
+        request.community = None
     return render(request, "errors/404.html", status=404)
 
 
