@@ -2,14 +2,17 @@
 newcomer (trust level 0), a banned member, an outsider and an anonymous visitor."""
 
 import pytest
+from django.core.cache import cache
 
 from hearth.communities.models import MembershipStatus, Role
 from hearth.testing.factories import actor_for, community_factory, membership_factory, user_factory
 
 
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
+def _isolated(settings, tmp_path):
+    """Uploads go to a temporary folder; rate-limit counters start from zero."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
 
 
 @pytest.fixture

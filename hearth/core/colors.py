@@ -44,7 +44,7 @@ def mix(hex_color: str, other: str, amount: float) -> str:
 def text_on(hex_color: str) -> str:
     """Black or white, whichever reads better on the colour."""
     white, black = contrast_ratio(hex_color, "#ffffff"), contrast_ratio(hex_color, "#000000")
-    return "#ffffff" if white >= black else "#111111"
+    return "#ffffff" if white >= black else "#000000"
 
 
 def readable_on(hex_color: str, background: str, minimum: float = 4.5) -> str:

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from hearth.communities import selectors, services
-from hearth.communities.policy import can_view_community
 from hearth.communities.forms import CommunityCreateForm
+from hearth.communities.policy import can_view_community
 from hearth.communities.validators import validate_slug
 from hearth.core.forms import add_service_errors
 from hearth.core.pagination import paginate
