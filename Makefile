@@ -49,7 +49,7 @@ format: install-test
 	$(BIN)/ruff check --fix .
 
 migrations-check: install
-	HEARTH_ENV=test $(BIN)/hearth makemigrations --check --dry-run -v0
+	$(BIN)/hearth makemigrations --check --dry-run -v0
 
 # The whole suite on SQLite, then again on PostgreSQL when it answers at 127.0.0.1:5432.
 test: install-test lint migrations-check
