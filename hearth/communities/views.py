@@ -47,6 +47,21 @@ def _home_url(community) -> str:
     return reverse("communities:home", args=[community.slug])
 
 
+def _join_action(actor, community) -> str | None:
+    """The call to action in the community header: member, join, ask, invite or none."""
+    if actor.is_member:
+        return "member"
+    if actor.user is None or policy.can_join(actor, community):
+        return "ask" if community.join_policy == JoinPolicy.APPROVAL else "join"
+    if community.join_policy == JoinPolicy.INVITE and actor.status in (
+        None,
+        MembershipStatus.LEFT,
+        MembershipStatus.DECLINED,
+    ):
+        return "invite"
+    return None
+
+
 @community_view
 def home(request):
     _remember_source(request)
@@ -55,8 +70,7 @@ def home(request):
         "rules": selectors.current_rules(community),
         "staff": list(selectors.staff_members(community)[:8]),
         "newest": selectors.newest_members(community),
-        "can_join": policy.can_join(actor, community),
-        "join_denial": policy.join_denial(actor, community),
+        "join_action": _join_action(actor, community),
         "can_leave": policy.can_leave(actor),
         "can_manage": policy.can_manage_community(actor),
         "can_view_staff_pages": policy.can_view_staff_pages(actor),
@@ -130,8 +144,6 @@ def join(request, community_slug):
         else:
             if membership.status == MembershipStatus.ACTIVE:
                 messages.success(request, _("Welcome to %(name)s!") % {"name": community.name})
-            else:
-                messages.info(request, _("Your request is sent. Staff will review it soon."))
             return redirect(_home_url(community))
 
     needs_review = not policy.joins_without_review(

@@ -73,7 +73,12 @@ def _review(request, membership_id: int, approve: bool):
         )
         text = _("Declined %(name)s's request.") % {"name": membership.user.name}
     if is_htmx(request):
-        return render(request, "communities/manage/_request_done.html", {"text": text})
+        pending_count = selectors.pending_request_count(request.community)
+        return render(
+            request,
+            "communities/manage/_request_done.html",
+            {"text": text, "pending_count": pending_count},
+        )
     messages.success(request, text)
     return redirect(_url(request, "manage-requests"))
 
