@@ -199,6 +199,20 @@ class Invite(CommunityOwned):
         return self.max_uses is None or self.use_count < self.max_uses
 
 
+STAFF_ACTION_LABELS = {
+    "community.create": _("Created the community"),
+    "community.update": _("Changed the settings"),
+    "rules.update": _("Published new rules"),
+    "request.approve": _("Approved a join request"),
+    "request.decline": _("Declined a join request"),
+    "member.role": _("Changed a role"),
+    "member.ban": _("Removed a member"),
+    "member.unban": _("Lifted a ban"),
+    "invite.create": _("Created an invite"),
+    "invite.revoke": _("Revoked an invite"),
+}
+
+
 class StaffAction(CommunityOwned):
     """The per-community staff action log: who did what to whom, and why."""
 
@@ -216,3 +230,7 @@ class StaffAction(CommunityOwned):
     class Meta:
         indexes = [models.Index(fields=["community", "-created_at"], name="staffaction_listing")]
         ordering = ["-created_at", "-id"]
+
+    @property
+    def label(self) -> str:
+        return STAFF_ACTION_LABELS.get(self.action, self.action)

@@ -304,7 +304,7 @@ class TestStaffPages:
             actor=actor_for(owner, community), membership=target, reason="Rule 3"
         )
         body = as_user(owner).get(url("manage-log", community)).content.decode()
-        assert "member.ban" in body and "Rule 3" in body
+        assert "Removed a member" in body and "Rule 3" in body
 
 
 class TestWizard:
