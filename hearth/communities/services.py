@@ -47,6 +47,53 @@ def _locked(membership: Membership) -> Membership:
     return Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
 
 
+def _clean_shared_fields(
+    errors: dict[str, list],
+    *,
+    name: str,
+    tagline: str,
+    accent_color: str,
+    join_policy: str,
+    visibility: str,
+    join_questions: list[str],
+    logo,
+):
+    """Validate what the wizard and the settings page share, adding messages to ``errors``.
+
+    Returns the cleaned name, join questions and re-encoded logo (or None)."""
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = [_("Give the community a name.")]
+    elif len(name) > 80:
+        errors["name"] = [_("Keep the name under 80 characters.")]
+    if len((tagline or "").strip()) > 160:
+        errors["tagline"] = [_("Keep the tagline under 160 characters.")]
+    try:
+        validate_hex_color(accent_color)
+    except ValidationError as exc:
+        errors["accent_color"] = exc.messages
+    if join_policy not in JoinPolicy.values:
+        errors["join_policy"] = [_("Choose a join policy.")]
+    if visibility not in Visibility.values:
+        errors["visibility"] = [_("Choose public or private.")]
+    questions: list[str] = []
+    try:
+        questions = clean_join_questions(join_questions)
+    except ValidationError as exc:
+        errors["join_questions"] = exc.messages
+    logo_file = None
+    if logo:
+        try:
+            logo_file = process_image(logo, max_side=LOGO_MAX_SIDE, prefix="logos")
+        except ValidationError as exc:
+            errors["logo"] = exc.messages
+    return name, questions, logo_file
+
+
+def _adjust_member_count(community_id: int, delta: int) -> None:
+    Community.objects.filter(pk=community_id).update(member_count=F("member_count") + delta)
+
+
 @transaction.atomic
 def community_create(
     *,
@@ -63,32 +110,24 @@ def community_create(
 ) -> Community:
     """Create a community with its first rules version; the creator becomes its owner."""
     errors: dict[str, list] = {}
-    name = (name or "").strip()
-    if not name:
-        errors["name"] = [_("Give the community a name.")]
-    for field, check in (
-        ("slug", lambda: validate_slug(slug)),
-        ("accent_color", lambda: validate_hex_color(accent_color)),
-        ("rules", lambda: validate_rules(rules)),
-    ):
-        try:
-            check()
-        except ValidationError as exc:
-            errors[field] = exc.messages
-    if join_policy not in JoinPolicy.values:
-        errors["join_policy"] = [_("Choose a join policy.")]
-    if visibility not in Visibility.values:
-        errors["visibility"] = [_("Choose public or private.")]
     try:
-        questions = clean_join_questions(join_questions or [])
+        validate_slug(slug)
     except ValidationError as exc:
-        errors["join_questions"] = exc.messages
-    logo_file = None
-    if logo:
-        try:
-            logo_file = process_image(logo, max_side=LOGO_MAX_SIDE, prefix="logos")
-        except ValidationError as exc:
-            errors["logo"] = exc.messages
+        errors["slug"] = exc.messages
+    try:
+        validate_rules(rules)
+    except ValidationError as exc:
+        errors["rules"] = exc.messages
+    name, questions, logo_file = _clean_shared_fields(
+        errors,
+        name=name,
+        tagline=tagline,
+        accent_color=accent_color,
+        join_policy=join_policy,
+        visibility=visibility,
+        join_questions=join_questions or [],
+        logo=logo,
+    )
     if errors:
         raise ValidationError(errors)
 
@@ -148,27 +187,16 @@ def community_update(
     policy.ensure_manage_community(actor)
     community = Community.objects.select_for_update().get(pk=actor.community.pk)
     errors: dict[str, list] = {}
-    name = (name or "").strip()
-    if not name:
-        errors["name"] = [_("Give the community a name.")]
-    try:
-        validate_hex_color(accent_color)
-    except ValidationError as exc:
-        errors["accent_color"] = exc.messages
-    if join_policy not in JoinPolicy.values:
-        errors["join_policy"] = [_("Choose a join policy.")]
-    if visibility not in Visibility.values:
-        errors["visibility"] = [_("Choose public or private.")]
-    try:
-        questions = clean_join_questions(join_questions)
-    except ValidationError as exc:
-        errors["join_questions"] = exc.messages
-    logo_file = None
-    if logo:
-        try:
-            logo_file = process_image(logo, max_side=LOGO_MAX_SIDE, prefix="logos")
-        except ValidationError as exc:
-            errors["logo"] = exc.messages
+    name, questions, logo_file = _clean_shared_fields(
+        errors,
+        name=name,
+        tagline=tagline,
+        accent_color=accent_color,
+        join_policy=join_policy,
+        visibility=visibility,
+        join_questions=join_questions,
+        logo=logo,
+    )
     if errors:
         raise ValidationError(errors)
 
@@ -323,7 +351,7 @@ def membership_join(
     membership.save()
     data = {"source": membership.source, "campaign": membership.campaign}
     if direct:
-        Community.objects.filter(pk=community.pk).update(member_count=F("member_count") + 1)
+        _adjust_member_count(community.pk, +1)
         record_event(
             community=community, actor=actor.user, verb="member.join", obj=membership, data=data
         )
@@ -357,7 +385,7 @@ def membership_leave(*, actor: Actor) -> Membership:
     membership.status = MembershipStatus.LEFT
     membership.role = Role.MEMBER
     membership.save(update_fields=["status", "role", "updated_at"])
-    Community.objects.filter(pk=membership.community_id).update(member_count=F("member_count") - 1)
+    _adjust_member_count(membership.community_id, -1)
     record_event(community=actor.community, actor=actor.user, verb="member.leave", obj=membership)
     return membership
 
@@ -369,7 +397,7 @@ def join_request_approve(*, actor: Actor, membership: Membership) -> Membership:
     membership.status = MembershipStatus.ACTIVE
     membership.joined_at = timezone.now()
     membership.save(update_fields=["status", "joined_at", "updated_at"])
-    Community.objects.filter(pk=membership.community_id).update(member_count=F("member_count") + 1)
+    _adjust_member_count(membership.community_id, +1)
     _log(actor, actor.community, "request.approve", target_user=membership.user)
     record_event(
         community=actor.community,
@@ -439,9 +467,7 @@ def membership_ban(*, actor: Actor, membership: Membership, reason: str) -> Memb
     membership.ban_reason = reason
     membership.save(update_fields=["status", "role", "ban_reason", "updated_at"])
     if was_active:
-        Community.objects.filter(pk=membership.community_id).update(
-            member_count=F("member_count") - 1
-        )
+        _adjust_member_count(membership.community_id, -1)
     _log(actor, actor.community, "member.ban", target_user=membership.user, reason=reason)
     record_event(
         community=actor.community,

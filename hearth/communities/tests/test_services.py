@@ -83,6 +83,15 @@ class TestCommunityCreate:
         assert "rules" in exc.value.message_dict
         assert not Membership.objects.exists()
 
+    @pytest.mark.parametrize(
+        "field, value", [("name", "n" * 81), ("name", "  "), ("tagline", "t" * 161)]
+    )
+    def test_rejects_overlong_or_empty_text(self, db, field, value):
+        with pytest.raises(ValidationError) as exc:
+            _create(user_factory(), **{field: value})
+        assert field in exc.value.message_dict
+        assert not Community.objects.exists()
+
     def test_rejects_more_than_five_join_questions(self, db):
         with pytest.raises(ValidationError) as exc:
             _create(user_factory(), join_questions=[f"Q{i}" for i in range(6)])
