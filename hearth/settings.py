@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "hearth.core",
     "hearth.accounts",
     "hearth.communities",
+    "hearth.discussions",
+    "hearth.search",
 ]
 
 MIDDLEWARE = [
@@ -274,5 +276,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("HEARTH_LOG_LEVEL", "WARNING")},
 }
 
+HEARTH_MAX_POST_CHARS = env_int("HEARTH_MAX_POST_CHARS", 32_000)
 HEARTH_SERVE_MEDIA = env_bool("HEARTH_SERVE_MEDIA", default=True)
 CSRF_FAILURE_VIEW = "hearth.core.views.csrf_failure"

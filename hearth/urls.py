@@ -11,6 +11,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("", include("hearth.search.urls")),
+    path("c/<slug:community_slug>/", include("hearth.discussions.urls")),
     path("c/<slug:community_slug>/", include("hearth.communities.urls")),
 ]
 if settings.HEARTH_SERVE_MEDIA:

@@ -167,6 +167,9 @@ def community_create(
         trust_level=4,
     )
     _log(user, community, "community.create", details={"slug": slug})
+    from hearth.discussions.services import categories_create_defaults
+
+    categories_create_defaults(community=community)
     record_event(community=community, actor=user, verb="member.join", obj=membership)
     return community
 

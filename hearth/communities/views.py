@@ -15,8 +15,10 @@ from hearth.communities.forms import JoinForm
 from hearth.communities.models import JoinPolicy, MembershipStatus, Visibility
 from hearth.core.forms import add_service_errors
 from hearth.core.pagination import paginate
+from hearth.discussions import selectors as discussion_selectors
 
 SOURCE_SESSION_KEY = "hearth_join_source"
+HOME_TOPICS = 10
 
 
 def community_view(view):
@@ -66,7 +68,11 @@ def _join_action(actor, community) -> str | None:
 def home(request):
     _remember_source(request)
     community, actor = request.community, request.actor
+    topics = discussion_selectors.topic_list(actor, community)[:HOME_TOPICS]
     context = {
+        "topics": discussion_selectors.with_unread(topics, actor),
+        "categories": discussion_selectors.categories(actor, community),
+        "can_start_topic": policy.can_participate(actor),
         "rules": selectors.current_rules(community),
         "staff": list(selectors.staff_members(community)[:8]),
         "newest": selectors.newest_members(community),

@@ -43,7 +43,7 @@ def _url(request, name: str) -> str:
     return reverse(f"communities:{name}", args=[request.community.slug])
 
 
-def _staff_nav(request) -> dict:
+def staff_nav(request) -> dict:
     actor = request.actor
     return {
         "can_manage": policy.can_manage_community(actor),
@@ -58,7 +58,7 @@ def requests_list(request):
     return render(
         request,
         "communities/manage/requests.html",
-        {"page": page, **_staff_nav(request)},
+        {"page": page, **staff_nav(request)},
     )
 
 
@@ -117,7 +117,7 @@ def members_list(request):
     return render(
         request,
         "communities/manage/members.html",
-        {"page": page, "status": status, "query": query, **_staff_nav(request)},
+        {"page": page, "status": status, "query": query, **staff_nav(request)},
     )
 
 
@@ -162,7 +162,7 @@ def member_ban(request, membership_id: int):
     return render(
         request,
         "communities/manage/ban.html",
-        {"form": form, "membership": membership, **_staff_nav(request)},
+        {"form": form, "membership": membership, **staff_nav(request)},
     )
 
 
@@ -205,9 +205,7 @@ def settings_edit(request):
         else:
             messages.success(request, _("Settings saved."))
             return redirect(_url(request, "manage-settings"))
-    return render(
-        request, "communities/manage/settings.html", {"form": form, **_staff_nav(request)}
-    )
+    return render(request, "communities/manage/settings.html", {"form": form, **staff_nav(request)})
 
 
 @staff_view
@@ -231,7 +229,7 @@ def rules_edit(request):
     return render(
         request,
         "communities/manage/rules.html",
-        {"form": form, "current": current, **_staff_nav(request)},
+        {"form": form, "current": current, **staff_nav(request)},
     )
 
 
@@ -252,7 +250,7 @@ def invites_list(request):
     return render(
         request,
         "communities/manage/invites.html",
-        {"form": form, "page": page, "join_url": join_url, **_staff_nav(request)},
+        {"form": form, "page": page, "join_url": join_url, **staff_nav(request)},
     )
 
 
@@ -269,4 +267,4 @@ def invite_revoke(request, invite_id: int):
 def staff_log(request):
     policy.ensure_view_staff_log(request.actor)
     page = paginate(request, selectors.staff_log(request.community), per_page=50)
-    return render(request, "communities/manage/log.html", {"page": page, **_staff_nav(request)})
+    return render(request, "communities/manage/log.html", {"page": page, **staff_nav(request)})

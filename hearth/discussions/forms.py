@@ -1,0 +1,136 @@
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from hearth.discussions.models import PostAccess, ReadAccess, WatchLevel
+
+IMAGE_ACCEPT = "image/png,image/jpeg,image/gif,image/webp"
+
+
+MESSAGE_LABEL = _("Message")
+MARKDOWN_HELP = _(
+    "Markdown: **bold**, _italic_, `code`, > quote, - lists, ::: spoiler. "
+    "Mention someone with @username."
+)
+
+
+def _body_field(label=MESSAGE_LABEL):
+    return forms.CharField(
+        label=label,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "data-mentions": "true"}),
+        help_text=MARKDOWN_HELP,
+    )
+
+
+class _TokenMixin(forms.Form):
+    """A one-time token per rendered form: a double-clicked submit posts once."""
+
+    client_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("client_token", uuid.uuid4().hex)
+
+
+class TopicForm(_TokenMixin):
+    category = forms.ChoiceField(label=_("Category"))
+    title = forms.CharField(label=_("Title"), required=False, max_length=1000)
+    body = _body_field()
+    image = forms.FileField(
+        label=_("Attach an image"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": IMAGE_ACCEPT}),
+    )
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [(str(c.pk), c.name) for c in categories]
+        self.fields["body"].widget.attrs["maxlength"] = settings.HEARTH_MAX_POST_CHARS
+
+
+class ReplyForm(_TokenMixin):
+    body = _body_field(_("Your reply"))
+    reply_to = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    image = forms.FileField(
+        label=_("Attach an image"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": IMAGE_ACCEPT}),
+    )
+
+
+class EditForm(forms.Form):
+    title = forms.CharField(label=_("Title"), required=False, max_length=1000)
+    body = _body_field()
+
+
+class CategoryForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=60)
+    slug = forms.CharField(
+        label=_("URL slug"),
+        max_length=60,
+        required=False,
+        help_text=_("Leave empty to derive it from the name."),
+    )
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    color = forms.CharField(
+        label=_("Colour"),
+        max_length=7,
+        initial="#64748b",
+        widget=forms.TextInput(attrs={"type": "color"}),
+    )
+    read_access = forms.ChoiceField(
+        label=_("Who may read"),
+        choices=ReadAccess.choices,
+        widget=forms.RadioSelect,
+        initial=ReadAccess.EVERYONE,
+    )
+    post_access = forms.ChoiceField(
+        label=_("Who may start topics"),
+        choices=PostAccess.choices,
+        widget=forms.RadioSelect,
+        initial=PostAccess.MEMBERS,
+    )
+
+
+class WatchForm(forms.Form):
+    level = forms.ChoiceField(choices=WatchLevel.choices)
+
+
+class MoveForm(forms.Form):
+    category = forms.ChoiceField(label=_("Move to category"))
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [(str(c.pk), c.name) for c in categories]
+
+
+class MergeForm(forms.Form):
+    into = forms.IntegerField(
+        label=_("Merge into topic number"),
+        min_value=1,
+        help_text=_("The number at the end of the other topic's address."),
+    )
+
+
+class SplitForm(forms.Form):
+    title = forms.CharField(label=_("Title of the new topic"), max_length=1000)
+    numbers = forms.CharField(
+        label=_("Post numbers to move"),
+        help_text=_("Comma-separated, e.g. 4, 5, 9"),
+        max_length=2000,
+    )
+
+    def clean_numbers(self):
+        try:
+            numbers = [
+                int(n) for n in self.cleaned_data["numbers"].replace(" ", "").split(",") if n
+            ]
+        except ValueError:
+            raise forms.ValidationError(_("Use post numbers separated by commas.")) from None
+        if not numbers:
+            raise forms.ValidationError(_("Use post numbers separated by commas."))
+        return numbers

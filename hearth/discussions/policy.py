@@ -1,0 +1,222 @@
+"""Every permission decision about categories, topics and posts.
+
+Reading is decided by category (who may read it) on top of the community's own visibility;
+search, feeds, notifications and the API use ``visible_categories`` / ``visible_topics`` so
+they can never show more than the pages do."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from hearth.communities import policy as community_policy
+from hearth.communities.models import Community
+from hearth.core.actor import Actor
+from hearth.discussions.models import Category, Post, PostAccess, ReadAccess, Topic
+
+
+def _ensure(reason: str | None) -> None:
+    if reason is not None:
+        raise PermissionDenied(reason)
+
+
+def _in_community(actor: Actor, obj) -> bool:
+    return actor.community is not None and obj.community_id == actor.community.pk
+
+
+def readable_access_levels(actor: Actor) -> list[str]:
+    """The category read levels this actor may read (their community already visible)."""
+    levels = [ReadAccess.EVERYONE]
+    if actor.is_member or actor.is_platform_staff:
+        levels.append(ReadAccess.MEMBERS)
+    if actor.is_staff or actor.is_platform_staff:
+        levels.append(ReadAccess.STAFF)
+    if actor.is_admin or actor.is_platform_staff:
+        levels.append(ReadAccess.ADMINS)
+    return levels
+
+
+def visible_categories(actor: Actor, community: Community) -> QuerySet[Category]:
+    if not community_policy.can_view_community(actor, community):
+        return Category.objects.none()
+    return Category.objects.filter(
+        community=community, read_access__in=readable_access_levels(actor)
+    )
+
+
+def visible_topics(actor: Actor, community: Community) -> QuerySet[Topic]:
+    return Topic.objects.filter(
+        community=community,
+        category__in=visible_categories(actor, community),
+        deleted_at__isnull=True,
+    )
+
+
+def can_read_category(actor: Actor, category: Category) -> bool:
+    return (
+        _in_community(actor, category)
+        and community_policy.can_view_community(actor, actor.community)
+        and category.read_access in readable_access_levels(actor)
+    )
+
+
+def can_read_topic(actor: Actor, topic: Topic) -> bool:
+    """Deleted topics stay readable to staff, who may restore them."""
+    if not _in_community(actor, topic) or not can_read_category(actor, topic.category):
+        return False
+    return topic.deleted_at is None or actor.is_staff
+
+
+def start_topic_denial(actor: Actor, category: Category) -> str | None:
+    if not can_read_category(actor, category):
+        return _("That category does not exist.")
+    if (reason := community_policy.participate_denial(actor)) is not None:
+        return reason
+    if category.post_access == PostAccess.STAFF and not actor.is_staff:
+        return _("Only staff can start topics in %(name)s.") % {"name": category.name}
+    return None
+
+
+def can_start_topic(actor: Actor, category: Category) -> bool:
+    return start_topic_denial(actor, category) is None
+
+
+def ensure_start_topic(actor: Actor, category: Category) -> None:
+    _ensure(start_topic_denial(actor, category))
+
+
+def reply_denial(actor: Actor, topic: Topic) -> str | None:
+    if not can_read_topic(actor, topic):
+        return _("That topic does not exist.")
+    if (reason := community_policy.participate_denial(actor)) is not None:
+        return reason
+    if topic.deleted_at is not None:
+        return _("This topic was deleted.")
+    if topic.is_archived:
+        return _("This topic is archived: it is kept for reading only.")
+    if topic.is_closed:
+        return _("This topic is closed to new replies.")
+    return None
+
+
+def can_reply(actor: Actor, topic: Topic) -> bool:
+    return reply_denial(actor, topic) is None
+
+
+def ensure_reply(actor: Actor, topic: Topic) -> None:
+    _ensure(reply_denial(actor, topic))
+
+
+def edit_post_denial(actor: Actor, post: Post) -> str | None:
+    if not can_read_topic(actor, post.topic):
+        return _("That post does not exist.")
+    if (reason := community_policy.participate_denial(actor)) is not None:
+        return reason
+    if post.is_deleted:
+        return _("A deleted post cannot be edited.")
+    if post.topic.is_archived:
+        return _("This topic is archived: it is kept for reading only.")
+    if actor.user.pk != post.author_id and not actor.is_staff:
+        return _("You can only edit your own posts.")
+    return None
+
+
+def can_edit_post(actor: Actor, post: Post) -> bool:
+    return edit_post_denial(actor, post) is None
+
+
+def ensure_edit_post(actor: Actor, post: Post) -> None:
+    _ensure(edit_post_denial(actor, post))
+
+
+def delete_post_denial(actor: Actor, post: Post) -> str | None:
+    if not can_read_topic(actor, post.topic):
+        return _("That post does not exist.")
+    if post.is_deleted:
+        return _("That post is already deleted.")
+    if actor.is_staff:
+        return None
+    if actor.user is None or actor.user.pk != post.author_id or not actor.is_member:
+        return _("You can only delete your own posts.")
+    if post.number == 1 and post.topic.post_count > 1:
+        return _("This topic has replies; ask staff to delete it.")
+    return None
+
+
+def can_delete_post(actor: Actor, post: Post) -> bool:
+    return delete_post_denial(actor, post) is None
+
+
+def ensure_delete_post(actor: Actor, post: Post) -> None:
+    _ensure(delete_post_denial(actor, post))
+
+
+def restore_post_denial(actor: Actor, post: Post) -> str | None:
+    if not can_read_topic(actor, post.topic):
+        return _("That post does not exist.")
+    if not actor.is_staff:
+        return _("Only staff can restore deleted posts.")
+    if not post.is_deleted:
+        return _("That post is not deleted.")
+    return None
+
+
+def can_restore_post(actor: Actor, post: Post) -> bool:
+    return restore_post_denial(actor, post) is None
+
+
+def ensure_restore_post(actor: Actor, post: Post) -> None:
+    _ensure(restore_post_denial(actor, post))
+
+
+def react_denial(actor: Actor, post: Post) -> str | None:
+    if not can_read_topic(actor, post.topic):
+        return _("That post does not exist.")
+    if (reason := community_policy.participate_denial(actor)) is not None:
+        return reason
+    if post.is_deleted:
+        return _("You cannot react to a deleted post.")
+    if post.topic.is_archived:
+        return _("This topic is archived: it is kept for reading only.")
+    if actor.user.pk == post.author_id:
+        return _("You cannot react to your own post.")
+    return None
+
+
+def can_react(actor: Actor, post: Post) -> bool:
+    return react_denial(actor, post) is None
+
+
+def ensure_react(actor: Actor, post: Post) -> None:
+    _ensure(react_denial(actor, post))
+
+
+def moderate_topic_denial(actor: Actor, topic: Topic) -> str | None:
+    """Pin, close, archive, move, merge and split."""
+    if not can_read_topic(actor, topic):
+        return _("That topic does not exist.")
+    if not actor.is_staff:
+        return _("Only staff can do that.")
+    return None
+
+
+def can_moderate_topic(actor: Actor, topic: Topic) -> bool:
+    return moderate_topic_denial(actor, topic) is None
+
+
+def ensure_moderate_topic(actor: Actor, topic: Topic) -> None:
+    _ensure(moderate_topic_denial(actor, topic))
+
+
+def can_manage_categories(actor: Actor) -> bool:
+    return community_policy.can_manage_community(actor)
+
+
+def ensure_manage_categories(actor: Actor) -> None:
+    community_policy.ensure_manage_community(actor)
+
+
+def can_track_reading(actor: Actor) -> bool:
+    """Unread state and watching are kept for signed-in members."""
+    return actor.is_member

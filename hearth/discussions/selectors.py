@@ -1,0 +1,200 @@
+"""Reads for discussions: community-scoped, visibility-filtered through the policy, with what
+the templates show joined in so every list costs a constant number of queries."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from hearth.communities.models import Community, Membership
+from hearth.core.actor import Actor
+from hearth.discussions import policy
+from hearth.discussions.models import Category, Post, Reaction, Topic, TopicRead, Watch, WatchLevel
+
+TOPICS_PER_PAGE = 30
+POSTS_PER_PAGE = 20
+
+
+def categories(actor: Actor, community: Community) -> list[Category]:
+    return list(policy.visible_categories(actor, community))
+
+
+def category_for(actor: Actor, community: Community, slug: str) -> Category:
+    category = Category.objects.filter(community=community, slug=slug).first()
+    if category is None or not policy.can_read_category(actor, category):
+        raise Http404
+    return category
+
+
+def category_by_id(actor: Actor, community: Community, category_id) -> Category | None:
+    try:
+        category_id = int(category_id)
+    except (TypeError, ValueError):
+        return None
+    category = Category.objects.filter(community=community, pk=category_id).first()
+    if category is None or not policy.can_read_category(actor, category):
+        return None
+    return category
+
+
+def topic_list(
+    actor: Actor, community: Community, *, category: Category | None = None, show: str = "latest"
+) -> QuerySet[Topic]:
+    """Topics pinned first, then by last activity, with the actor's read position.
+
+    ``show``: latest (everything but muted), new (never opened) or unread (opened, with
+    posts since)."""
+    topics = policy.visible_topics(actor, community).select_related(
+        "category", "author", "last_poster"
+    )
+    if category is not None:
+        topics = topics.filter(category=category)
+    if policy.can_track_reading(actor):
+        read = TopicRead.objects.filter(topic=OuterRef("pk"), user=actor.user)
+        topics = topics.annotate(
+            last_read=Subquery(read.values("last_read_number")[:1], output_field=IntegerField()),
+        )
+        muted_topic = Watch.objects.filter(
+            user=actor.user, topic=OuterRef("pk"), level=WatchLevel.MUTED
+        )
+        muted_category = Watch.objects.filter(
+            user=actor.user, category=OuterRef("category_id"), level=WatchLevel.MUTED
+        )
+        if category is None:
+            topics = topics.exclude(Exists(muted_category))
+        topics = topics.exclude(Exists(muted_topic))
+        if show == "new":
+            topics = topics.filter(last_read__isnull=True)
+            if actor.membership and actor.membership.joined_at:
+                topics = topics.filter(created_at__gte=actor.membership.joined_at)
+        elif show == "unread":
+            topics = topics.filter(
+                last_read__isnull=False, last_read__lt=Coalesce("highest_post_number", 0)
+            )
+    else:
+        topics = topics.annotate(last_read=Value(None, output_field=IntegerField()))
+    ordering = (
+        ["-last_posted_at", "-id"] if show != "latest" else ["-is_pinned", "-last_posted_at", "-id"]
+    )
+    return topics.order_by(*ordering)
+
+
+def with_unread(topics, actor: Actor) -> list[Topic]:
+    """Attach ``unread`` (posts since the actor last read) and ``is_new`` to a page of topics."""
+    tracking = policy.can_track_reading(actor)
+    for topic in topics:
+        topic.is_new = tracking and topic.last_read is None
+        topic.unread = (
+            max(0, topic.highest_post_number - topic.last_read)
+            if tracking and topic.last_read
+            else 0
+        )
+    return list(topics)
+
+
+def topic_for(actor: Actor, topic_id: int) -> Topic:
+    """A topic the actor may read, or 404 (another community's topics look absent)."""
+    topic = (
+        Topic.objects.filter(community=actor.community, pk=topic_id)
+        .select_related("category", "author", "merged_into")
+        .first()
+    )
+    if topic is None or not policy.can_read_topic(actor, topic):
+        raise Http404
+    return topic
+
+
+def post_for(actor: Actor, post_id: int) -> Post:
+    post = (
+        Post.objects.filter(community=actor.community, pk=post_id)
+        .select_related("topic__category", "author")
+        .first()
+    )
+    if post is None or not policy.can_read_topic(actor, post.topic):
+        raise Http404
+    return post
+
+
+def last_read_number(actor: Actor, topic: Topic) -> int | None:
+    if not policy.can_track_reading(actor):
+        return None
+    return (
+        TopicRead.objects.filter(user=actor.user, topic=topic)
+        .values_list("last_read_number", flat=True)
+        .first()
+    )
+
+
+def page_of_post(topic: Topic, number: int) -> int:
+    position = Post.objects.filter(topic=topic, number__lt=number).count()
+    return position // POSTS_PER_PAGE + 1
+
+
+def topic_posts(actor: Actor, topic: Topic, page_number) -> object:
+    """One page of a topic's posts with authors, reply targets, the author's standing in
+    this community and the actor's own reactions, in a fixed number of queries."""
+    posts = (
+        Post.objects.filter(topic=topic)
+        .select_related("author", "reply_to__author")
+        .order_by("number")
+    )
+    page = Paginator(posts, POSTS_PER_PAGE).get_page(page_number)
+    items = list(page.object_list)
+    author_ids = {p.author_id for p in items if p.author_id}
+    standing = {
+        m.user_id: m
+        for m in Membership.objects.filter(community=topic.community_id, user_id__in=author_ids)
+    }
+    mine: set[tuple[int, str]] = set()
+    if actor.user is not None and items:
+        mine = set(
+            Reaction.objects.filter(post__in=[p.pk for p in items], user=actor.user).values_list(
+                "post_id", "kind"
+            )
+        )
+    for post in items:
+        post.topic = topic  # already loaded: keep the policy checks below query-free
+        post.author_membership = standing.get(post.author_id)
+        post.can_edit = policy.can_edit_post(actor, post)
+        post.can_delete = policy.can_delete_post(actor, post)
+        post.can_restore = policy.can_restore_post(actor, post)
+        post.can_react = policy.can_react(actor, post)
+        post.my_reactions = {kind for post_id, kind in mine if post_id == post.pk}
+    page.object_list = items
+    return page
+
+
+def revisions(post: Post) -> QuerySet:
+    return post.revisions.select_related("editor").order_by("-number")
+
+
+def watch_level(actor: Actor, topic: Topic) -> str | None:
+    if not policy.can_track_reading(actor):
+        return None
+    return (
+        Watch.objects.filter(user=actor.user, topic=topic).values_list("level", flat=True).first()
+    )
+
+
+def mention_candidates(
+    actor: Actor, community: Community, prefix: str, limit: int = 8
+) -> list[dict]:
+    """Active members of this community whose username or name starts with the prefix."""
+    prefix = prefix.strip().lstrip("@")[:50]
+    if not prefix or not actor.is_member:
+        return []
+    members = (
+        Membership.objects.filter(community=community, status="active")
+        .filter(Q(user__username__istartswith=prefix) | Q(user__display_name__istartswith=prefix))
+        .select_related("user")
+        .order_by("user__username")[:limit]
+    )
+    return [{"username": m.user.username, "name": m.user.name} for m in members]
+
+
+def my_reactions(actor: Actor, post: Post) -> set[str]:
+    if actor.user is None:
+        return set()
+    return set(Reaction.objects.filter(post=post, user=actor.user).values_list("kind", flat=True))
