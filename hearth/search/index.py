@@ -1,13 +1,100 @@
-"""Keeping the search index in step with posts (filled in by the search backends)."""
+"""Keeping the search index in step with posts.
+
+The discussions services call these inside their own transactions, so the index commits or
+rolls back with the write that changed it. The rule they keep: a post has a document exactly
+while the post and its topic are not deleted. Reads never check deletion again."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from hearth.core.markdown import plain_text
+from hearth.search.models import PostDocument
+
+if TYPE_CHECKING:
+    from hearth.discussions.models import Post, Topic
+
+# Private-use characters the backends use as highlight and angle-bracket markers in
+# snippets. They are removed from indexed text so every marker in a snippet is one the
+# database put there, and the <mark> tags they become always pair up.
+SENTINELS = "\ue000\ue001\ue002\ue003"
+_STRIP_SENTINELS = str.maketrans("", "", SENTINELS)
 
 
-def index_post(post, topic) -> None:
-    return None
+def document_text(text: str) -> str:
+    return text.translate(_STRIP_SENTINELS)
 
 
-def unindex_post(post) -> None:
-    return None
+def post_body_text(post: Post) -> str:
+    """The words of the post as a reader sees them: tags removed and entities decoded
+    (the snippet is escaped again on the way out)."""
+    return document_text(html.unescape(plain_text([post.html])))
 
 
-def reindex_topic(topic) -> None:
-    return None
+def _document(post: Post, topic: Topic) -> PostDocument:
+    return PostDocument(
+        post_id=post.pk,
+        community_id=topic.community_id,
+        topic_id=topic.pk,
+        category_id=topic.category_id,
+        author_id=post.author_id,
+        created_at=post.created_at,
+        title=document_text(topic.title),
+        body=post_body_text(post),
+        is_first=post.number == 1,
+    )
+
+
+def index_post(post: Post, topic: Topic) -> None:
+    """Add or refresh the post's document. Indexing the first post also brings the rest of
+    the topic in step: its edit may have changed the title every document repeats, and its
+    restore brings the topic's replies back."""
+    if post.deleted_at is not None or topic.deleted_at is not None:
+        unindex_post(post)
+        return
+    document = _document(post, topic)
+    fields = ["community_id", "topic_id", "category_id", "author_id", "created_at", "title"]
+    PostDocument.objects.update_or_create(
+        post_id=post.pk,
+        defaults={f: getattr(document, f) for f in [*fields, "body", "is_first"]},
+    )
+    if document.is_first:
+        reindex_topic(topic)
+
+
+def unindex_post(post: Post) -> None:
+    """Drop the post's document; when the post is a topic's first, deleting it deleted the
+    topic, so every document of the topic goes."""
+    from hearth.discussions.models import Topic
+
+    PostDocument.objects.filter(post_id=post.pk).delete()
+    if (
+        post.number == 1
+        and Topic.objects.filter(pk=post.topic_id, deleted_at__isnull=False).exists()
+    ):
+        PostDocument.objects.filter(topic_id=post.topic_id).delete()
+
+
+def reindex_topic(topic: Topic) -> None:
+    """Bring every document of the topic in step with it: its category (after a move), its
+    title, and its visible posts (missing ones are added). Rows already right are not
+    rewritten, so the SQLite triggers only touch the full-text index when words changed."""
+    from hearth.discussions.models import Post
+
+    documents = PostDocument.objects.filter(topic_id=topic.pk)
+    if topic.deleted_at is not None:
+        documents.delete()
+        return
+    title = document_text(topic.title)
+    documents.exclude(category_id=topic.category_id).update(category_id=topic.category_id)
+    documents.exclude(title=title).update(title=title)
+    missing = Post.objects.filter(topic_id=topic.pk, deleted_at__isnull=True).exclude(
+        pk__in=documents.values("post_id")
+    )
+    PostDocument.objects.bulk_create(
+        [
+            _document(post, topic)
+            for post in missing.only("pk", "author", "created_at", "html", "number")
+        ]
+    )
