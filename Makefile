@@ -28,9 +28,9 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 # Debian's Chromium drives the browser tests (Playwright never downloads a browser here).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium >/dev/null 2>&1 && [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]; } || { \
 	  echo "Installing Debian's chromium for the browser tests…"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null) \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core fonts-noto-color-emoji >/dev/null) \
 	  || echo "Could not install chromium: browser tests will be skipped."; }
 
 install-test: install $(VENV)/.installed-test browser

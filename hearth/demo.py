@@ -1,6 +1,7 @@
 """The demo data set: a few communities with members who joined through the services, so
 every membership has its interaction events and staff actions like real ones."""
 
+import io
 import random
 from datetime import timedelta
 
@@ -12,6 +13,8 @@ from hearth.communities import services
 from hearth.communities.models import Community, JoinPolicy, Membership, Role, Visibility
 from hearth.core.actor import Actor
 from hearth.core.models import InteractionEvent
+from hearth.discussions import services as discussion_services
+from hearth.discussions.models import REACTIONS, Category, Post, Topic
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "hearth-demo"  # noqa: S105 - printed to the operator on purpose
@@ -50,8 +53,181 @@ def _user(username: str, name: str, password: str | None = None, **extra) -> Use
     return user
 
 
+TOPICS = [
+    ("Best settings for night sky shots on the X2?", "astro"),
+    ("Autofocus hunting in low light — firmware fix coming?", "gear"),
+    ("Share your favourite street photo from this week", "critique"),
+    ("Which lens for portraits: 50mm or 85mm?", "gear"),
+    ("How do you back up thousands of RAW files?", "general"),
+    ("Critique my first attempt at long exposure", "critique"),
+    ("Battery life tips for cold weather", "gear"),
+    ("Monthly challenge: reflections", "general"),
+    ("Editing workflow: Lightroom vs darktable", "general"),
+    ("Birds in flight — shutter speed advice?", "critique"),
+    ("Is the lens hood worth it?", "gear"),
+    ("Photo walk meetup in Lisbon", "general"),
+]
+REPLIES = [
+    "Great question! I usually start with ISO 3200, f/2.8 and 15 seconds, then adjust.",
+    "Thanks for sharing this, it's exactly what I needed.",
+    "I had the same problem — updating the firmware to 2.1 fixed it for me.",
+    "Lovely composition. I'd crop a little from the left to balance the horizon.",
+    "Have you tried the 500 rule? Divide 500 by your focal length for the longest exposure.",
+    "Seconding this. The **85mm** gives much nicer compression for portraits.",
+    "I keep two copies locally and one offsite. Boring but it works.",
+    "> the trick is patience\n\nSo true. I waited an hour for that heron.",
+    "Welcome to the community! Post a photo when you can 📷",
+    "Here's a checklist I use:\n\n- clean the sensor\n- format the card\n- charge *two* batteries",
+    "This thread convinced me to try darktable. The learning curve is real though.",
+    "::: spoiler\nThe answer is: a polarising filter.\n:::",
+]
+INTRODUCTIONS = [
+    "Hi all! I'm a hobbyist from Porto, mostly shooting street and architecture.",
+    "Hello! Just got my first Lumen camera and I'm here to learn.",
+    "Long-time lurker, first post. I love astrophotography.",
+]
+
+
+def _backdate(topic: Topic, start, rng: random.Random) -> None:
+    """Spread a generated thread over time, keeping events in step with the posts."""
+    posts = list(Post.objects.filter(topic=topic).order_by("number"))
+    gaps = [timedelta(minutes=rng.randint(10, 60 * 30)) for _ in posts[1:]]
+    # Keep the whole thread in the past.
+    start = min(start, timezone.now() - sum(gaps, timedelta()) - timedelta(minutes=5))
+    when, last = start, None
+    for post, gap in zip(posts, [timedelta(), *gaps], strict=True):
+        when = when + gap
+        Post.objects.filter(pk=post.pk).update(created_at=when)
+        InteractionEvent.objects.filter(object_type="discussions.post", object_id=post.pk).update(
+            created_at=when
+        )
+        last = when
+    Topic.objects.filter(pk=topic.pk).update(created_at=start, last_posted_at=last or start)
+
+
+def build_discussions(
+    community: Community, owner: User, people: list[User], *, topics: int, rng
+) -> None:
+    owner_actor = Actor.for_user(owner, community)
+    cats = {c.slug: c for c in Category.objects.filter(community=community)}
+    for slug, name, description, color, post_access in [
+        (
+            "gear",
+            "Gear & firmware",
+            "Cameras, lenses, accessories and updates.",
+            "#9333ea",
+            "members",
+        ),
+        (
+            "critique",
+            "Photo critique",
+            "Share a photo and ask for honest, kind feedback.",
+            "#db2777",
+            "members",
+        ),
+        (
+            "astro",
+            "Astrophotography",
+            "Night skies, star trails and the Milky Way.",
+            "#0f172a",
+            "members",
+        ),
+        ("announcements", "Announcements", "News from the Lumen team.", "#c2410c", "staff"),
+    ]:
+        cats[slug] = discussion_services.category_create(
+            actor=owner_actor,
+            name=name,
+            slug=slug,
+            description=description,
+            color=color,
+            post_access=post_access,
+        )
+    now = timezone.now()
+    welcome = discussion_services.topic_create(
+        actor=owner_actor, category=cats["announcements"], title="Welcome to Lumen Photographers!",
+        body="We're so glad you're here. Start by introducing yourself in **Introductions** and "
+        "read the rules. Questions about your camera? Ask in *Gear & firmware*.",
+    )  # fmt: skip
+    discussion_services.topic_set_state(actor=owner_actor, topic=welcome, pinned=True)
+    _backdate(welcome, now - timedelta(days=170), rng)
+    for text, person in zip(INTRODUCTIONS, people[10:13], strict=False):
+        actor = Actor.for_user(person, community)
+        intro = discussion_services.topic_create(
+            actor=actor,
+            category=cats["introductions"],
+            title=f"Hello from {person.display_name.split()[0]}!",
+            body=text,
+        )
+        greeter = rng.choice(people[:10])
+        discussion_services.post_reply(
+            actor=Actor.for_user(greeter, community),
+            topic=intro,
+            body=f"Welcome @{person.username}! Glad you're here.",
+        )
+        _backdate(intro, now - timedelta(days=rng.uniform(1, 60)), rng)
+    for i in range(topics):
+        title, slug = TOPICS[i % len(TOPICS)]
+        if i >= len(TOPICS):
+            title = f"{title} ({i // len(TOPICS) + 1})"
+        author = rng.choice(people)
+        actor = Actor.for_user(author, community)
+        body = rng.choice(REPLIES[:7]) + "\n\nWhat do you all think?"
+        image = _demo_image(rng) if i % 5 == 0 else None
+        topic = discussion_services.topic_create(
+            actor=actor, category=cats[slug], title=title, body=body, image=image
+        )
+        posts = [Post.objects.get(topic=topic, number=1)]
+        for _ in range(rng.randint(0, 9)):
+            replier = rng.choice(people + [owner])
+            target = rng.choice(posts)
+            text = rng.choice(REPLIES)
+            if rng.random() < 0.3 and target.author_id and target.author_id != replier.pk:
+                text = f"@{target.author.username} {text}"
+            posts.append(
+                discussion_services.post_reply(
+                    actor=Actor.for_user(replier, community),
+                    topic=topic,
+                    body=text,
+                    reply_to=target if rng.random() < 0.4 else None,
+                )  # fmt: skip
+            )
+        for post in posts:
+            for reactor in rng.sample(people, k=min(len(people), rng.randint(0, 4))):
+                if reactor.pk != post.author_id:
+                    discussion_services.reaction_toggle(
+                        actor=Actor.for_user(reactor, community),
+                        post=post,
+                        kind=rng.choice(list(REACTIONS)),
+                    )
+        _backdate(topic, now - timedelta(days=rng.uniform(0, 150), hours=rng.uniform(0, 23)), rng)
+
+
+def _demo_image(rng: random.Random):
+    """A generated landscape (gradient sky, dark hills), so the demo needs no files."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw
+
+    width, height = 960, 640
+    image = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(image)
+    top, bottom = (rng.randint(10, 60), rng.randint(20, 80), rng.randint(80, 160)), (250, 160, 90)
+    for y in range(height):
+        t = y / height
+        draw.line(
+            [(0, y), (width, y)],
+            fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)),
+        )
+    draw.polygon(
+        [(0, 640), (0, 420), (260, 330), (520, 450), (760, 360), (960, 430), (960, 640)],
+        fill=(30, 35, 45),
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85)
+    return SimpleUploadedFile("landscape.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
 @transaction.atomic
-def build_demo(*, members: int = 120, seed: int = 7) -> Community:
+def build_demo(*, members: int = 120, topics: int = 30, seed: int = 7) -> Community:
     rng = random.Random(seed)
     owner = _user(DEMO_USERNAME, "Dana Demo", DEMO_PASSWORD, bio="Community manager at Lumen.")
     main = services.community_create(
@@ -105,6 +281,11 @@ def build_demo(*, members: int = 120, seed: int = 7) -> Community:
         InteractionEvent.objects.filter(
             object_type="communities.membership", object_id=joined.pk
         ).update(created_at=when)
+    # Trust levels arrive with their own feature; the demo shows a realistic spread now.
+    for person in people:
+        Membership.objects.filter(community=main, user=person).update(
+            trust_level=rng.choice([0, 1, 1, 2, 2, 3])
+        )
     owner_actor = Actor.for_user(owner, main)
     staff_roles = [Role.ADMIN, Role.MODERATOR, Role.MODERATOR]
     for person, role in zip(people[:3], staff_roles, strict=False):
@@ -120,6 +301,8 @@ def build_demo(*, members: int = 120, seed: int = 7) -> Community:
             accept_rules=True,
             answers=["Lumen X2", rng.choice(["Street", "Birds", "Portraits", "Astro"])],
         )
+    if people and topics:
+        build_discussions(main, owner, people, topics=topics, rng=rng)
     main.refresh_from_db()
     return main
 

@@ -5,6 +5,7 @@ import sys
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
+from django.utils import timezone
 
 from hearth.accounts.models import User
 from hearth.communities.models import Community, Membership, Role
@@ -63,13 +64,18 @@ def test_production_refuses_to_start_without_secret(tmp_path):
 
 
 def test_demo_builds_through_services(db, capsys):
-    call_command("demo", members=12)
+    call_command("demo", members=12, topics=4)
     out = capsys.readouterr().out
     assert "Demo login: demo / hearth-demo" in out
     lumen = Community.objects.get(slug="lumen")
     assert lumen.member_count == 13
     assert InteractionEvent.objects.filter(community=lumen, verb="member.join").count() == 13
     assert Membership.objects.filter(community=lumen, role=Role.ADMIN).count() == 1
+    from hearth.discussions.models import Post, Topic
+
+    assert Topic.objects.filter(community=lumen).count() >= 4 + 1
+    assert Post.objects.filter(community=lumen, created_at__gt=timezone.now()).count() == 0
+    assert InteractionEvent.objects.filter(community=lumen, verb="post.reply").exists()
     call_command("demo", if_empty=True)
     assert Community.objects.count() == 3
 

@@ -11,8 +11,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--topics",
             type=int,
-            default=0,
-            help="Topics to generate (accepted now; topics arrive with the discussions feature).",
+            default=30,
+            help="Discussion topics to generate in the main demo community.",
         )
         parser.add_argument("--if-empty", action="store_true")
         parser.add_argument("--seed", type=int, default=7)
@@ -25,14 +25,12 @@ class Command(BaseCommand):
                 return
             self.stderr.write("The database already has communities. Use a fresh data directory.")
             return
-        community = build_demo(members=max(0, members), seed=seed)
+        community = build_demo(members=max(0, members), topics=max(0, topics), seed=seed)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded: {community.name} with {community.member_count} members."
             )
         )
-        if topics:
-            self.stdout.write("Note: --topics is ignored until discussions are part of Hearth.")
         self._print_login()
 
     def _print_login(self):
