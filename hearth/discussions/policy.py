@@ -62,10 +62,11 @@ def can_read_category(actor: Actor, category: Category) -> bool:
 
 
 def can_read_topic(actor: Actor, topic: Topic) -> bool:
-    """Deleted topics stay readable to staff, who may restore them."""
+    """Deleted topics stay readable to staff, who may restore them; a merged topic's
+    address stays valid for everyone, as a pointer to where its posts went."""
     if not _in_community(actor, topic) or not can_read_category(actor, topic.category):
         return False
-    return topic.deleted_at is None or actor.is_staff
+    return topic.deleted_at is None or actor.is_staff or topic.merged_into_id is not None
 
 
 def start_topic_denial(actor: Actor, category: Category) -> str | None:

@@ -93,6 +93,26 @@ class TestReading:
         body = client.get("/c/garden/latest?show=unread").content.decode()
         assert "Hello garden" in body and "count--unread" in body
 
+    def test_merged_topic_redirects_members(self, client, community, owner, member, topic, general):
+        other = services.topic_create(
+            actor=actor_for(owner, community), category=general, title="Dupe", body="x"
+        )
+        services.topic_merge(actor=actor_for(owner, community), topic=other, into=topic)
+        client.force_login(member)
+        response = client.get(topic_url(other))
+        assert response.status_code == 302 and response["Location"] == topic_url(topic)
+
+    def test_deleted_topic_is_404_for_members_but_not_staff(
+        self, client, community, owner, member, topic
+    ):
+        services.post_delete(
+            actor=actor_for(member, community), post=Post.objects.get(topic=topic, number=1)
+        )
+        client.force_login(member)
+        assert client.get(topic_url(topic)).status_code == 404
+        client.force_login(owner)
+        assert client.get(topic_url(topic)).status_code == 200
+
     def test_bad_page_numbers_do_not_fail(self, client, topic):
         for page in ("0", "-1", "abc", "99999"):
             assert client.get(topic_url(topic) + f"?page={page}").status_code == 200
