@@ -1,0 +1,72 @@
+import pytest
+
+from hearth.discussions import policy
+from hearth.discussions.models import Category, Post
+from hearth.testing.factories import actor_for
+
+PERSONAS = ["owner", "admin", "moderator", "member", "newcomer", "banned", "outsider", "anonymous"]
+STAFF = {"owner", "admin", "moderator"}
+MEMBERS = STAFF | {"member", "newcomer"}
+
+
+def table(allowed):
+    return [(p, p in allowed) for p in PERSONAS]
+
+
+@pytest.mark.parametrize("persona, allowed", table(set(PERSONAS)))
+def test_read_public_category(actor_of, general, persona, allowed):
+    assert policy.can_read_category(actor_of(persona), general) is allowed
+
+
+@pytest.mark.parametrize("persona, allowed", table(MEMBERS))
+def test_read_members_only_category(actor_of, members_only, persona, allowed):
+    assert policy.can_read_category(actor_of(persona), members_only) is allowed
+
+
+@pytest.mark.parametrize("persona, allowed", table(STAFF))
+def test_read_staff_category(actor_of, staff_room, persona, allowed):
+    assert policy.can_read_category(actor_of(persona), staff_room) is allowed
+
+
+@pytest.mark.parametrize("persona, allowed", table(MEMBERS))
+def test_start_topic(actor_of, general, persona, allowed):
+    assert policy.can_start_topic(actor_of(persona), general) is allowed
+
+
+@pytest.mark.parametrize("persona, allowed", table(MEMBERS))
+def test_reply(actor_of, topic, persona, allowed):
+    assert policy.can_reply(actor_of(persona), topic) is allowed
+
+
+# The topic's first post is by "member".
+@pytest.mark.parametrize("persona, allowed", table(STAFF | {"member"}))
+def test_edit_post(actor_of, topic, persona, allowed):
+    assert policy.can_edit_post(actor_of(persona), Post.objects.get(topic=topic)) is allowed
+
+
+@pytest.mark.parametrize("persona, allowed", table(STAFF | {"member"}))
+def test_delete_post(actor_of, topic, persona, allowed):
+    assert policy.can_delete_post(actor_of(persona), Post.objects.get(topic=topic)) is allowed
+
+
+@pytest.mark.parametrize("persona, allowed", table(MEMBERS - {"member"}))
+def test_react(actor_of, topic, persona, allowed):
+    assert policy.can_react(actor_of(persona), Post.objects.get(topic=topic)) is allowed
+
+
+@pytest.mark.parametrize("persona, allowed", table(STAFF))
+def test_moderate_topic(actor_of, topic, persona, allowed):
+    assert policy.can_moderate_topic(actor_of(persona), topic) is allowed
+
+
+@pytest.mark.parametrize("persona, allowed", table({"owner", "admin"}))
+def test_manage_categories(actor_of, persona, allowed):
+    assert policy.can_manage_categories(actor_of(persona)) is allowed
+
+
+def test_visible_categories_match_can_read(community, personas, general, members_only, staff_room):
+    everything = list(Category.objects.filter(community=community))
+    for user in personas.values():
+        actor = actor_for(user, community)
+        listed = set(policy.visible_categories(actor, community))
+        assert listed == {c for c in everything if policy.can_read_category(actor, c)}
