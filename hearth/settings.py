@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "hearth.accounts",
     "hearth.communities",
     "hearth.discussions",
+    "hearth.qa",
+    "hearth.ideas",
     "hearth.search",
 ]
 

@@ -14,6 +14,12 @@ class ReadAccess(models.TextChoices):
     ADMINS = "admins", _("Owners and admins only")
 
 
+class CategoryKind(models.TextChoices):
+    DISCUSSION = "discussion", _("Discussion")
+    QUESTIONS = "questions", _("Questions and answers")
+    IDEAS = "ideas", _("Ideas")
+
+
 class PostAccess(models.TextChoices):
     MEMBERS = "members", _("Any member")
     STAFF = "staff", _("Staff only")
@@ -34,6 +40,9 @@ class Category(CommunityOwned):
     description = models.CharField(_("description"), max_length=300, blank=True)
     color = models.CharField(
         _("colour"), max_length=7, default="#64748b", validators=[validate_hex_color]
+    )
+    kind = models.CharField(
+        _("type"), max_length=16, choices=CategoryKind.choices, default=CategoryKind.DISCUSSION
     )
     position = models.PositiveIntegerField(default=0)
     read_access = models.CharField(
@@ -200,10 +209,10 @@ class TopicRead(CommunityOwned):
 
 
 class WatchLevel(models.TextChoices):
-    WATCHING = "watching", _("Watching: notify me of every reply")
-    TRACKING = "tracking", _("Tracking: show unread counts")
-    NORMAL = "normal", _("Normal: notify me when mentioned or replied to")
-    MUTED = "muted", _("Muted: never notify me, hide from latest")
+    WATCHING = "watching", _("Watching: every reply")
+    TRACKING = "tracking", _("Tracking: unread counts")
+    NORMAL = "normal", _("Normal: mentions and replies")
+    MUTED = "muted", _("Muted: hide it")
 
 
 class Watch(CommunityOwned):

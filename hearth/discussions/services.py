@@ -28,6 +28,7 @@ from hearth.discussions import policy
 from hearth.discussions.models import (
     REACTIONS,
     Category,
+    CategoryKind,
     Mention,
     Post,
     PostAccess,
@@ -39,6 +40,8 @@ from hearth.discussions.models import (
     Watch,
     WatchLevel,
 )
+from hearth.ideas import services as idea_services
+from hearth.qa import services as qa_services
 from hearth.search import index as search_index
 
 MAX_TITLE_CHARS = 255
@@ -126,9 +129,11 @@ def _attach_image(community, body: str, image) -> str:
 
 
 def _clean_category(
-    *, name, slug, description, color, read_access, post_access, community, exclude_pk=None
+    *, name, slug, description, color, read_access, post_access, kind, community, exclude_pk=None
 ):
     errors: dict[str, list] = {}
+    if kind not in CategoryKind.values:
+        errors["kind"] = [_("Choose the category's type.")]
     name = " ".join(clean_text(name).split())
     if not name or len(name) > 60:
         errors["name"] = [_("Give the category a name of up to 60 characters.")]
@@ -157,6 +162,7 @@ def _clean_category(
         "color": color.lower(),
         "read_access": read_access,
         "post_access": post_access,
+        "kind": kind,
     }
 
 
@@ -170,11 +176,12 @@ def category_create(
     color: str = "#64748b",
     read_access: str = ReadAccess.EVERYONE,
     post_access: str = PostAccess.MEMBERS,
+    kind: str = CategoryKind.DISCUSSION,
 ) -> Category:
     policy.ensure_manage_categories(actor)
     fields = _clean_category(
         name=name, slug=slug, description=description, color=color, read_access=read_access,
-        post_access=post_access, community=actor.community,
+        post_access=post_access, kind=kind, community=actor.community,
     )  # fmt: skip
     last = Category.objects.filter(community=actor.community).order_by("-position").first()
     category = Category.objects.create(
@@ -191,7 +198,7 @@ def category_update(*, actor: Actor, category: Category, **changes) -> Category:
         raise ValidationError(_("That category belongs to another community."))
     current = {
         f: getattr(category, f)
-        for f in ("name", "slug", "description", "color", "read_access", "post_access")
+        for f in ("name", "slug", "description", "color", "read_access", "post_access", "kind")
     }
     fields = _clean_category(
         community=actor.community, exclude_pk=category.pk, **{**current, **changes}
@@ -369,8 +376,12 @@ def topic_create(
         actor=actor.user,
         verb="topic.create",
         obj=post,
-        data={"topic": topic.pk},
+        data={"topic": topic.pk, "kind": category.kind},
     )
+    if category.kind == CategoryKind.QUESTIONS:
+        qa_services.question_created(actor=actor, topic=topic, post=post)
+    elif category.kind == CategoryKind.IDEAS:
+        idea_services.idea_created(actor=actor, topic=topic, post=post)
     _watch(actor, topic=topic, level=WatchLevel.WATCHING)
     topic.refresh_from_db()
     return topic
@@ -410,6 +421,8 @@ def post_reply(
             "number": post.number,
         },
     )
+    if topic.category.kind == CategoryKind.QUESTIONS:
+        qa_services.answer_posted(actor=actor, topic=topic, post=post)
     if not Watch.objects.filter(user=actor.user, topic=topic).exists():
         _watch(actor, topic=topic, level=WatchLevel.TRACKING)
     return post

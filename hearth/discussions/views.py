@@ -113,7 +113,13 @@ def topic(request, topic_slug, topic_id):
     if topic.slug != topic_slug:
         return redirect(topic_url(topic), permanent=True)
     last_read = selectors.last_read_number(actor, topic)
-    if "page" not in request.GET and last_read and last_read < topic.highest_post_number:
+    wants_reply = "reply_to" in request.GET or "quote" in request.GET
+    if (
+        "page" not in request.GET
+        and not wants_reply
+        and last_read
+        and last_read < topic.highest_post_number
+    ):
         # Open at the first unread post.
         page_number = selectors.page_of_post(topic, last_read + 1)
         return redirect(f"{topic_url(topic)}?page={page_number}#post-{last_read + 1}")

@@ -42,3 +42,48 @@ def fill_wizard(
     page.get_by_label("Accent colour").fill(accent)
     page.get_by_label(re.compile(r"^Rules\b")).fill(rules)
     page.get_by_role("radio", name=re.compile(rf"^{join_policy}:", re.I)).check()
+
+
+# Discussions ---------------------------------------------------------------------------
+
+
+def topic_row(page: Page, title: str):
+    """The row of a topic list (community home or /latest) for the given title."""
+    return page.locator("li.topic-row").filter(
+        has=page.locator("a.topic-row__title", has_text=title)
+    )
+
+
+def post(page: Page, number: int):
+    """The <article> of post number N on a topic page."""
+    return page.locator(f"article#post-{number}")
+
+
+def reaction_button(scope, emoji: str):
+    return scope.get_by_role("button", name=f"React with {emoji}")
+
+
+def open_mentions(page: Page, textarea, prefix: str):
+    """Type "@<prefix>" into an editor and wait for the autocomplete to answer; returns the
+    listbox. Waiting on aria-activedescendant (set only when the menu renders results for
+    the current token) avoids racing the 150 ms debounce and the fetch."""
+    textarea.press_sequentially(f"@{prefix}")
+    expect(textarea).to_have_attribute("aria-activedescendant", re.compile(r"-mentions-0$"))
+    menu = page.get_by_role("listbox")
+    expect(menu).to_be_visible()
+    return menu
+
+
+def type_mention(page: Page, textarea, prefix: str, username: str, display_name: str) -> None:
+    """Type "@<prefix>" into an editor, check the autocomplete lists the member first and
+    pick it with Enter."""
+    menu = open_mentions(page, textarea, prefix)
+    option = menu.get_by_role("option").first
+    expect(option).to_contain_text(f"@{username}")
+    expect(option).to_contain_text(display_name)
+    expect(option).to_have_attribute("aria-selected", "true")
+    textarea.press("Enter")
+    # The script closes the menu by setting [hidden] (whether CSS honours it is checked in
+    # test_discussions.test_mention_menu_disappears_once_closed).
+    expect(page.locator(".mention-menu")).to_have_attribute("hidden", "")
+    expect(textarea).not_to_have_attribute("aria-activedescendant", re.compile(".*"))

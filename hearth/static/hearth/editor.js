@@ -28,7 +28,7 @@
       var match = /(^|[^\w@])@([\w.+-]{1,50})$/.exec(before);
       return match ? match[2] : null;
     }
-    function close() { menu.hidden = true; items = []; textarea.removeAttribute("aria-activedescendant"); }
+    function close() { menu.hidden = true; items = []; menu.innerHTML = ""; textarea.removeAttribute("aria-activedescendant"); }
     function render() {
       menu.innerHTML = "";
       items.forEach(function (member, index) {

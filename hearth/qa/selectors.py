@@ -1,0 +1,79 @@
+"""Reads for questions: list filters, the community-wide unanswered queue, and answers in
+support order (accepted, then votes, then time)."""
+
+from __future__ import annotations
+
+from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+
+from hearth.communities.models import Community, Membership
+from hearth.core.actor import Actor
+from hearth.discussions import policy as discussion_policy
+from hearth.discussions.models import CategoryKind, Post, Topic
+from hearth.qa.models import AnswerVote, Question
+
+QUESTION_FILTERS = ("all", "unanswered", "unsolved", "solved", "mine")
+
+
+def filter_questions(topics: QuerySet[Topic], actor: Actor, show: str) -> QuerySet[Topic]:
+    """Narrow a topic list of a questions category by the Q&A filter."""
+    topics = topics.select_related("question")
+    if show == "unanswered":
+        return topics.filter(question__first_response__isnull=True)
+    if show == "unsolved":
+        return topics.filter(question__accepted_answer__isnull=True)
+    if show == "solved":
+        return topics.filter(question__accepted_answer__isnull=False)
+    if show == "mine" and actor.user is not None:
+        return topics.filter(author=actor.user)
+    return topics
+
+
+def unanswered_queue(actor: Actor, community: Community) -> QuerySet[Topic]:
+    """Questions nobody but the asker has replied to, oldest first, with the asker's trust
+    level so helpers can answer newcomers first."""
+    asker_trust = Membership.objects.filter(community=community, user=OuterRef("author_id")).values(
+        "trust_level"
+    )[:1]
+    return (
+        discussion_policy.visible_topics(actor, community)
+        .filter(
+            category__kind=CategoryKind.QUESTIONS,
+            question__first_response__isnull=True,
+            is_closed=False,
+        )
+        .select_related("category", "author")
+        .annotate(asker_trust=Subquery(asker_trust, output_field=IntegerField()))
+        .order_by("created_at", "id")
+    )
+
+
+def question_for(topic: Topic) -> Question | None:
+    return Question.objects.filter(topic=topic).first()
+
+
+def answers_ordered(topic: Topic, question: Question | None) -> QuerySet[Post]:
+    """The question first, then the accepted answer, then by votes, then by time."""
+    accepted_id = question.accepted_answer_id if question else None
+    return (
+        Post.objects.filter(topic=topic)
+        .annotate(
+            vote_count=Count("answer_votes"),
+            rank=Case(
+                When(number=1, then=Value(0)),
+                When(pk=accepted_id, then=Value(1)) if accepted_id else When(pk=-1, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("rank", "-vote_count", "number")
+    )
+
+
+def my_answer_votes(actor: Actor, post_ids: list[int]) -> set[int]:
+    if actor.user is None or not post_ids:
+        return set()
+    return set(
+        AnswerVote.objects.filter(user=actor.user, post_id__in=post_ids).values_list(
+            "post_id", flat=True
+        )
+    )
