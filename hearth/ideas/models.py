@@ -81,3 +81,6 @@ class IdeaBoardSettings(models.Model):
         _("active votes per member"), null=True, blank=True, help_text=_("Empty means no limit.")
     )
     allow_self_vote = models.BooleanField(_("members may vote for their own ideas"), default=True)
+
+    def __str__(self) -> str:
+        return f"ideas board of {self.community_id}"
