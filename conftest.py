@@ -80,3 +80,24 @@ def personas(owner, admin, moderator, member, newcomer, banned, outsider):
 def actor_of(community, personas):
     """actor_of("moderator") -> that persona's Actor in the shared community."""
     return lambda name: actor_for(personas[name], community)
+
+
+@pytest.fixture
+def general(community):
+    """The "General" category every community starts with."""
+    from hearth.discussions.models import Category
+
+    return Category.objects.get(community=community, slug="general")
+
+
+@pytest.fixture
+def topic(community, member, general):
+    """A topic started by the member persona in General."""
+    from hearth.discussions import services
+
+    return services.topic_create(
+        actor=actor_for(member, community),
+        category=general,
+        title="Hello garden",
+        body="First post",
+    )

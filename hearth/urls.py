@@ -13,6 +13,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("hearth.search.urls")),
     path("c/<slug:community_slug>/", include("hearth.discussions.urls")),
+    path("c/<slug:community_slug>/", include("hearth.qa.urls")),
+    path("c/<slug:community_slug>/", include("hearth.ideas.urls")),
     path("c/<slug:community_slug>/", include("hearth.communities.urls")),
 ]
 if settings.HEARTH_SERVE_MEDIA:

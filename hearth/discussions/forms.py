@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from hearth.discussions.models import PostAccess, ReadAccess, WatchLevel
+from hearth.discussions.models import CategoryKind, PostAccess, ReadAccess, WatchLevel
 
 IMAGE_ACCEPT = "image/png,image/jpeg,image/gif,image/webp"
 
@@ -69,6 +69,13 @@ class EditForm(forms.Form):
 
 class CategoryForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=60)
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        choices=CategoryKind.choices,
+        initial=CategoryKind.DISCUSSION,
+        widget=forms.RadioSelect,
+        help_text=_("Questions get accepted answers; ideas get votes, statuses and a roadmap."),
+    )
     slug = forms.CharField(
         label=_("URL slug"),
         max_length=60,

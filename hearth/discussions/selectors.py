@@ -47,7 +47,7 @@ def topic_list(
     ``show``: latest (everything but muted), new (never opened) or unread (opened, with
     posts since)."""
     topics = policy.visible_topics(actor, community).select_related(
-        "category", "author", "last_poster"
+        "category", "author", "last_poster", "question", "idea"
     )
     if category is not None:
         topics = topics.filter(category=category)
@@ -132,14 +132,14 @@ def page_of_post(topic: Topic, number: int) -> int:
     return position // POSTS_PER_PAGE + 1
 
 
-def topic_posts(actor: Actor, topic: Topic, page_number) -> object:
+def topic_posts(actor: Actor, topic: Topic, page_number, posts: QuerySet[Post] | None = None):
     """One page of a topic's posts with authors, reply targets, the author's standing in
-    this community and the actor's own reactions, in a fixed number of queries."""
-    posts = (
-        Post.objects.filter(topic=topic)
-        .select_related("author", "reply_to__author")
-        .order_by("number")
-    )
+    this community and the actor's own reactions, in a fixed number of queries.
+
+    ``posts`` may give another order (questions sort answers by acceptance and votes)."""
+    if posts is None:
+        posts = Post.objects.filter(topic=topic).order_by("number")
+    posts = posts.select_related("author", "reply_to__author")
     page = Paginator(posts, POSTS_PER_PAGE).get_page(page_number)
     items = list(page.object_list)
     author_ids = {p.author_id for p in items if p.author_id}

@@ -16,7 +16,10 @@ from hearth.core.htmx import is_htmx
 from hearth.core.pagination import paginate
 from hearth.discussions import policy, selectors, services
 from hearth.discussions.forms import EditForm, ReplyForm, TopicForm, WatchForm
-from hearth.discussions.models import REACTIONS, WatchLevel
+from hearth.discussions.models import REACTIONS, CategoryKind, Post, WatchLevel
+from hearth.ideas import selectors as idea_selectors
+from hearth.ideas.models import IdeaStatus
+from hearth.qa import selectors as qa_selectors
 
 LIST_FILTERS = ("latest", "new", "unread")
 
@@ -28,19 +31,42 @@ def topic_url(topic, number: int | None = None) -> str:
 
 def _topic_list_page(request, *, category=None):
     actor, community = request.actor, request.community
+    kind = category.kind if category is not None else CategoryKind.DISCUSSION
     show = request.GET.get("show", "latest")
     if show not in LIST_FILTERS or (show != "latest" and not policy.can_track_reading(actor)):
         show = "latest"
-    page = paginate(
-        request,
-        selectors.topic_list(actor, community, category=category, show=show),
-        selectors.TOPICS_PER_PAGE,
-    )
+    topics = selectors.topic_list(actor, community, category=category, show=show)
+    context = {"filters": LIST_FILTERS if policy.can_track_reading(actor) else ()}
+    if kind == CategoryKind.QUESTIONS:
+        question_filter = request.GET.get("filter", "all")
+        if question_filter not in qa_selectors.QUESTION_FILTERS:
+            question_filter = "all"
+        topics = qa_selectors.filter_questions(topics, actor, question_filter)
+        context = {
+            "question_filters": qa_selectors.QUESTION_FILTERS,
+            "question_filter": question_filter,
+        }
+    elif kind == CategoryKind.IDEAS:
+        sort = request.GET.get("sort", "votes")
+        sort = sort if sort in idea_selectors.IDEA_SORTS else "votes"
+        status = request.GET.get("status") or None
+        topics = idea_selectors.sort_topics(topics, sort, status)
+        context = {
+            "idea_sorts": idea_selectors.IDEA_SORTS,
+            "idea_sort": sort,
+            "idea_status": status if status in IdeaStatus.values else None,
+            "idea_statuses": [s for s in IdeaStatus.choices if s[0] != IdeaStatus.MERGED],
+        }
+    page = paginate(request, topics, selectors.TOPICS_PER_PAGE)
     page.object_list = selectors.with_unread(page.object_list, actor)
+    if kind == CategoryKind.IDEAS:
+        voted = idea_selectors.my_votes(actor, [t.pk for t in page.object_list])
+        for topic in page.object_list:
+            topic.my_vote = topic.pk in voted
     return {
+        **context,
         "page": page,
         "show": show,
-        "filters": LIST_FILTERS if policy.can_track_reading(actor) else (),
         "categories": selectors.categories(actor, community),
         "category": category,
         "show_category": category is None,
@@ -113,17 +139,29 @@ def topic(request, topic_slug, topic_id):
     if topic.slug != topic_slug:
         return redirect(topic_url(topic), permanent=True)
     last_read = selectors.last_read_number(actor, topic)
+    kind = topic.category.kind
     wants_reply = "reply_to" in request.GET or "quote" in request.GET
     if (
-        "page" not in request.GET
+        kind != CategoryKind.QUESTIONS
+        and "page" not in request.GET
         and not wants_reply
         and last_read
         and last_read < topic.highest_post_number
     ):
-        # Open at the first unread post.
+        # Open at the first unread post (answers to questions are sorted by merit instead).
         page_number = selectors.page_of_post(topic, last_read + 1)
         return redirect(f"{topic_url(topic)}?page={page_number}#post-{last_read + 1}")
-    page = selectors.topic_posts(actor, topic, request.GET.get("page"))
+    extra = {}
+    posts = None
+    if kind == CategoryKind.QUESTIONS:
+        question = qa_selectors.question_for(topic)
+        posts = qa_selectors.answers_ordered(topic, question)
+        extra = {"question": question}
+    page = selectors.topic_posts(actor, topic, request.GET.get("page"), posts=posts)
+    if kind == CategoryKind.QUESTIONS:
+        qa_selectors.decorate_answers(actor, topic, extra["question"], page.object_list)
+    elif kind == CategoryKind.IDEAS:
+        extra = idea_selectors.idea_context(actor, topic)
     if page.object_list:
         services.topic_mark_read(actor=actor, topic=topic, number=page.object_list[-1].number)
     reply_form = None
@@ -142,7 +180,8 @@ def topic(request, topic_slug, topic_id):
             "watch_level": selectors.watch_level(actor, topic),
             "watch_levels": WatchLevel.choices,
             "reactions": REACTIONS,
-            "last_read": last_read,
+            "last_read": last_read if kind != CategoryKind.QUESTIONS else None,
+            **extra,
         },
     )
 
@@ -197,8 +236,8 @@ def reply(request, topic_id):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                page_number = selectors.page_of_post(topic, post.number)
-                return redirect(f"{topic_url(topic)}?page={page_number}#post-{post.number}")
+                post.topic = topic
+                return back_to_post(post)
     return render(
         request,
         "discussions/reply_failed.html",
@@ -229,8 +268,7 @@ def post_edit(request, post_id):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            page_number = selectors.page_of_post(post.topic, post.number)
-            return redirect(f"{topic_url(post.topic)}?page={page_number}#post-{post.number}")
+            return back_to_post(post)
     return render(
         request, "discussions/post_edit.html", {"form": form, "post": post, "is_first": is_first}
     )
@@ -248,9 +286,14 @@ def post_history(request, post_id):
     )
 
 
-def _back_to_post(post):
-    page_number = selectors.page_of_post(post.topic, post.number)
-    return redirect(f"{topic_url(post.topic)}?page={page_number}#post-{post.number}")
+def back_to_post(target):
+    """Redirect to a post (on its page), or to a topic when given one."""
+    if not isinstance(target, Post):
+        return redirect(topic_url(target))
+    if target.topic.category.kind == CategoryKind.QUESTIONS:
+        return redirect(f"{topic_url(target.topic)}#post-{target.number}")
+    page_number = selectors.page_of_post(target.topic, target.number)
+    return redirect(f"{topic_url(target.topic)}?page={page_number}#post-{target.number}")
 
 
 @require_POST
@@ -262,7 +305,7 @@ def post_delete(request, post_id):
     messages.success(request, _("The post was deleted."))
     if post.number == 1 and not request.actor.is_staff:
         return redirect("discussions:latest", community_slug=request.community.slug)
-    return _back_to_post(post)
+    return back_to_post(post)
 
 
 @require_POST
@@ -272,7 +315,7 @@ def post_restore(request, post_id):
     post = selectors.post_for(request.actor, post_id)
     services.post_restore(actor=request.actor, post=post)
     messages.success(request, _("The post was restored."))
-    return _back_to_post(post)
+    return back_to_post(post)
 
 
 @require_POST
@@ -291,7 +334,7 @@ def post_react(request, post_id, kind):
         return render(
             request, "discussions/_reactions.html", {"post": post, "reactions": REACTIONS}
         )
-    return _back_to_post(post)
+    return back_to_post(post)
 
 
 @require_POST

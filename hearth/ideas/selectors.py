@@ -81,3 +81,26 @@ def idea_for_topic(topic: Topic) -> Idea | None:
 
 def status_history(idea: Idea):
     return idea.status_changes.select_related("actor")[:20]
+
+
+def idea_context(actor: Actor, topic: Topic) -> dict:
+    """What an idea's topic page shows above the discussion."""
+    from hearth.ideas import policy
+    from hearth.ideas.services import board_settings
+
+    idea = idea_for_topic(topic)
+    if idea is None:
+        return {}
+    idea.topic = topic
+    board = board_settings(topic.community)
+    return {
+        "idea": idea,
+        "idea_my_vote": bool(my_votes(actor, [idea.pk])),
+        "idea_can_vote": policy.can_vote(actor, idea, board),
+        "idea_vote_denial": policy.vote_denial(actor, idea, board)
+        if actor.is_authenticated
+        else None,
+        "idea_can_manage": policy.can_manage_idea(actor, idea),
+        "idea_statuses": [s for s in IdeaStatus.choices if s[0] != IdeaStatus.MERGED],
+        "idea_history": list(status_history(idea)),
+    }

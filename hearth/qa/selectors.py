@@ -77,3 +77,20 @@ def my_answer_votes(actor: Actor, post_ids: list[int]) -> set[int]:
             "post_id", flat=True
         )
     )
+
+
+def decorate_answers(
+    actor: Actor, topic: Topic, question: Question | None, posts: list[Post]
+) -> None:
+    """Attach acceptance and vote flags to a page of posts (one query for the actor's votes)."""
+    from hearth.qa import policy
+
+    mine = my_answer_votes(actor, [p.pk for p in posts])
+    may_accept = policy.can_accept_in(actor, topic)
+    accepted_id = question.accepted_answer_id if question else None
+    for post in posts:
+        post.is_answer = post.number > 1
+        post.is_accepted = post.pk == accepted_id
+        post.can_accept = may_accept and post.is_answer and not post.is_deleted
+        post.my_vote = post.pk in mine
+        post.can_vote = post.is_answer and policy.can_vote_answer(actor, post)

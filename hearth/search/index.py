@@ -10,16 +10,19 @@ import html
 from typing import TYPE_CHECKING
 
 from hearth.core.markdown import plain_text
+from hearth.search.backends import SENTINELS
 from hearth.search.models import PostDocument
 
 if TYPE_CHECKING:
     from hearth.discussions.models import Post, Topic
 
-# Private-use characters the backends use as highlight and angle-bracket markers in
-# snippets. They are removed from indexed text so every marker in a snippet is one the
-# database put there, and the <mark> tags they become always pair up.
-SENTINELS = "\ue000\ue001\ue002\ue003"
+# The backends' snippet markers are removed from indexed text, so every marker in a snippet
+# is one the database put there and the <mark> tags they become always pair up.
 _STRIP_SENTINELS = str.maketrans("", "", SENTINELS)
+DOCUMENT_FIELDS = [
+    "community_id", "topic_id", "category_id", "author_id", "created_at", "title", "body",
+    "is_first",
+]  # fmt: skip
 
 
 def document_text(text: str) -> str:
@@ -29,7 +32,7 @@ def document_text(text: str) -> str:
 def post_body_text(post: Post) -> str:
     """The words of the post as a reader sees them: tags removed and entities decoded
     (the snippet is escaped again on the way out)."""
-    return document_text(html.unescape(plain_text([post.html])))
+    return document_text(html.unescape(plain_text([post.html]))).strip()
 
 
 def _document(post: Post, topic: Topic) -> PostDocument:
@@ -54,10 +57,8 @@ def index_post(post: Post, topic: Topic) -> None:
         unindex_post(post)
         return
     document = _document(post, topic)
-    fields = ["community_id", "topic_id", "category_id", "author_id", "created_at", "title"]
     PostDocument.objects.update_or_create(
-        post_id=post.pk,
-        defaults={f: getattr(document, f) for f in [*fields, "body", "is_first"]},
+        post_id=post.pk, defaults={f: getattr(document, f) for f in DOCUMENT_FIELDS}
     )
     if document.is_first:
         reindex_topic(topic)
@@ -98,3 +99,29 @@ def reindex_topic(topic: Topic) -> None:
             for post in missing.only("pk", "author", "created_at", "html", "number")
         ]
     )
+
+
+def rebuild_index(*, community_id: int | None = None, full: bool = False) -> int:
+    """Bring the whole index (or one community's part) in step with the posts, one topic
+    per transaction: for data written before the index existed, or after a bulk change that
+    bypassed the services. ``full`` rewrites every document (after a change to how text is
+    extracted). Returns the number of topics indexed."""
+    from django.db import transaction
+    from django.db.models import F, Q
+
+    from hearth.discussions.models import Topic
+
+    documents = PostDocument.objects.all()
+    topics = Topic.objects.filter(deleted_at__isnull=True).order_by("pk")
+    if community_id is not None:
+        documents = documents.filter(community_id=community_id)
+        topics = topics.filter(community_id=community_id)
+    stale = Q(post__deleted_at__isnull=False) | Q(topic__deleted_at__isnull=False)
+    stale |= ~Q(topic_id=F("post__topic_id"))
+    (documents if full else documents.filter(stale)).delete()
+    count = 0
+    for topic in topics.iterator(chunk_size=500):
+        with transaction.atomic():
+            reindex_topic(topic)
+        count += 1
+    return count

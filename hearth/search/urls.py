@@ -1,2 +1,9 @@
+from django.urls import path
+
+from hearth.search import views
+
 app_name = "search"
-urlpatterns: list = []
+urlpatterns = [
+    path("c/<slug:community_slug>/search", views.community_search, name="community"),
+    path("search", views.global_search, name="global"),
+]

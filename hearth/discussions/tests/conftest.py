@@ -1,13 +1,8 @@
 import pytest
 
 from hearth.discussions import services
-from hearth.discussions.models import Category, ReadAccess
+from hearth.discussions.models import ReadAccess
 from hearth.testing.factories import actor_for
-
-
-@pytest.fixture
-def general(community):
-    return Category.objects.get(community=community, slug="general")
 
 
 @pytest.fixture

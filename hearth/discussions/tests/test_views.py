@@ -277,11 +277,11 @@ class TestWriting:
         client.force_login(owner)
         response = client.post("/c/garden/manage/categories/", {
             "name": "Help", "slug": "", "description": "", "color": "#112233",
-            "read_access": "everyone", "post_access": "members",
+            "read_access": "everyone", "post_access": "members", "kind": "discussion",
         })  # fmt: skip
         assert response.status_code == 302
         response = client.post("/c/garden/manage/categories/", {
             "name": "Help", "slug": "", "description": "", "color": "nope",
-            "read_access": "everyone", "post_access": "members",
+            "read_access": "everyone", "post_access": "members", "kind": "discussion",
         })  # fmt: skip
         assert response.status_code == 200 and "six hex digits" in response.content.decode()

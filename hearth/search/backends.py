@@ -1,0 +1,393 @@
+"""One search interface, two engines: SQLite FTS5 and PostgreSQL full-text search.
+
+``search_posts`` is the only entry point. It never sees a user or a community's rules: the
+caller (``hearth.search.selectors``) passes the categories the searcher may read, and this
+module only ever returns documents inside them.
+
+The user's words never reach either query language as syntax. ``parse_query`` keeps words
+and "quoted phrases" (letters, marks and digits only) and the engines receive every one of
+them as a quoted phrase, so operators, column filters, NEAR, stars, brackets and stray
+quotes are plain text. A query with no words left finds nothing."""
+
+from __future__ import annotations
+
+import json
+import logging
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from hearth.search.models import PostDocument
+
+logger = logging.getLogger(__name__)
+
+MAX_QUERY_CHARS = 500
+MAX_TERMS = 12
+MAX_PHRASE_WORDS = 16
+BROWSE_SNIPPET_CHARS = 240
+# Ranking: title words weigh more than body words (SQLite: this bm25 column weight;
+# PostgreSQL: weight A against B, 1.0 against 0.4), and a topic's first post outranks its
+# replies when both match, since it is the one that introduces the topic.
+TITLE_WEIGHT = 4.0
+FIRST_POST_BOOST = 1.5
+
+# Private-use characters: the engines put them around matched words (MARK_*) and in place
+# of angle brackets (LT, GT, PostgreSQL only) in snippets. ``hearth.search.index`` keeps
+# them out of indexed text, so every one in a snippet came from the engine.
+MARK_START, MARK_STOP, LT, GT = "\ue000", "\ue001", "\ue002", "\ue003"
+SENTINELS = MARK_START + MARK_STOP + LT + GT
+QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "＂": '"'})
+OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
+JOINERS = frozenset("-'’._")
+DOCS = PostDocument._meta.db_table
+FTS = f"{DOCS}_fts"
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    post_id: int
+    post_number: int
+    topic_id: int
+    topic_title: str
+    topic_slug: str
+    category_id: int
+    category_name: str
+    community_id: int
+    community_slug: str
+    community_name: str
+    author_username: str | None
+    author_name: str | None
+    created_at: datetime
+    snippet: SafeString
+    rank: float
+
+    @property
+    def url(self) -> str:
+        topic = reverse(
+            "discussions:topic", args=[self.community_slug, self.topic_slug, self.topic_id]
+        )
+        return f"{topic}#post-{self.post_number}"
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """Each term is a tuple of words: one word, or a phrase whose words must be adjacent."""
+
+    terms: tuple[tuple[str, ...], ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+    def as_phrases(self) -> str:
+        """Every term as a double-quoted phrase: literal text in both FTS5 and
+        websearch_to_tsquery. Words hold no quotes, but double any anyway."""
+        return " ".join('"' + " ".join(words).replace('"', '""') + '"' for words in self.terms)
+
+
+def _is_word_char(char: str) -> bool:
+    return unicodedata.category(char)[0] in "LMN"
+
+
+def _chunks(text: str) -> list[list[str]]:
+    """Split text into chunks of words. Letters, combining marks and digits make words;
+    a joiner between two words (e-mail, don't, 3.5, snake_case) keeps them in one chunk;
+    anything else ends the chunk."""
+    chunks: list[list[str]] = []
+    words: list[str] = []
+    word: list[str] = []
+    for i, char in enumerate(text):
+        if _is_word_char(char):
+            word.append(char)
+            continue
+        if word:
+            words.append("".join(word))
+            word = []
+        joined = char in JOINERS and 0 < i < len(text) - 1 and _is_word_char(text[i + 1])
+        if not joined and words:
+            chunks.append(words)
+            words = []
+    if word:
+        words.append("".join(word))
+    if words:
+        chunks.append(words)
+    return chunks
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Words and "quoted phrases" from what the user typed; an unclosed quote runs to the
+    end. Words joined by a hyphen, apostrophe, dot or underscore stay together as a phrase.
+    Bare AND/OR/NOT/NEAR are dropped: they look like operators, and none is offered."""
+    text = (text or "")[:MAX_QUERY_CHARS].translate(QUOTES)
+    terms: list[tuple[str, ...]] = []
+    for i, segment in enumerate(text.split('"')):
+        if i % 2:
+            found = [tuple(w for chunk in _chunks(segment) for w in chunk)]
+        else:
+            found = [tuple(c) for c in _chunks(segment) if not (len(c) == 1 and c[0] in OPERATORS)]
+        for words in found:
+            words = words[:MAX_PHRASE_WORDS]
+            if words and words not in terms:
+                terms.append(words)
+    return ParsedQuery(terms=tuple(terms[:MAX_TERMS]))
+
+
+def safe_snippet(raw: str) -> SafeString:
+    """Escape everything the database returned, then turn its markers into <mark> tags.
+    Indexed text holds no markers (``hearth.search.index``), so they pair up; if they ever
+    did not, drop them rather than emit broken markup."""
+    raw = raw.replace(LT, "<").replace(GT, ">")
+    if raw.count(MARK_START) != raw.count(MARK_STOP):
+        raw = raw.replace(MARK_START, "").replace(MARK_STOP, "")
+    escaped = str(escape(raw))
+    # Safe: every character of the user's text was escaped on the line above; the only
+    # markup added is the two fixed tags.
+    return mark_safe(  # noqa: S308
+        escaped.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
+    )
+
+
+def _browse_snippet(body: str) -> SafeString:
+    if len(body) > BROWSE_SNIPPET_CHARS:
+        body = body[:BROWSE_SNIPPET_CHARS].rstrip() + "…"
+    return safe_snippet(body)
+
+
+# Filters shared by both engines -------------------------------------------------------------
+
+
+def _day_start(day: date) -> datetime | None:
+    """Midnight at the start of ``day`` in the viewer's time zone (the one they typed the
+    date in), or None when it lies outside what datetimes can hold."""
+    try:
+        moment = datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+        return connection.ops.adapt_datetimefield_value(moment)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _id_list(column: str, ids: list[int]) -> tuple[str, list]:
+    """``column`` is one of ``ids``, with one parameter however long the list is (SQLite
+    caps the number of parameters per statement)."""
+    ids = [int(i) for i in ids]
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s::bigint[])", [ids]
+    return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(ids)]  # noqa: S608
+
+
+def _filters(
+    *,
+    community_ids: list[int] | None,
+    category_ids: list[int],
+    author_username: str | None,
+    since: date | None,
+    until: date | None,
+) -> tuple[str, list]:
+    clauses, params = [], []
+    for column, ids in (("d.category_id", category_ids), ("d.community_id", community_ids)):
+        if ids is not None:
+            clause, values = _id_list(column, ids)
+            clauses.append(clause)
+            params += values
+    if author_username:
+        users = get_user_model()._meta.db_table
+        clauses.append(f"d.author_id IN (SELECT id FROM {users} WHERE LOWER(username) = %s)")  # noqa: S608
+        params.append(author_username.lower())
+    if since is not None and (start := _day_start(since)) is not None:
+        clauses.append("d.created_at >= %s")
+        params.append(start)
+    if until is not None and until < date.max and (end := _day_start(until + timedelta(days=1))):
+        clauses.append("d.created_at < %s")
+        params.append(end)
+    return " AND ".join(clauses) or "1 = 1", params
+
+
+# The engines -----------------------------------------------------------------------------------
+# Each returns (count SQL, count params) and (page SQL, page params). The page query ranks
+# and cuts the page first, then builds snippets for those rows only: snippet() and
+# ts_headline() re-read the whole post, far too slow for every match of a common word.
+
+
+def _sqlite_queries(match: str, where: str, params: list, offset: int, limit: int):
+    count = f"""
+        SELECT COUNT(*) FROM {FTS} JOIN {DOCS} d ON d.post_id = {FTS}.rowid
+        WHERE {FTS} MATCH %s AND {where}
+    """  # noqa: S608 -- table names are constants, user input is in the parameters
+    page = f"""
+        WITH page AS (
+            SELECT d.post_id AS post_id, d.created_at AS created_at,
+                -bm25({FTS}, {TITLE_WEIGHT}, 1.0)
+                * (CASE WHEN d.is_first THEN {FIRST_POST_BOOST} ELSE 1.0 END) AS rank
+            FROM {FTS} JOIN {DOCS} d ON d.post_id = {FTS}.rowid
+            WHERE {FTS} MATCH %s AND {where}
+            ORDER BY rank DESC, d.created_at DESC, d.post_id DESC
+            LIMIT %s OFFSET %s
+        )
+        SELECT page.post_id, page.rank, snippet({FTS}, 1, %s, %s, '…', 32)
+        FROM page JOIN {FTS} ON {FTS}.rowid = page.post_id
+        WHERE {FTS} MATCH %s
+        ORDER BY page.rank DESC, page.created_at DESC, page.post_id DESC
+    """  # noqa: S608 -- table names are constants, user input is in the parameters
+    return (
+        (count, [match, *params]),
+        (page, [match, *params, limit, offset, MARK_START, MARK_STOP, match]),
+    )
+
+
+HEADLINE_OPTIONS = (
+    f"StartSel={MARK_START}, StopSel={MARK_STOP}, MaxWords=35, MinWords=15, "
+    'MaxFragments=2, FragmentDelimiter=" … "'
+)
+
+
+def _postgresql_queries(match: str, where: str, params: list, offset: int, limit: int):
+    tsquery = "websearch_to_tsquery('english', %s)"
+    count = f"SELECT COUNT(*) FROM {DOCS} d WHERE d.search_vector @@ {tsquery} AND {where}"  # noqa: S608
+    # Angle brackets become markers before ts_headline: its parser drops what looks like an
+    # HTML tag, and a post that talks about <script> should show it.
+    page = f"""
+        WITH page AS (
+            SELECT d.post_id AS post_id, d.created_at AS created_at,
+                ts_rank_cd(d.search_vector, {tsquery})
+                * (CASE WHEN d.is_first THEN {FIRST_POST_BOOST} ELSE 1.0 END) AS rank
+            FROM {DOCS} d
+            WHERE d.search_vector @@ {tsquery} AND {where}
+            ORDER BY rank DESC, d.created_at DESC, d.post_id DESC
+            LIMIT %s OFFSET %s
+        )
+        SELECT page.post_id, page.rank,
+            ts_headline('english', translate(d.body, '<>', %s), {tsquery}, %s)
+        FROM page JOIN {DOCS} d ON d.post_id = page.post_id
+        ORDER BY page.rank DESC, page.created_at DESC, page.post_id DESC
+    """  # noqa: S608 -- table names are constants, user input is in the parameters
+    return (
+        (count, [match, *params]),
+        (
+            page,
+            [match, match, *params, limit, offset, LT + GT, match, HEADLINE_OPTIONS],
+        ),
+    )
+
+
+def _browse_queries(where: str, params: list, offset: int, limit: int):
+    """No words, only filters: the newest posts that pass them."""
+    count = f"SELECT COUNT(*) FROM {DOCS} d WHERE {where}"  # noqa: S608 -- as above
+    page = f"""
+        SELECT d.post_id, 0.0, SUBSTR(d.body, 1, {BROWSE_SNIPPET_CHARS + 1})
+        FROM {DOCS} d WHERE {where}
+        ORDER BY d.created_at DESC, d.post_id DESC
+        LIMIT %s OFFSET %s
+    """  # noqa: S608 -- as above
+    return (count, params), (page, [*params, limit, offset])
+
+
+ENGINES = {"sqlite": _sqlite_queries, "postgresql": _postgresql_queries}
+
+
+def _hydrate(rows: list[tuple[int, float, SafeString]]) -> list[SearchHit]:
+    """Everything a result row shows, for the page's posts, in one query."""
+    found = {
+        doc["post_id"]: doc
+        for doc in PostDocument.objects.filter(post_id__in=[r[0] for r in rows]).values(
+            "post_id",
+            "topic_id",
+            "title",
+            "created_at",
+            "category_id",
+            "community_id",
+            post_number=F("post__number"),
+            topic_slug=F("topic__slug"),
+            category_name=F("topic__category__name"),
+            community_slug=F("community__slug"),
+            community_name=F("community__name"),
+            author_username=F("author__username"),
+            author_display_name=F("author__display_name"),
+        )
+    }
+    hits = []
+    for post_id, rank, snippet in rows:
+        doc = found.get(post_id)
+        if doc is None:  # removed between the two queries
+            continue
+        hits.append(
+            SearchHit(
+                post_id=post_id,
+                post_number=doc["post_number"],
+                topic_id=doc["topic_id"],
+                topic_title=doc["title"],
+                topic_slug=doc["topic_slug"],
+                category_id=doc["category_id"],
+                category_name=doc["category_name"],
+                community_id=doc["community_id"],
+                community_slug=doc["community_slug"],
+                community_name=doc["community_name"],
+                author_username=doc["author_username"],
+                author_name=doc["author_display_name"] or doc["author_username"],
+                created_at=doc["created_at"],
+                snippet=snippet,
+                rank=float(rank or 0.0),
+            )
+        )
+    return hits
+
+
+def search_posts(
+    *,
+    query: str,
+    community_ids: list[int] | None,
+    category_ids: list[int],
+    author_username: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    offset: int = 0,
+    limit: int = 20,
+) -> tuple[list[SearchHit], int]:
+    """The page of matching posts (best first) and how many match in all.
+
+    Only documents in ``category_ids`` (and ``community_ids``, when given) are searched:
+    the caller decides what the searcher may read. A blank query with filters lists the
+    newest posts that pass them; a query with no searchable words finds nothing. Never
+    raises for anything a user can type."""
+    parsed = parse_query(query)
+    if (query.strip() and not parsed) or not category_ids or community_ids == []:
+        return [], 0
+    where, params = _filters(
+        community_ids=community_ids,
+        category_ids=category_ids,
+        author_username=(author_username or "").replace("\x00", "").strip().lstrip("@") or None,
+        since=since,
+        until=until,
+    )
+    offset, limit = max(0, int(offset)), max(1, int(limit))
+    if parsed:
+        if connection.vendor not in ENGINES:
+            raise NotImplementedError(f"No search engine for {connection.vendor}.")
+        (count_sql, count_params), (page_sql, page_params) = ENGINES[connection.vendor](
+            parsed.as_phrases(), where, params, offset, limit
+        )
+        make_snippet = safe_snippet
+    else:
+        (count_sql, count_params), (page_sql, page_params) = _browse_queries(
+            where, params, offset, limit
+        )
+        make_snippet = _browse_snippet
+    try:
+        # A savepoint, so a failed search cannot poison the caller's transaction.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(count_sql, count_params)
+            total = cursor.fetchone()[0]
+            if offset >= total:
+                return [], total
+            cursor.execute(page_sql, page_params)
+            rows = [(pk, rank, make_snippet(text or "")) for pk, rank, text in cursor.fetchall()]
+    except DatabaseError:
+        logger.exception("Search failed for a parsed query %r", parsed.as_phrases())
+        return [], 0
+    return _hydrate(rows), total

@@ -1,0 +1,131 @@
+"""Search reads: what a searcher may find, a page at a time.
+
+The rule is the pages' own: a post is found only in a category the searcher may read, in a
+community they may see. It is never written here; it comes from
+``hearth.discussions.policy`` (``visible_categories``, ``readable_access_levels``) and
+``hearth.communities.policy.visible_communities``, and the backend is handed the resulting
+category ids."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Q
+
+from hearth.communities.models import Membership, MembershipStatus
+from hearth.communities.policy import visible_communities
+from hearth.core.actor import Actor
+from hearth.discussions.models import Category
+from hearth.discussions.policy import readable_access_levels, visible_categories
+from hearth.search.backends import SearchHit, search_posts
+
+if TYPE_CHECKING:
+    from hearth.accounts.models import User
+    from hearth.communities.models import Community
+
+PER_PAGE = 20
+# Deep pages are never useful and an enormous ?page= must not reach the database.
+MAX_PAGE = 500
+
+
+def searchable_categories(*, actor: Actor, community: Community) -> list[Category]:
+    """The community's categories the actor may read, in display order (for the filter)."""
+    return list(visible_categories(actor, community).order_by("position", "id"))
+
+
+def readable_category_ids(*, user: User | None) -> list[int]:
+    """Every category the user may read, across the communities they can see, in two
+    queries whatever the number of communities: their memberships, then the categories.
+
+    What a membership unlocks comes from ``readable_access_levels`` for that membership's
+    actor; memberships unlocking the same levels share one condition."""
+    base_actor = Actor.for_user(user)
+    base_levels = readable_access_levels(base_actor)
+    condition = Q(read_access__in=base_levels)
+    if base_actor.user is not None:
+        extra: dict[tuple[str, ...], list[int]] = {}
+        memberships = Membership.objects.filter(
+            user=base_actor.user, status=MembershipStatus.ACTIVE
+        ).select_related("community")
+        for membership in memberships:
+            actor = Actor(
+                user=base_actor.user, community=membership.community, membership=membership
+            )
+            levels = tuple(sorted(set(readable_access_levels(actor)) - set(base_levels)))
+            if levels:
+                extra.setdefault(levels, []).append(membership.community_id)
+        for levels, community_ids in extra.items():
+            condition |= Q(community_id__in=community_ids, read_access__in=levels)
+    return list(
+        Category.objects.filter(condition, community__in=visible_communities(base_actor))
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+
+
+def _page_number(value: Any) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), MAX_PAGE)
+
+
+def search(
+    *,
+    community_ids: list[int] | None,
+    category_ids: list[int],
+    form_data: Mapping[str, Any],
+    page: Any = None,
+) -> Page:
+    """One page of results (``PER_PAGE`` hits) inside the given categories. ``form_data``
+    is a search form's cleaned data (q, author, after, before). A page past the end gives
+    the last page; a page that is not a number gives the first."""
+
+    def run(number: int) -> tuple[list[SearchHit], int]:
+        return search_posts(
+            query=form_data.get("q") or "",
+            community_ids=community_ids,
+            category_ids=category_ids,
+            author_username=form_data.get("author") or None,
+            since=form_data.get("after"),
+            until=form_data.get("before"),
+            offset=(number - 1) * PER_PAGE,
+            limit=PER_PAGE,
+        )
+
+    number = _page_number(page)
+    hits, total = run(number)
+    paginator = Paginator(range(total), PER_PAGE)
+    if number > paginator.num_pages:
+        number = paginator.num_pages
+        hits, total = run(number) if total else ([], 0)
+        paginator = Paginator(range(total), PER_PAGE)
+    return Page(hits, number, paginator)
+
+
+def search_community(
+    *, actor: Actor, community: Community, form_data: Mapping[str, Any], page: Any = None
+) -> Page:
+    """Search one community (/c/<slug>/search), optionally one category of it (by slug)."""
+    categories = searchable_categories(actor=actor, community=community)
+    if slug := form_data.get("category"):
+        categories = [c for c in categories if c.slug == slug]
+    return search(
+        community_ids=[community.pk],
+        category_ids=[c.pk for c in categories],
+        form_data=form_data,
+        page=page,
+    )
+
+
+def search_everywhere(*, user: User | None, form_data: Mapping[str, Any], page: Any = None) -> Page:
+    """Search every community the user can see (/search)."""
+    return search(
+        community_ids=None,
+        category_ids=readable_category_ids(user=user),
+        form_data=form_data,
+        page=page,
+    )

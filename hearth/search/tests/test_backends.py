@@ -1,0 +1,285 @@
+"""The search interface on whichever database runs the tests (SQLite or PostgreSQL)."""
+
+import zoneinfo
+from datetime import UTC, date, datetime
+
+import pytest
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hearth.discussions.models import Post
+from hearth.search.backends import parse_query, safe_snippet, search_posts
+from hearth.search.models import PostDocument
+from hearth.testing.html import script_capable_parts
+
+
+class TestParseQuery:
+    @pytest.mark.parametrize(
+        "typed, terms",
+        [
+            ("tomato blight", [("tomato",), ("blight",)]),
+            ('"raised beds" compost', [("raised", "beds"), ("compost",)]),
+            ("“raised beds”", [("raised", "beds")]),
+            ('"unclosed phrase', [("unclosed", "phrase")]),
+            ("e-mail don't", [("e", "mail"), ("don", "t")]),
+            ("tomato AND blight OR NOT NEAR", [("tomato",), ("blight",)]),
+            ("and or", [("and",), ("or",)]),
+            ('title:foo* (bar) ^baz -qux "', [("title",), ("foo",), ("bar",), ("baz",), ("qux",)]),
+            ("NEAR(tomato, blight)", [("tomato",), ("blight",)]),
+            ("3.5 snake_case", [("3", "5"), ("snake", "case")]),
+            ("café naïve 東京 हिन्दी", [("café",), ("naïve",), ("東京",), ("हिन्दी",)]),
+            ("tomato tomato", [("tomato",)]),
+            ("", []),
+            ('*** "" () : ^', []),
+        ],
+    )
+    def test_keeps_words_and_phrases_only(self, typed, terms):
+        assert list(parse_query(typed).terms) == terms
+
+    def test_long_input_is_cut(self):
+        parsed = parse_query("word " * 10_000)
+        assert parsed.terms == (("word",),)
+        assert len(parse_query(" ".join(f"w{i}" for i in range(100))).terms) == 12
+
+
+class TestSafeSnippet:
+    def test_escapes_everything_but_the_marks(self):
+        assert safe_snippet("a <b> \ue000c&d\ue001 \ue002i\ue003") == (
+            "a &lt;b&gt; <mark>c&amp;d</mark> &lt;i&gt;"
+        )
+
+    def test_unpaired_markers_are_dropped(self):
+        assert safe_snippet("\ue000x \ue000y\ue001") == "x y"
+
+
+class TestMatching:
+    def test_words_match_in_any_form(self, member, general, start_topic, find):
+        start_topic(member, general, "Spring", "We are gardening with raised beds")
+        assert find("garden") == [("Spring", 1)]
+        assert find("GARDENS") == [("Spring", 1)]
+
+    def test_every_word_must_appear(self, member, general, start_topic, find):
+        start_topic(member, general, "Spring", "Raised beds")
+        assert find("raised beds") == [("Spring", 1)]
+        assert find("raised lawns") == []
+
+    def test_phrases_need_their_words_together(self, member, general, start_topic, find):
+        start_topic(member, general, "One", "We built raised beds last year")
+        start_topic(member, general, "Two", "The beds were raised by a metre")
+        assert find('"raised beds"') == [("One", 1)]
+        assert sorted(find("raised beds")) == [("One", 1), ("Two", 1)]
+
+    def test_reply_matches_words_of_its_topic_title(
+        self, member, general, start_topic, reply, find
+    ):
+        topic = start_topic(member, general, "Tomato blight", "Leaves turn brown")
+        reply(member, topic, "Copper spray helps")
+        assert find("tomato copper") == [("Tomato blight", 2)]
+
+    def test_title_matches_rank_first(self, member, general, start_topic, reply, find):
+        older = start_topic(
+            member, general, "Compost bins", "Which bin works? Mention tomato once."
+        )
+        start_topic(member, general, "Tomato varieties", "Which ones grow best?")
+        reply(member, older, "Another reply about tomato and tomato leaves")
+        results = find("tomato")
+        assert results[0] == ("Tomato varieties", 1)
+        assert len(results) == 3
+
+    def test_first_post_outranks_replies_of_the_same_topic(
+        self, member, general, start_topic, reply, find
+    ):
+        topic = start_topic(member, general, "Tomato varieties", "Which ones grow best?")
+        reply(member, topic, "Cherry ones")
+        assert find("tomato") == [("Tomato varieties", 1), ("Tomato varieties", 2)]
+
+
+class TestSnippets:
+    def _hit(self, query, general):
+        hits, _ = search_posts(query=query, community_ids=None, category_ids=[general.pk])
+        return hits[0]
+
+    def test_matched_words_are_marked(self, member, general, start_topic):
+        start_topic(member, general, "Spring", "We are gardening with raised beds this year")
+        snippet = self._hit("gardening", general).snippet
+        assert "<mark>gardening</mark>" in snippet
+
+    def test_html_in_posts_comes_back_escaped(self, member, general, start_topic):
+        start_topic(
+            member,
+            general,
+            "Scripts",
+            'Never paste <script>alert("x")</script> or <img src=x onerror=alert(1)> into the '
+            "tomato forum",
+        )
+        snippet = self._hit("tomato", general).snippet
+        assert "&lt;script&gt;" in snippet
+        assert "<mark>tomato</mark>" in snippet
+        assert script_capable_parts(snippet) == []
+        assert "<img" not in snippet and "<script" not in snippet
+
+    def test_hit_carries_what_a_result_row_shows(self, community, member, general, start_topic):
+        topic = start_topic(member, general, "Tomato blight", "Leaves turn brown")
+        hit = self._hit("brown", general)
+        assert (hit.topic_id, hit.topic_slug, hit.post_number) == (topic.pk, "tomato-blight", 1)
+        assert (hit.community_id, hit.community_slug, hit.category_id) == (
+            community.pk,
+            community.slug,
+            general.pk,
+        )
+        assert (hit.author_username, hit.category_name) == (member.username, general.name)
+        assert hit.url == f"/c/{community.slug}/t/tomato-blight/{topic.pk}/#post-1"
+        assert hit.rank > 0
+        assert hit.created_at == Post.objects.get(topic=topic, number=1).created_at
+
+
+class TestFilters:
+    def test_author(self, member, moderator, general, start_topic, reply, find):
+        topic = start_topic(member, general, "Seeds", "Tomato seeds")
+        reply(moderator, topic, "Tomato seeds from me too")
+        assert find("tomato", author_username="MONA") == [("Seeds", 2)]
+        assert find("tomato", author_username="@mel") == [("Seeds", 1)]
+        assert find("tomato", author_username="nobody") == []
+
+    def test_categories(self, member, general, members_only, start_topic, find):
+        start_topic(member, general, "Open", "Tomato")
+        start_topic(member, members_only, "Closed", "Tomato")
+        assert find("tomato", categories=[general.pk]) == [("Open", 1)]
+        assert sorted(find("tomato", categories=[general.pk, members_only.pk])) == [
+            ("Closed", 1),
+            ("Open", 1),
+        ]
+        hits, total = search_posts(query="tomato", community_ids=None, category_ids=[])
+        assert (hits, total) == ([], 0)
+
+    def test_communities(self, community, member, general, start_topic, find):
+        start_topic(member, general, "Open", "Tomato")
+        assert find("tomato", community_ids=[community.pk]) == [("Open", 1)]
+        assert find("tomato", community_ids=[community.pk + 1000]) == []
+        assert find("tomato", community_ids=[]) == []
+
+    def test_dates_are_whole_days_in_the_viewers_time_zone(
+        self, member, general, start_topic, find
+    ):
+        topic = start_topic(member, general, "Late", "Tomato")
+        PostDocument.objects.filter(topic_id=topic.pk).update(
+            created_at=datetime(2024, 3, 10, 23, 30, tzinfo=UTC)
+        )
+        day, next_day = date(2024, 3, 10), date(2024, 3, 11)
+        assert find("tomato", since=day, until=day) == [("Late", 1)]
+        assert find("tomato", since=next_day) == []
+        assert find("tomato", until=date(2024, 3, 9)) == []
+        with timezone.override(zoneinfo.ZoneInfo("Asia/Tokyo")):  # 08:30 on the 11th there
+            assert find("tomato", since=next_day, until=next_day) == [("Late", 1)]
+            assert find("tomato", until=day) == []
+
+    def test_extreme_dates_do_not_break(self, member, general, start_topic, find):
+        start_topic(member, general, "Seeds", "Tomato")
+        with timezone.override(zoneinfo.ZoneInfo("Asia/Tokyo")):
+            assert find("tomato", since=date.min, until=date.max) == [("Seeds", 1)]
+
+    def test_no_words_with_filters_lists_newest_posts(
+        self, member, moderator, general, start_topic, reply, find
+    ):
+        topic = start_topic(member, general, "Seeds", "First <b>words</b>")
+        reply(member, topic, "Second")
+        reply(moderator, topic, "Third")
+        assert find("", author_username="mel") == [("Seeds", 2), ("Seeds", 1)]
+        hits, _ = search_posts(
+            query="", community_ids=None, category_ids=[general.pk], author_username="mel"
+        )
+        assert hits[1].snippet == "First &lt;b&gt;words&lt;/b&gt;"
+
+    def test_words_that_are_all_punctuation_find_nothing(self, member, general, start_topic, find):
+        start_topic(member, general, "Seeds", "Tomato")
+        assert find('*** "" ()', author_username="mel") == []
+
+
+class TestPaging:
+    def test_offset_limit_and_total(self, member, general, start_topic, reply):
+        topic = start_topic(member, general, "Tomato", "Tomato one")
+        for n in range(4):
+            reply(member, topic, f"Tomato reply {n}")
+        ids = [general.pk]
+        first, total = search_posts(query="tomato", community_ids=None, category_ids=ids, limit=2)
+        second, _ = search_posts(
+            query="tomato", community_ids=None, category_ids=ids, offset=2, limit=2
+        )
+        beyond, total_beyond = search_posts(
+            query="tomato", community_ids=None, category_ids=ids, offset=50, limit=2
+        )
+        assert total == total_beyond == 5
+        assert len(first) == len(second) == 2 and beyond == []
+        assert not {h.post_id for h in first} & {h.post_id for h in second}
+
+
+HOSTILE = [
+    '"',
+    '""',
+    '"""',
+    "*",
+    "tomato*",
+    "NEAR(tomato blight)",
+    "NEAR",
+    "tomato NEAR/2 blight",
+    "title:tomato",
+    "body : tomato",
+    "{title body}: tomato",
+    "(tomato",
+    "tomato)",
+    "^tomato",
+    "-tomato",
+    "+tomato",
+    "tomato & blight | !x <-> y",
+    "'; DROP TABLE search_postdocument; --",
+    "\\",
+    "\x00tomato\x00",
+    "\ue000tomato\ue001",
+    "𝔱𝔬𝔪𝔞𝔱𝔬 🍅",
+    "a" * 10_000,
+    "tomato " * 2_000,
+    '"tomato' * 500,
+    "",
+    "   ",
+]
+
+
+class TestHostileQueries:
+    @pytest.mark.parametrize("query", HOSTILE)
+    def test_never_raise(self, member, general, start_topic, query):
+        start_topic(member, general, "Tomato blight", "Tomato leaves")
+        hits, total = search_posts(query=query, community_ids=None, category_ids=[general.pk])
+        assert total >= len(hits)
+
+    @given(query=st.text())
+    @settings(
+        max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    def test_never_raise_for_any_text(self, general, query):
+        search_posts(
+            query=query, community_ids=None, category_ids=[general.pk], author_username=query
+        )
+
+    @given(query=st.text(alphabet="\"*:()^-+{}[]/\\<>&|!~' NEARORANDNOT.,tomato"))
+    @settings(
+        max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    def test_never_raise_for_operator_soup(self, general, query):
+        search_posts(query=query, community_ids=None, category_ids=[general.pk])
+
+    def test_found_words_survive_hostile_wrapping(self, member, general, start_topic, find):
+        start_topic(member, general, "Tomato blight", "Leaves")
+        assert find('NEAR("tomato" blight*)') == [("Tomato blight", 1)]
+        assert find("{title}:tomato") == []  # no column filters: "title" is a word here
+
+
+def test_deleted_posts_are_not_found(community, member, general, start_topic, reply, find):
+    from hearth.discussions import services
+    from hearth.testing.factories import actor_for
+
+    topic = start_topic(member, general, "Seeds", "Opening")
+    gone = reply(member, topic, "Tomato")
+    services.post_delete(actor=actor_for(member, community), post=gone)
+    assert Post.objects.filter(pk=gone.pk, deleted_at__isnull=False).exists()
+    assert find("tomato") == []
