@@ -1,0 +1,112 @@
+from django.urls import reverse
+
+from hearth.discussions import services as discussion_services
+from hearth.discussions.models import Post
+from hearth.qa.models import Question
+from hearth.testing.factories import actor_for, membership_factory
+
+
+def test_accept_through_page_and_solved_everywhere(
+    client, community, newcomer, member, support, question
+):
+    answer = discussion_services.post_reply(
+        actor=actor_for(member, community), topic=question, body="Try this"
+    )
+    client.force_login(newcomer)
+    response = client.post(reverse("qa:answer-accept", args=["garden", answer.pk]))
+    assert response.status_code == 302
+    assert Question.objects.get(topic=question).accepted_answer == answer
+    page = client.get(
+        reverse("discussions:topic", args=["garden", question.slug, question.pk])
+    ).content.decode()
+    assert "Accepted answer" in page and "Solved" in page
+    listing = client.get(f"/c/garden/category/{support.slug}/?filter=solved").content.decode()
+    assert question.title in listing
+    assert (
+        question.title
+        not in client.get(f"/c/garden/category/{support.slug}/?filter=unsolved").content.decode()
+    )
+
+
+def test_member_cannot_accept_on_someone_elses_question(client, community, member, question):
+    answer = discussion_services.post_reply(
+        actor=actor_for(member, community), topic=question, body="Try this"
+    )
+    client.force_login(member)
+    assert client.post(reverse("qa:answer-accept", args=["garden", answer.pk])).status_code == 403
+    assert not Question.objects.get(topic=question).is_solved
+
+
+def test_answers_are_sorted_accepted_then_votes(
+    client, community, newcomer, member, owner, question
+):
+    first = discussion_services.post_reply(
+        actor=actor_for(member, community), topic=question, body="first answer"
+    )
+    voted = discussion_services.post_reply(
+        actor=actor_for(owner, community), topic=question, body="voted answer"
+    )
+    accepted = discussion_services.post_reply(
+        actor=actor_for(member, community), topic=question, body="accepted answer"
+    )
+    from hearth.qa import services
+
+    services.answer_vote_toggle(actor=actor_for(newcomer, community), answer=voted)
+    services.answer_accept(actor=actor_for(newcomer, community), answer=accepted)
+    page = client.get(
+        reverse("discussions:topic", args=["garden", question.slug, question.pk])
+    ).content.decode()
+    positions = [
+        page.index(text) for text in ("Help!", "accepted answer", "voted answer", "first answer")
+    ]
+    assert positions == sorted(positions)
+
+
+def test_vote_via_htmx(client, community, newcomer, member, question):
+    answer = discussion_services.post_reply(
+        actor=actor_for(member, community), topic=question, body="Try this"
+    )
+    client.force_login(newcomer)
+    response = client.post(
+        reverse("qa:answer-vote", args=["garden", answer.pk]), HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200 and 'aria-pressed="true"' in response.content.decode()
+    client.force_login(member)
+    assert client.post(reverse("qa:answer-vote", args=["garden", answer.pk])).status_code == 403
+
+
+def test_unanswered_queue_oldest_first_with_trust_and_flat_queries(
+    client, community, member, support, question, django_assert_max_num_queries
+):
+    client.force_login(member)
+    with django_assert_max_num_queries(20) as few:
+        body = client.get("/c/garden/unanswered").content.decode()
+    assert question.title in body and "newcomer" in body
+    for i in range(10):
+        asker = membership_factory(community, trust_level=2).user
+        discussion_services.topic_create(
+            actor=actor_for(asker, community), category=support, title=f"Q{i}", body="?"
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        body = client.get("/c/garden/unanswered").content.decode()
+    assert body.index(question.title) < body.index("Q0")
+    discussion_services.post_reply(
+        actor=actor_for(member, community), topic=question, body="answered"
+    )
+    assert question.title not in client.get("/c/garden/unanswered").content.decode()
+
+
+def test_question_page_query_count_is_flat(
+    client, community, newcomer, owner, question, django_assert_max_num_queries
+):
+    client.force_login(newcomer)
+    url = reverse("discussions:topic", args=["garden", question.slug, question.pk])
+    discussion_services.post_reply(actor=actor_for(owner, community), topic=question, body="a")
+    with django_assert_max_num_queries(30) as few:
+        client.get(url)
+    for _ in range(10):
+        user = membership_factory(community).user
+        discussion_services.post_reply(actor=actor_for(user, community), topic=question, body="b")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
+    assert Post.objects.filter(topic=question).count() == 12
