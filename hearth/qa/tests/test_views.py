@@ -40,7 +40,7 @@ def test_member_cannot_accept_on_someone_elses_question(client, community, membe
 def test_answers_are_sorted_accepted_then_votes(
     client, community, newcomer, member, owner, question
 ):
-    first = discussion_services.post_reply(
+    discussion_services.post_reply(
         actor=actor_for(member, community), topic=question, body="first answer"
     )
     voted = discussion_services.post_reply(
