@@ -15,6 +15,10 @@ from hearth.core.actor import Actor
 from hearth.core.models import InteractionEvent
 from hearth.discussions import services as discussion_services
 from hearth.discussions.models import REACTIONS, Category, Post, Topic
+from hearth.ideas import services as idea_services
+from hearth.ideas.models import Idea
+from hearth.qa import services as qa_services
+from hearth.search.models import PostDocument
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "hearth-demo"  # noqa: S105 - printed to the operator on purpose
@@ -202,6 +206,106 @@ def build_discussions(
         _backdate(topic, now - timedelta(days=rng.uniform(0, 150), hours=rng.uniform(0, 23)), rng)
 
 
+QUESTIONS = [
+    (
+        "How do I update the firmware without a computer?",
+        "Use the Lumen app: Settings → Camera → Firmware. Keep the battery above 50%.",
+    ),
+    (
+        "Why are my night photos grainy?",
+        "Lower the ISO and use a longer exposure on a tripod; turn on long-exposure noise reduction.",
+    ),
+    (
+        "Can I use old manual lenses with the X2?",
+        "Yes, with an M42 adapter. Set 'shoot without lens' to On in the menu.",
+    ),
+    (
+        "What does the orange blinking light mean?",
+        "It's writing to the card. Wait until it stops before removing the card.",
+    ),
+    ("Best SD card for 4K video?", "Any V30 card works; V60 if you shoot the high bit-rate mode."),
+    (
+        "How to transfer photos to my phone over Wi-Fi?",
+        "Pair in the app first, then Playback → Send to phone.",
+    ),
+    ("Is the X2 weather sealed?", None),
+    ("Autofocus won't lock on faces in backlight", None),
+    ("How do I reset all settings?", None),
+]
+IDEAS = [
+    ("Dark mode in the Lumen app", "shipped", "Shipped in app 3.2 — thank you all for the votes!"),
+    (
+        "Bluetooth remote shutter from the phone",
+        "in_progress",
+        "We're building this now; beta testers will get it first.",
+    ),
+    ("Focus peaking colour choice", "planned", "Planned for the spring firmware."),
+    ("Interval timer up to 24 hours", "planned", None),
+    (
+        "Export presets to share with friends",
+        "under_review",
+        "We love this and are looking at how presets could be shared safely.",
+    ),
+    (
+        "Built-in GPS tagging",
+        "declined",
+        "A GPS radio would cut battery life by a third; the app can tag photos from your phone instead.",
+    ),
+    ("Custom button for ISO", "new", None),
+    ("Star-tracking mode for astrophotography", "new", None),
+]
+
+
+def build_support_and_ideas(community: Community, owner: User, people: list[User], *, rng) -> None:
+    """A questions category (members answering most, staff some, a few unanswered) and an
+    ideas board with every status, votes and official responses."""
+    owner_actor = Actor.for_user(owner, community)
+    help_desk = discussion_services.category_create(
+        actor=owner_actor, name="Help & support", slug="help", kind="questions", color="#0891b2",
+        description="Ask anything about your Lumen camera; members and staff answer.",
+    )  # fmt: skip
+    ideas = discussion_services.category_create(
+        actor=owner_actor, name="Ideas", slug="ideas", kind="ideas", color="#ca8a04",
+        description="Propose and vote on what Lumen should build next.",
+    )  # fmt: skip
+    staff = people[:3]
+    now = timezone.now()
+    for i, (title, answer) in enumerate(QUESTIONS):
+        asker = people[20 + i]
+        topic = discussion_services.topic_create(
+            actor=Actor.for_user(asker, community), category=help_desk, title=title,
+            body="I've searched but couldn't find this. Any help appreciated!",
+        )  # fmt: skip
+        if answer is not None:
+            helper = staff[i % 3] if i < 2 else rng.choice(people[30:90])
+            reply = discussion_services.post_reply(
+                actor=Actor.for_user(helper, community), topic=topic, body=answer
+            )
+            for voter in rng.sample(people[40:100], k=rng.randint(1, 5)):
+                if voter.pk != helper.pk:
+                    qa_services.answer_vote_toggle(
+                        actor=Actor.for_user(voter, community), answer=reply
+                    )
+            if i % 4 != 3:
+                qa_services.answer_accept(actor=Actor.for_user(asker, community), answer=reply)
+        _backdate(topic, now - timedelta(days=rng.uniform(1, 120)), rng)
+    for title, status, response in IDEAS:
+        author = rng.choice(people[10:80])
+        topic = discussion_services.topic_create(
+            actor=Actor.for_user(author, community), category=ideas, title=title,
+            body="It would make the camera so much nicer to use. Who's with me?",
+        )  # fmt: skip
+        idea = Idea.objects.get(topic=topic)
+        for voter in rng.sample(people, k=rng.randint(3, 25)):
+            if voter.pk != author.pk:
+                idea_services.idea_vote(actor=Actor.for_user(voter, community), idea=idea)
+        if status != "new":
+            idea_services.idea_set_status(
+                actor=owner_actor, idea=idea, status=status, response=response or ""
+            )
+        _backdate(topic, now - timedelta(days=rng.uniform(5, 160)), rng)
+
+
 def _demo_image(rng: random.Random):
     """A generated landscape (gradient sky, dark hills), so the demo needs no files."""
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -303,6 +407,8 @@ def build_demo(*, members: int = 120, topics: int = 30, seed: int = 7) -> Commun
         )
     if people and topics:
         build_discussions(main, owner, people, topics=topics, rng=rng)
+    if len(people) >= 100:
+        build_support_and_ideas(main, owner, people, rng=rng)
     main.refresh_from_db()
     return main
 
