@@ -18,6 +18,7 @@ from hearth.discussions.models import REACTIONS, Category, Post, Topic
 from hearth.ideas import services as idea_services
 from hearth.ideas.models import Idea
 from hearth.qa import services as qa_services
+from hearth.qa.models import Question
 from hearth.search.models import PostDocument
 
 DEMO_USERNAME = "demo"
@@ -105,8 +106,20 @@ def _backdate(topic: Topic, start, rng: random.Random) -> None:
         InteractionEvent.objects.filter(object_type="discussions.post", object_id=post.pk).update(
             created_at=when
         )
+        PostDocument.objects.filter(post_id=post.pk).update(created_at=when)
         last = when
     Topic.objects.filter(pk=topic.pk).update(created_at=start, last_posted_at=last or start)
+    InteractionEvent.objects.filter(object_type="discussions.topic", object_id=topic.pk).update(
+        created_at=start
+    )
+    question = Question.objects.filter(topic=topic).first()
+    if question is not None:
+        times = {p.pk: p.created_at for p in Post.objects.filter(topic=topic)}
+        Question.objects.filter(pk=question.pk).update(
+            asked_at=start,
+            first_response_at=times.get(question.first_response_id),
+            accepted_at=last if question.accepted_answer_id else None,
+        )
 
 
 def build_discussions(
@@ -213,7 +226,7 @@ QUESTIONS = [
     ),
     (
         "Why are my night photos grainy?",
-        "Lower the ISO and use a longer exposure on a tripod; turn on long-exposure noise reduction.",
+        "Lower the ISO, use a longer exposure on a tripod, turn on long-exposure noise reduction.",
     ),
     (
         "Can I use old manual lenses with the X2?",
@@ -249,7 +262,7 @@ IDEAS = [
     (
         "Built-in GPS tagging",
         "declined",
-        "A GPS radio would cut battery life by a third; the app can tag photos from your phone instead.",
+        "A GPS radio would cut battery life by a third; the app can tag photos from your phone.",
     ),
     ("Custom button for ISO", "new", None),
     ("Star-tracking mode for astrophotography", "new", None),
