@@ -42,7 +42,7 @@ def idea_created(*, actor: Actor, topic: Topic, post: Post) -> Idea:
 def _locked(idea: Idea) -> Idea:
     return (
         Idea.objects.select_for_update()
-        .select_related("topic__category", "topic__author")
+        .select_related("topic__category")
         .get(pk=idea.pk)
     )
 
