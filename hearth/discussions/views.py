@@ -163,7 +163,9 @@ def topic(request, topic_slug, topic_id):
     elif kind == CategoryKind.IDEAS:
         extra = idea_selectors.idea_context(actor, topic)
     if page.object_list:
-        services.topic_mark_read(actor=actor, topic=topic, number=page.object_list[-1].number)
+        # Questions sort answers by merit, so the last post shown need not be the highest.
+        seen = max(post.number for post in page.object_list)
+        services.topic_mark_read(actor=actor, topic=topic, number=seen)
     reply_form = None
     if policy.can_reply(actor, topic):
         reply_form = ReplyForm(initial=_reply_initial(request, actor, topic))
@@ -291,8 +293,9 @@ def back_to_post(target):
     if not isinstance(target, Post):
         return redirect(topic_url(target))
     if target.topic.category.kind == CategoryKind.QUESTIONS:
-        return redirect(f"{topic_url(target.topic)}#post-{target.number}")
-    page_number = selectors.page_of_post(target.topic, target.number)
+        page_number = qa_selectors.page_of_answer(target.topic, target)
+    else:
+        page_number = selectors.page_of_post(target.topic, target.number)
     return redirect(f"{topic_url(target.topic)}?page={page_number}#post-{target.number}")
 
 

@@ -40,11 +40,7 @@ def idea_created(*, actor: Actor, topic: Topic, post: Post) -> Idea:
 
 
 def _locked(idea: Idea) -> Idea:
-    return (
-        Idea.objects.select_for_update()
-        .select_related("topic__category")
-        .get(pk=idea.pk)
-    )
+    return Idea.objects.select_for_update().select_related("topic__category").get(pk=idea.pk)
 
 
 @transaction.atomic

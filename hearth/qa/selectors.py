@@ -94,3 +94,12 @@ def decorate_answers(
         post.can_accept = may_accept and post.is_answer and not post.is_deleted
         post.my_vote = post.pk in mine
         post.can_vote = post.is_answer and policy.can_vote_answer(actor, post)
+
+
+def page_of_answer(topic: Topic, post: Post) -> int:
+    """The topic page a post is on when answers are sorted by merit."""
+    from hearth.discussions.selectors import POSTS_PER_PAGE
+
+    order = list(answers_ordered(topic, question_for(topic)).values_list("pk", flat=True))
+    position = order.index(post.pk) if post.pk in order else 0
+    return position // POSTS_PER_PAGE + 1

@@ -87,3 +87,45 @@ def type_mention(page: Page, textarea, prefix: str, username: str, display_name:
     # test_discussions.test_mention_menu_disappears_once_closed).
     expect(page.locator(".mention-menu")).to_have_attribute("hidden", "")
     expect(textarea).not_to_have_attribute("aria-activedescendant", re.compile(".*"))
+
+
+def start_topic_via_ui(
+    page: Page, base: str, community_slug: str, *, category: str, title: str, body: str
+) -> None:
+    """From the community home: New topic → choose the category → title/body → Post."""
+    page.goto(f"{base}/c/{community_slug}/")
+    page.get_by_role("link", name="New topic").click()
+    expect(page.get_by_role("heading", name="Start a new topic", level=1)).to_be_visible()
+    page.get_by_label("Category").select_option(label=category)
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Message").fill(body)
+    page.get_by_role("button", name="Post topic").click()
+    expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
+
+
+# Q&A and ideas ---------------------------------------------------------------------------
+
+
+def topic_badges(page: Page):
+    """The badges line under the topic title (Solved / Question / Closed ...)."""
+    return page.locator("header.topic-head")
+
+
+def answer_vote(scope):
+    """The ▲ up-vote button of an answer (either state)."""
+    return scope.get_by_role(
+        "button", name=re.compile(r"^(Up-vote this answer|Remove your up-vote)$")
+    )
+
+
+def idea_panel(page: Page):
+    return page.locator("section.idea-panel")
+
+
+def roadmap_column(page: Page, status: str):
+    """A roadmap column by status value (planned, in_progress, shipped)."""
+    return page.locator(f'section.roadmap__column[aria-labelledby="col-{status}"]')
+
+
+def roadmap_card(page: Page, status: str, title: str):
+    return roadmap_column(page, status).locator("a.roadmap__card").filter(has_text=title)
