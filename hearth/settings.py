@@ -144,8 +144,21 @@ TEMPLATES = [
 
 # Databases: embedded SQLite (WAL, see hearth.core.apps) unless DATABASE_URL is set.
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    # Under ASGI each request runs in a worker thread, so persistent per-thread connections
+    # (CONN_MAX_AGE > 0) pile up instead of being reused: connect per request by default,
+    # or share a psycopg pool per process with HEARTH_DB_POOL=1 (PostgreSQL only).
+    DATABASES = {
+        "default": dj_database_url.parse(
+            os.environ["DATABASE_URL"], conn_max_age=env_int("HEARTH_DB_CONN_MAX_AGE", 0)
+        )
+    }
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if env_bool("HEARTH_DB_POOL") and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env_int("HEARTH_DB_POOL_MIN", 2),
+            "max_size": env_int("HEARTH_DB_POOL_MAX", 10),
+        }
 else:
     DATABASES = {
         "default": {
