@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 export HEARTH_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test install install-test browser lint format migrations-check serve clean
+.PHONY: run test install install-test browser lint format migrations-check serve clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,17 @@ test: install-test lint migrations-check
 	  echo "== PostgreSQL =="; \
 	  DATABASE_URL='$(PG_URL)' $(BIN)/pytest -n 2 -q --create-db -m 'not browser'; \
 	else echo "PostgreSQL is not answering at 127.0.0.1:5432: skipped the PostgreSQL run."; fi
+
+# The discussions benchmark (bench/README.md): seeds databases of its own (hearth_bench_*,
+# never the test database) on the PostgreSQL at 127.0.0.1:5432, serves them with
+# `hearth serve` and loads them with Debian's wrk. Sizes and time: BENCH_POSTS (1000000),
+# BENCH_MEMBERS (100000), BENCH_SMALL_POSTS (10000), BENCH_DURATION (10 s per page).
+bench: install
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "Installing Debian's wrk for the benchmark…"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) \
+	  || echo "Could not install wrk: the benchmark uses its Python load generator."; }
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) node_modules test-artifacts

@@ -1,0 +1,67 @@
+"""What the benchmark measures: one entry per page, shared by ``bench.probe`` (query counts,
+in-process) and ``bench.run`` (load over HTTP)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from urllib.parse import quote
+
+REPLY_BODY = "A benchmark reply: thanks, this helped. Does it still hold with **more** data?"
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    label: str
+    path: str
+    method: str = "GET"
+    member: bool = False  # as the signed-in bench member (else anonymous)
+    expect: int = 200
+    kind: str = "page"  # page | list | search | write | floor
+
+    def form(self) -> dict[str, str] | None:
+        """The POST body: a fresh client_token each time, as each rendered form has."""
+        if self.method != "POST":
+            return None
+        return {"body": REPLY_BODY, "client_token": uuid.uuid4().hex}
+
+
+def pages(info: dict, floor_bytes: int | None = None) -> list[Page]:
+    c, topic = info["community"], info["big_topic_id"]
+    topic_path = f"/c/{c}/t/{info['big_topic_slug']}/{topic}/"
+    found = []
+    if floor_bytes is not None:
+        found.append(
+            Page("floor", "framework floor", f"/__floor__?bytes={floor_bytes}", kind="floor")
+        )
+    found += [
+        Page("topic", "topic page (500 posts, page 1)", topic_path),
+        Page("topic_member", "topic page, signed in", f"{topic_path}?page=1", member=True),
+        Page(
+            "category", "category topic list", f"/c/{c}/category/{info['category']}/", kind="list"
+        ),
+        Page("home", "community home", f"/c/{c}/", kind="list"),
+        Page(
+            "search",
+            f"search, common word ({info['search_word_docs']:,} hits)",
+            f"/c/{c}/search?q={quote(info['search_word'])}",
+            kind="search",
+        ),
+        Page(
+            "search_rare",
+            f"search, rare word ({info['rare_word_docs']:,} hits)",
+            f"/c/{c}/search?q={quote(info['rare_word'])}",
+            kind="search",
+        ),
+        Page(
+            "reply",
+            "post a reply (POST)",
+            f"/c/{c}/t/{topic}/reply",
+            method="POST",
+            member=True,
+            expect=302,
+            kind="write",
+        ),
+    ]
+    return found
