@@ -97,10 +97,11 @@ class Topic(CommunityOwned):
     class Meta:
         indexes = [
             models.Index(
-                fields=["community", "-is_pinned", "-last_posted_at"], name="topic_latest"
+                fields=["community", "-is_pinned", "-last_posted_at", "-id"], name="topic_latest"
             ),
             models.Index(
-                fields=["category", "-is_pinned", "-last_posted_at"], name="topic_category_latest"
+                fields=["category", "-is_pinned", "-last_posted_at", "-id"],
+                name="topic_category_latest",
             ),
         ]
 

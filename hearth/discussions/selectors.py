@@ -46,11 +46,14 @@ def topic_list(
 
     ``show``: latest (everything but muted), new (never opened) or unread (opened, with
     posts since)."""
-    topics = policy.visible_topics(actor, community).select_related(
-        "category", "author", "last_poster", "question", "idea"
-    )
     if category is not None:
-        topics = topics.filter(category=category)
+        readable = [category.pk] if policy.can_read_category(actor, category) else []
+    else:
+        # A short list of ids plans far faster than the visibility subquery inside this join.
+        readable = list(policy.visible_categories(actor, community).values_list("pk", flat=True))
+    topics = Topic.objects.filter(
+        community=community, category_id__in=readable, deleted_at__isnull=True
+    ).select_related("category", "author", "last_poster", "question", "idea")
     if policy.can_track_reading(actor):
         read = TopicRead.objects.filter(topic=OuterRef("pk"), user=actor.user)
         topics = topics.annotate(

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -57,7 +57,10 @@ def _topic_list_page(request, *, category=None):
             "idea_status": status if status in IdeaStatus.values else None,
             "idea_statuses": [s for s in IdeaStatus.choices if s[0] != IdeaStatus.MERGED],
         }
-    page = paginate(request, topics, selectors.TOPICS_PER_PAGE)
+    # A plain category list is as long as its topic counter says; filtered lists are counted.
+    plain = category is not None and show == "latest" and kind == CategoryKind.DISCUSSION
+    count = category.topic_count if plain else None
+    page = paginate(request, topics, selectors.TOPICS_PER_PAGE, count=count)
     page.object_list = selectors.with_unread(page.object_list, actor)
     if kind == CategoryKind.IDEAS:
         voted = idea_selectors.my_votes(actor, [t.pk for t in page.object_list])
@@ -324,11 +327,12 @@ def post_restore(request, post_id):
 @require_POST
 @login_required
 @community_view
-def post_react(request, post_id, kind):
+def post_react(request, post_id):
     actor = request.actor
     post = selectors.post_for(actor, post_id)
+    kind = request.POST.get("kind", "")
     if kind not in REACTIONS:
-        raise Http404
+        return HttpResponseBadRequest(_("Choose one of the reactions."))
     services.reaction_toggle(actor=actor, post=post, kind=kind)
     if is_htmx(request):
         post.refresh_from_db(fields=["reactions"])
