@@ -9,12 +9,12 @@ from django.http import Http404
 
 from hearth.communities import policy
 from hearth.communities.models import (
+    STAFF_ROLES,
     Community,
     Invite,
     JoinQuestion,
     Membership,
     MembershipStatus,
-    STAFF_ROLES,
     Role,
     RulesVersion,
     StaffAction,
