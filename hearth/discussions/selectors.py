@@ -201,3 +201,14 @@ def my_reactions(actor: Actor, post: Post) -> set[str]:
     if actor.user is None:
         return set()
     return set(Reaction.objects.filter(post=post, user=actor.user).values_list("kind", flat=True))
+
+
+def category_watch_level(actor: Actor, category: Category) -> str | None:
+    if not policy.can_track_reading(actor):
+        return None
+    level = (
+        Watch.objects.filter(user=actor.user, category=category)
+        .values_list("level", flat=True)
+        .first()
+    )
+    return level or WatchLevel.NORMAL

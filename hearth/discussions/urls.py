@@ -6,6 +6,7 @@ app_name = "discussions"
 urlpatterns = [
     path("latest", views.latest, name="latest"),
     path("category/<slug:category_slug>/", views.category, name="category"),
+    path("category/<slug:category_slug>/watch", views.category_watch, name="category-watch"),
     path("new-topic", views.topic_new, name="topic-new"),
     path("t/<str:topic_slug>/<int:topic_id>/", views.topic, name="topic"),
     path("t/<int:topic_id>/reply", views.reply, name="reply"),

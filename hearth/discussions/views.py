@@ -68,6 +68,10 @@ def _topic_list_page(request, *, category=None):
             topic.my_vote = topic.pk in voted
     return {
         **context,
+        "category_watch_level": (
+            selectors.category_watch_level(actor, category) if category is not None else None
+        ),
+        "watch_levels": WatchLevel.choices,
         "page": page,
         "show": show,
         "categories": selectors.categories(actor, community),
@@ -354,6 +358,20 @@ def topic_watch(request, topic_id):
         services.watch_set(actor=request.actor, topic=topic, level=form.cleaned_data["level"])
         messages.success(request, _("Notification level saved."))
     return redirect(topic_url(topic))
+
+
+@require_POST
+@login_required
+@community_view
+def category_watch(request, category_slug):
+    category = selectors.category_for(request.actor, request.community, category_slug)
+    form = WatchForm(request.POST)
+    if form.is_valid():
+        services.watch_set(actor=request.actor, category=category, level=form.cleaned_data["level"])
+        messages.success(request, _("Notification level saved."))
+    return redirect(
+        "discussions:category", community_slug=request.community.slug, category_slug=category.slug
+    )
 
 
 @login_required

@@ -19,7 +19,7 @@ from hearth.communities.policy import visible_communities
 from hearth.core.actor import Actor
 from hearth.discussions.models import Category
 from hearth.discussions.policy import readable_access_levels, visible_categories
-from hearth.search.backends import SearchHit, search_posts
+from hearth.search.backends import SearchHit, parse_query, search_posts
 
 if TYPE_CHECKING:
     from hearth.accounts.models import User
@@ -129,3 +129,37 @@ def search_everywhere(*, user: User | None, form_data: Mapping[str, Any], page: 
         form_data=form_data,
         page=page,
     )
+
+
+# Words too common to tell topics apart (English; other languages just search all words).
+_COMMON_WORDS = frozenset(
+    ["a", "an", "and", "are", "can", "could", "do", "does", "for", "from", "have", "how", "i", "in", "is", "it", "my", "of", "on", "or", "the", "there", "this", "to", "what", "when", "where", "which", "who", "why", "with", "you", "your"]
+)
+
+
+def similar_topics(
+    *, actor: Actor, community: Community, title: str, limit: int = 5
+) -> list[SearchHit]:
+    """Topics whose words match a title being typed (to spot duplicates before posting).
+
+    Search matches every word, so it tries the most telling words first and drops the
+    least telling until something matches: at most three searches."""
+    parsed = parse_query(title[:200])
+    words = [w for term in parsed.terms for w in term if w.lower() not in _COMMON_WORDS]
+    words = sorted(dict.fromkeys(words), key=len, reverse=True)[:4]
+    category_ids = [c.pk for c in searchable_categories(actor=actor, community=community)]
+    if not words or not category_ids:
+        return []
+    for size in sorted({len(words), min(2, len(words)), 1}, reverse=True):
+        hits, _total = search_posts(
+            query=" ".join(words[:size]),
+            community_ids=[community.pk],
+            category_ids=category_ids,
+            limit=limit * 4,
+        )
+        topics: dict[int, SearchHit] = {}
+        for hit in hits:
+            topics.setdefault(hit.topic_id, hit)
+        if topics:
+            return list(topics.values())[:limit]
+    return []

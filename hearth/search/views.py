@@ -47,3 +47,12 @@ def global_search(request):
             user=request.user, form_data=form.cleaned_data, page=request.GET.get("page")
         )
     return _render(request, "search/global_search.html", form, page)
+
+
+@community_view
+def similar_topics(request):
+    """htmx: topics like the title being typed in the new-topic form."""
+    hits = selectors.similar_topics(
+        actor=request.actor, community=request.community, title=request.GET.get("title", "")
+    )
+    return render(request, "search/_similar.html", {"hits": hits})

@@ -392,3 +392,18 @@ def test_platform_home_query_count_is_flat(client, db, django_assert_max_num_que
         community_factory()
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/")
+
+
+def test_times_show_in_the_viewers_time_zone(client, community, owner):
+    from datetime import UTC, datetime
+
+    from hearth.communities.models import StaffAction
+
+    StaffAction.objects.filter(community=community).update(
+        created_at=datetime(2026, 1, 15, 23, 30, tzinfo=UTC)
+    )
+    owner.time_zone = "Asia/Tokyo"
+    owner.save()
+    client.force_login(owner)
+    body = client.get("/c/garden/manage/log/").content.decode()
+    assert "2026-01-16T08:30:00+09:00" in body

@@ -281,3 +281,18 @@ class TestWriting:
             "read_access": "everyone", "post_access": "members", "kind": "discussion",
         })  # fmt: skip
         assert response.status_code == 200 and "six hex digits" in response.content.decode()
+
+
+def test_category_watch_levels(client, community, member, outsider, general, members_only):
+    from hearth.discussions.models import Watch
+
+    client.force_login(member)
+    url = reverse("discussions:category-watch", args=["garden", general.slug])
+    assert client.post(url, {"level": "muted"}).status_code == 302
+    assert Watch.objects.get(user=member, category=general).level == "muted"
+    assert client.post(url, {"level": "bogus"}).status_code == 302
+    assert Watch.objects.get(user=member, category=general).level == "muted"
+    client.force_login(outsider)
+    hidden = reverse("discussions:category-watch", args=["garden", members_only.slug])
+    assert client.post(hidden, {"level": "watching"}).status_code == 404
+    assert client.post(url, {"level": "watching"}).status_code == 403
