@@ -133,7 +133,41 @@ def search_everywhere(*, user: User | None, form_data: Mapping[str, Any], page: 
 
 # Words too common to tell topics apart (English; other languages just search all words).
 _COMMON_WORDS = frozenset(
-    ["a", "an", "and", "are", "can", "could", "do", "does", "for", "from", "have", "how", "i", "in", "is", "it", "my", "of", "on", "or", "the", "there", "this", "to", "what", "when", "where", "which", "who", "why", "with", "you", "your"]
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "can",
+        "could",
+        "do",
+        "does",
+        "for",
+        "from",
+        "have",
+        "how",
+        "i",
+        "in",
+        "is",
+        "it",
+        "my",
+        "of",
+        "on",
+        "or",
+        "the",
+        "there",
+        "this",
+        "to",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "with",
+        "you",
+        "your",
+    ]
 )
 
 
