@@ -478,13 +478,9 @@ def main(argv: list[str] | None = None) -> int:
         f"load: {tool}, {args.connections} connections, {args.workers} uvicorn worker(s), "
         f"{args.duration:g} s per page; PostgreSQL; {os.cpu_count()} cores shared by "
         "server, database and load generator",
-        "database connections: "
-        + (
-            "the app's CONN_MAX_AGE=60 (BENCH_APP_CONN_MAX_AGE=1)"
-            if os.environ.get("BENCH_APP_CONN_MAX_AGE") == "1"
-            else "one per request (CONN_MAX_AGE=0): the app's 60 leaks connections under "
-            "uvicorn (bench/settings.py)"
-        ),
+        "database connections: as the app configures them (HEARTH_DB_POOL="
+        f"{os.environ.get('HEARTH_DB_POOL', '0')}, HEARTH_DB_CONN_MAX_AGE="
+        f"{os.environ.get('HEARTH_DB_CONN_MAX_AGE', '0')})",
         "",
         table(runs),
         "",
