@@ -37,7 +37,10 @@ MAX_ANSWER_CHARS = 1000
 LOGO_MAX_SIDE = 512
 
 
-def _log(actor: Actor | User | None, community: Community, action: str, **fields) -> StaffAction:
+def staff_log_record(
+    actor: Actor | User | None, community: Community, action: str, **fields
+) -> StaffAction:
+    """Write one line of the community's staff action log (for any app's staff actions)."""
     user = actor.user if isinstance(actor, Actor) else actor
     return StaffAction.objects.create(community=community, actor=user, action=action, **fields)
 
@@ -166,7 +169,7 @@ def community_create(
         joined_at=now,
         trust_level=4,
     )
-    _log(user, community, "community.create", details={"slug": slug})
+    staff_log_record(user, community, "community.create", details={"slug": slug})
     from hearth.discussions.services import categories_create_defaults
 
     categories_create_defaults(community=community)
@@ -233,7 +236,7 @@ def community_update(
         )
         changed["join_questions"] = questions
     if changed:
-        _log(actor, community, "community.update", details={"fields": sorted(changed)})
+        staff_log_record(actor, community, "community.update", details={"fields": sorted(changed)})
     return community
 
 
@@ -264,7 +267,7 @@ def rules_update(*, actor: Actor, text: str) -> RulesVersion:
     Membership.objects.filter(pk=actor.membership.pk).update(
         rules_version_accepted=community.rules_version
     )
-    _log(actor, community, "rules.update", details={"version": version.version})
+    staff_log_record(actor, community, "rules.update", details={"version": version.version})
     return version
 
 
@@ -401,7 +404,7 @@ def join_request_approve(*, actor: Actor, membership: Membership) -> Membership:
     membership.joined_at = timezone.now()
     membership.save(update_fields=["status", "joined_at", "updated_at"])
     _adjust_member_count(membership.community_id, +1)
-    _log(actor, actor.community, "request.approve", target_user=membership.user)
+    staff_log_record(actor, actor.community, "request.approve", target_user=membership.user)
     record_event(
         community=actor.community,
         actor=membership.user,
@@ -422,7 +425,7 @@ def join_request_decline(*, actor: Actor, membership: Membership, reason: str = 
     policy.ensure_review_request(actor, membership)
     membership.status = MembershipStatus.DECLINED
     membership.save(update_fields=["status", "updated_at"])
-    _log(
+    staff_log_record(
         actor,
         actor.community,
         "request.decline",
@@ -442,7 +445,9 @@ def membership_set_role(*, actor: Actor, membership: Membership, role: str) -> M
     membership.role = role
     membership.save(update_fields=["role", "updated_at"])
     details = {"from": old_role, "to": role}
-    _log(actor, actor.community, "member.role", target_user=membership.user, details=details)
+    staff_log_record(
+        actor, actor.community, "member.role", target_user=membership.user, details=details
+    )
     record_event(
         community=actor.community,
         actor=actor.user,
@@ -471,7 +476,9 @@ def membership_ban(*, actor: Actor, membership: Membership, reason: str) -> Memb
     membership.save(update_fields=["status", "role", "ban_reason", "updated_at"])
     if was_active:
         _adjust_member_count(membership.community_id, -1)
-    _log(actor, actor.community, "member.ban", target_user=membership.user, reason=reason)
+    staff_log_record(
+        actor, actor.community, "member.ban", target_user=membership.user, reason=reason
+    )
     record_event(
         community=actor.community,
         actor=actor.user,
@@ -489,7 +496,7 @@ def membership_unban(*, actor: Actor, membership: Membership) -> Membership:
     policy.ensure_unban(actor, membership)
     membership.status = MembershipStatus.LEFT
     membership.save(update_fields=["status", "updated_at"])
-    _log(actor, actor.community, "member.unban", target_user=membership.user)
+    staff_log_record(actor, actor.community, "member.unban", target_user=membership.user)
     record_event(
         community=actor.community,
         actor=actor.user,
@@ -525,7 +532,7 @@ def invite_create(
         max_uses=max_uses,
         expires_at=expires_at,
     )
-    _log(
+    staff_log_record(
         actor,
         actor.community,
         "invite.create",
@@ -542,5 +549,5 @@ def invite_revoke(*, actor: Actor, invite: Invite) -> Invite:
     if invite.revoked_at is None:
         invite.revoked_at = timezone.now()
         invite.save(update_fields=["revoked_at"])
-        _log(actor, actor.community, "invite.revoke", details={"code": invite.code})
+        staff_log_record(actor, actor.community, "invite.revoke", details={"code": invite.code})
     return invite

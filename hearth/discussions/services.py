@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hearth.communities.models import Membership, MembershipStatus
+from hearth.communities.services import staff_log_record
 from hearth.core.actor import Actor
 from hearth.core.colors import validate_hex_color
 from hearth.core.events import record_event
@@ -187,7 +188,7 @@ def category_create(
     category = Category.objects.create(
         community=actor.community, position=(last.position + 1 if last else 0), **fields
     )
-    _staff_log(actor, "category.create", details={"slug": category.slug})
+    staff_log_record(actor, actor.community, "category.create", details={"slug": category.slug})
     return category
 
 
@@ -208,7 +209,12 @@ def category_update(*, actor: Actor, category: Category, **changes) -> Category:
         setattr(category, field, value)
     category.save()
     if changed:
-        _staff_log(actor, "category.update", details={"slug": category.slug, "fields": changed})
+        staff_log_record(
+            actor,
+            actor.community,
+            "category.update",
+            details={"slug": category.slug, "fields": changed},
+        )
     return category
 
 
@@ -259,12 +265,6 @@ def categories_create_defaults(*, community) -> list[Category]:
         )
         for i, (slug, name, text, color) in enumerate(DEFAULT_CATEGORIES)
     )
-
-
-def _staff_log(actor: Actor, action: str, **fields) -> None:
-    from hearth.communities.models import StaffAction
-
-    StaffAction.objects.create(community=actor.community, actor=actor.user, action=action, **fields)
 
 
 # Topics and posts ----------------------------------------------------------------------
@@ -501,8 +501,9 @@ def post_delete(*, actor: Actor, post: Post) -> Post:
     Category.objects.filter(pk=topic.category_id).update(post_count=F("post_count") - 1)
     search_index.unindex_post(post)
     if actor.user.pk != post.author_id:
-        _staff_log(
+        staff_log_record(
             actor,
+            actor.community,
             "post.delete",
             target_user=post.author,
             details={"topic": topic.pk, "post": post.number},
@@ -525,8 +526,9 @@ def post_restore(*, actor: Actor, post: Post) -> Post:
     _recount(topic)
     Category.objects.filter(pk=topic.category_id).update(post_count=F("post_count") + 1)
     search_index.index_post(post, topic)
-    _staff_log(
+    staff_log_record(
         actor,
+        actor.community,
         "post.restore",
         target_user=post.author,
         details={"topic": topic.pk, "post": post.number},
@@ -583,7 +585,9 @@ def topic_set_state(
         setattr(topic, field, value)
     if changes:
         topic.save(update_fields=list(changes))
-        _staff_log(actor, "topic.state", details={"topic": topic.pk, **changes})
+        staff_log_record(
+            actor, actor.community, "topic.state", details={"topic": topic.pk, **changes}
+        )
     return topic
 
 
@@ -605,8 +609,11 @@ def topic_move(*, actor: Actor, topic: Topic, category: Category) -> Topic:
     topic.category = category
     topic.save(update_fields=["category"])
     search_index.reindex_topic(topic)
-    _staff_log(
-        actor, "topic.move", details={"topic": topic.pk, "from": old.slug, "to": category.slug}
+    staff_log_record(
+        actor,
+        actor.community,
+        "topic.move",
+        details={"topic": topic.pk, "from": old.slug, "to": category.slug},
     )
     return topic
 
@@ -637,7 +644,9 @@ def topic_merge(*, actor: Actor, topic: Topic, into: Topic) -> Topic:
     Category.objects.filter(pk=topic.category_id).update(topic_count=F("topic_count") - 1)
     _recount(topic)
     _recount(into)
-    _staff_log(actor, "topic.merge", details={"topic": topic.pk, "into": into.pk})
+    staff_log_record(
+        actor, actor.community, "topic.merge", details={"topic": topic.pk, "into": into.pk}
+    )
     return into
 
 
@@ -671,7 +680,12 @@ def topic_split(
     _move_posts(posts, new)
     _recount(topic)
     _recount(new)
-    _staff_log(actor, "topic.split", details={"topic": topic.pk, "new": new.pk, "posts": wanted})
+    staff_log_record(
+        actor,
+        actor.community,
+        "topic.split",
+        details={"topic": topic.pk, "new": new.pk, "posts": wanted},
+    )
     new.refresh_from_db()
     return new
 
