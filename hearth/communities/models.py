@@ -210,6 +210,14 @@ STAFF_ACTION_LABELS = {
     "member.unban": _("Lifted a ban"),
     "invite.create": _("Created an invite"),
     "invite.revoke": _("Revoked an invite"),
+    "category.create": _("Created a category"),
+    "category.update": _("Changed a category"),
+    "post.delete": _("Deleted a member's post"),
+    "post.restore": _("Restored a post"),
+    "topic.state": _("Pinned, closed or archived a topic"),
+    "topic.move": _("Moved a topic"),
+    "topic.merge": _("Merged topics"),
+    "topic.split": _("Split a topic"),
 }
 
 
