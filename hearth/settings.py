@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "hearth.qa",
     "hearth.ideas",
     "hearth.search",
+    "hearth.analytics",
 ]
 
 MIDDLEWARE = [
