@@ -5,7 +5,6 @@ page, the test client's host name and (see below) persistent database connection
 from ``hearth.settings``; everything else that costs time per request (middleware,
 sessions, queries, templates) is the app's own."""
 
-
 from hearth.settings import *  # noqa: F403
 from hearth.settings import ALLOWED_HOSTS, BASE_DIR, TEMPLATES
 
