@@ -54,6 +54,26 @@ def pages(info: dict, floor_bytes: int | None = None) -> list[Page]:
             f"/c/{c}/search?q={quote(info['rare_word'])}",
             kind="search",
         ),
+    ]
+    if info.get("ideas_category"):  # seeds before version 4 had no Q&A or ideas boards
+        ideas = f"/c/{c}/category/{info['ideas_category']}/"
+        found += [
+            Page(
+                "unanswered",
+                f"unanswered queue ({info['unanswered']:,} questions)",
+                f"/c/{c}/unanswered",
+                kind="list",
+            ),
+            Page(
+                "ideas_votes",
+                f"ideas by votes ({info['ideas']:,} ideas)",
+                f"{ideas}?sort=votes",
+                kind="list",
+            ),
+            Page("ideas_trending", "ideas trending", f"{ideas}?sort=trending", kind="list"),
+            Page("roadmap", "roadmap", f"/c/{c}/ideas/roadmap", kind="list"),
+        ]
+    found += [
         Page(
             "reply",
             "post a reply (POST)",

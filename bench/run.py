@@ -399,7 +399,10 @@ def verdicts(runs: list[dict]) -> str:
         return row.get("rps")
 
     floor = floor_rps(large)
-    for key in ("topic", "topic_member", "category", "home"):
+    for key in (
+        "topic", "topic_member", "category", "home",
+        "unanswered", "ideas_votes", "ideas_trending", "roadmap",
+    ):  # fmt: skip
         value = rps(large, key)
         if value and floor:
             share = value / floor
@@ -446,7 +449,7 @@ def slow_queries(runs: list[dict]) -> str:
             ms, sql = probe["slowest"][0]
             sql = re.sub(r"\s+", " ", sql)
             lines.append(
-                f"{key:<13} {probe['queries']:>3} queries, {probe['db_ms']:7.1f} ms in the "
+                f"{key:<14} {probe['queries']:>3} queries, {probe['db_ms']:7.1f} ms in the "
                 f"database; slowest {ms:6.1f} ms: {sql[:150]}"
             )
     return "\n".join(lines)

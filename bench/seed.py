@@ -33,7 +33,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
-SEED_VERSION = 3
+SEED_VERSION = 4
 MARKER_TABLE = "bench_seed"
 BIG_TOPIC_POSTS = 500
 COMMUNITY_SLUG = "bench"
@@ -59,6 +59,25 @@ CATEGORIES = [
     ("Members' corner", "members-corner", "members", 0.06),
     ("Staff lounge", "staff-lounge", "staff", 0.02),
 ]
+# The Q&A and ideas boards (issue 4): categories of their own kind, with one question and
+# one idea topic per QA_PER_POSTS posts of the discussions above (100,000 each at 1M posts),
+# their posts on top of --posts.
+QUESTIONS_SLUG, IDEAS_SLUG = "questions", "feature-ideas"
+QA_CATEGORIES = [
+    ("Questions", QUESTIONS_SLUG, "questions"),
+    ("Feature ideas", IDEAS_SLUG, "ideas"),
+]
+QA_PER_POSTS = 10
+UNANSWERED_SHARE = 0.33  # questions with no reply at all
+ACCEPTED_SHARE = 0.40  # of the answered ones
+VOTES_PER_IDEA = 10  # on average (skewed: a few ideas hold most), at most MAX_IDEA_VOTES
+MAX_IDEA_VOTES = 1_000_000
+VOTE_DAYS = 30  # votes are spread over the last month, so "trending" has data
+# status, share (merged ideas point at the first idea)
+IDEA_STATUS_MIX = [
+    ("new", 0.55), ("under_review", 0.12), ("planned", 0.08), ("in_progress", 0.05),
+    ("shipped", 0.08), ("declined", 0.09), ("merged", 0.03),
+]  # fmt: skip
 
 
 def check_database_url(url: str) -> str:
@@ -417,6 +436,12 @@ def seed(*, posts: int, members: int, seed_value: int = 42) -> dict:
                 community=community, name=name, slug=slug, read_access=read_access,
                 position=position, description=f"{name}: the benchmark's category.",
             )  # fmt: skip
+    for position, (name, slug, kind) in enumerate(QA_CATEGORIES, start=len(CATEGORIES)):
+        Category.objects.update_or_create(
+            community=community, slug=slug,
+            defaults={"name": name, "kind": kind, "read_access": "everyone",
+                      "position": position, "description": f"{name}: the benchmark's board."},
+        )  # fmt: skip
     categories = {c.slug: c.pk for c in Category.objects.filter(community=community)}
     t0 = _step("owner, bench member, community, categories", t0)
 
@@ -500,6 +525,26 @@ def seed(*, posts: int, members: int, seed_value: int = 42) -> dict:
                  slugify(title)[:80].strip("-") or "topic", low + rng.randrange(others),
                  created, gap, size, (k - 2) in rare, k in (2, 3))
             )  # fmt: skip
+        # Questions (a third with no reply) and ideas: short topics, after the discussions.
+        per_board = posts // QA_PER_POSTS
+        k = len(topics)
+        for slug in (QUESTIONS_SLUG, IDEAS_SLUG):
+            for _ in range(per_board):
+                k += 1
+                created = now - timedelta(seconds=rng.uniform(3600, horizon))
+                if slug == QUESTIONS_SLUG and rng.random() < UNANSWERED_SHARE:
+                    size = 1
+                elif slug == QUESTIONS_SLUG:
+                    size = 2 + int(rng.expovariate(1 / 2))
+                else:
+                    size = 1 + int(rng.expovariate(1 / 2.5))
+                room = (now - timedelta(minutes=5) - created).total_seconds()
+                gap = min(rng.uniform(120, 8 * 3600), room / max(1, size - 1))
+                title = _title(rng, vocab)
+                topics.append(
+                    (k, categories[slug], title, slugify(title)[:80].strip("-") or "topic",
+                     low + rng.randrange(others), created, gap, size, False, False)
+                )  # fmt: skip
         cursor.execute(
             """CREATE TEMP TABLE bench_topics (k bigint, category_id bigint, title text,
                    slug text, author_id bigint, created_at timestamptz, gap double precision,
@@ -560,12 +605,18 @@ def seed(*, posts: int, members: int, seed_value: int = 42) -> dict:
              "span": len(topics) - 1, **extra},
         )  # fmt: skip
         t0 = _step("topic reading positions", t0)
+        boards = _seed_boards(cursor, community.pk, categories, low=low, others=others, now=now)
+        t0 = _step(
+            f"{boards['questions']:,} questions, {boards['ideas']:,} ideas, "
+            f"{boards['idea_votes']:,} votes",
+            t0,
+        )
 
     with connection.cursor() as cursor:
         for table in (
             "accounts_user", "communities_membership", "discussions_topic",
             "discussions_category", "discussions_post", "search_postdocument",
-            "discussions_topicread",
+            "discussions_topicread", "qa_question", "ideas_idea", "ideas_ideavote",
         ):  # fmt: skip
             cursor.execute(f"VACUUM ANALYZE {table}")
     t0 = _step("VACUUM ANALYZE", t0)
@@ -582,6 +633,10 @@ def seed(*, posts: int, members: int, seed_value: int = 42) -> dict:
         "big_topic_posts": BIG_TOPIC_POSTS,
         "category": "support",
         "topics": len(topics),
+        "all_posts": sum(t[7] for t in topics),
+        "questions_category": QUESTIONS_SLUG,
+        "ideas_category": IDEAS_SLUG,
+        **boards,
         "bench_user": BENCH_USERNAME,
         "bench_password": BENCH_PASSWORD,
         "search_word": search_word,
@@ -597,6 +652,138 @@ def seed(*, posts: int, members: int, seed_value: int = 42) -> dict:
         cursor.execute(f"INSERT INTO {MARKER_TABLE} VALUES (1, %s)", [json.dumps(info)])  # noqa: S608
     community.refresh_from_db()
     return info
+
+
+def _seed_boards(cursor, community_id: int, categories: dict, *, low, others, now) -> dict:
+    """Question rows (first response: the first visible reply by someone else; some
+    accepted), idea rows (a status mix) and a bounded sample of idea votes over the last
+    VOTE_DAYS days, with each idea's vote_count and last_voted_at from its votes."""
+    from hearth.ideas.models import Idea, IdeaVote
+    from hearth.qa.models import Question
+
+    given = (
+        "topic_id, community_id, asker_id, asked_at, first_response_id, first_response_at, "
+        "accepted_answer_id, accepted_at, accepted_by_id"
+    )
+    cols, extra = other_columns(Question, given)
+    cursor.execute(
+        f"""INSERT INTO qa_question ({given}{cols})
+           SELECT t.id, t.community_id, t.author_id, t.created_at, fr.id, fr.created_at,
+               CASE WHEN fr.accept THEN fr.id END,
+               CASE WHEN fr.accept THEN fr.created_at + interval '1 hour' END,
+               CASE WHEN fr.accept THEN t.author_id END {_extra_values(extra)}
+           FROM discussions_topic t
+           LEFT JOIN LATERAL (
+               SELECT p.id, p.created_at, random() < %(accepted)s AS accept
+               FROM discussions_post p
+               WHERE p.topic_id = t.id AND p.number > 1 AND p.deleted_at IS NULL
+                 AND p.author_id <> t.author_id
+               ORDER BY p.number LIMIT 1
+           ) fr ON true
+           WHERE t.category_id = %(category)s ORDER BY t.id""",  # noqa: S608 -- columns named by the models
+        {"category": categories[QUESTIONS_SLUG], "accepted": ACCEPTED_SHARE, **extra},
+    )
+    questions = cursor.rowcount
+
+    # The status by cumulative share of a random draw; merged ideas point at the first idea.
+    bounds, acc = [], 0.0
+    for status, share in IDEA_STATUS_MIX:
+        acc += share
+        bounds.append(f"WHEN r < {acc:.4f} THEN '{status}'")
+    status_case = "CASE " + " ".join(bounds) + " ELSE 'new' END"
+    given = (
+        "topic_id, community_id, status, vote_count, last_voted_at, status_changed_at, "
+        "official_response, official_response_html"
+    )
+    cols, extra = other_columns(Idea, given)
+    cursor.execute(
+        f"""INSERT INTO ideas_idea ({given}{cols})
+           SELECT id, community_id, status, 0, NULL,
+               CASE WHEN status <> 'new' THEN created_at + interval '3 days' END, '', ''
+               {_extra_values(extra)}
+           FROM (SELECT t.id, t.community_id, t.created_at, {status_case} AS status
+                 FROM (SELECT *, random() AS r FROM discussions_topic
+                       WHERE category_id = %(category)s) t) s
+           ORDER BY id""",  # noqa: S608 -- columns named by the models
+        {"category": categories[IDEAS_SLUG], **extra},
+    )
+    ideas = cursor.rowcount
+    cursor.execute(
+        """UPDATE ideas_idea SET merged_into_id = (
+               SELECT min(topic_id) FROM ideas_idea WHERE community_id = %(c)s)
+           WHERE community_id = %(c)s AND status = 'merged'""",
+        {"c": community_id},
+    )
+
+    # Votes: a skewed count per idea (u^3 * 4 * mean: most get a few, some hundreds),
+    # distinct members per idea, all within the last VOTE_DAYS days (not before the idea).
+    scale = min(VOTES_PER_IDEA, MAX_IDEA_VOTES // max(ideas, 1)) * 4
+    given = "idea_id, user_id, community_id, created_at"
+    cols, extra = other_columns(IdeaVote, given)
+    cursor.execute(
+        f"""INSERT INTO ideas_ideavote ({given}{cols})
+           SELECT i.topic_id, %(low)s + (i.topic_id * 7919 + j * 104729) %% %(others)s,
+               i.community_id,
+               greatest(t.created_at + interval '1 minute',
+                        %(now)s::timestamptz - random() * interval '{VOTE_DAYS} days')
+               {_extra_values(extra)}
+           FROM (SELECT *, random() AS r FROM ideas_idea
+                 WHERE community_id = %(c)s AND status <> 'merged') i
+           JOIN discussions_topic t ON t.id = i.topic_id
+           CROSS JOIN LATERAL generate_series(
+               1, least(%(others)s, floor(power(i.r, 3) * %(scale)s)::int)) j
+           ON CONFLICT DO NOTHING""",  # noqa: S608 -- columns named by the models
+        {"low": low, "others": others, "now": now, "scale": scale, "c": community_id, **extra},
+    )
+    cursor.execute(
+        """UPDATE ideas_idea i SET vote_count = v.n, last_voted_at = v.last
+           FROM (SELECT idea_id, count(*) AS n, max(created_at) AS last
+                 FROM ideas_ideavote WHERE community_id = %s GROUP BY idea_id) v
+           WHERE i.topic_id = v.idea_id""",
+        [community_id],
+    )
+    cursor.execute("SELECT count(*) FROM ideas_ideavote WHERE community_id = %s", [community_id])
+    votes = cursor.fetchone()[0]
+    cursor.execute(
+        """SELECT count(*) FROM qa_question q JOIN discussions_topic t ON t.id = q.topic_id
+           WHERE q.community_id = %s AND q.first_response_id IS NULL AND NOT t.is_closed""",
+        [community_id],
+    )
+    unanswered = cursor.fetchone()[0]
+    return {"questions": questions, "unanswered": unanswered, "ideas": ideas,
+            "idea_votes": votes}  # fmt: skip
+
+
+def _check_boards(info: dict) -> None:
+    """Every topic of the boards has its row; answers, acceptances and votes add up."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT
+                 (SELECT count(*) FROM discussions_topic t JOIN discussions_category c
+                    ON c.id = t.category_id AND c.kind = 'questions'
+                  WHERE NOT EXISTS (SELECT 1 FROM qa_question q WHERE q.topic_id = t.id)),
+                 (SELECT count(*) FROM discussions_topic t JOIN discussions_category c
+                    ON c.id = t.category_id AND c.kind = 'ideas'
+                  WHERE NOT EXISTS (SELECT 1 FROM ideas_idea i WHERE i.topic_id = t.id)),
+                 (SELECT count(*) FROM qa_question q JOIN discussions_post p
+                    ON p.id = q.first_response_id
+                  WHERE p.topic_id <> q.topic_id OR p.number = 1 OR p.deleted_at IS NOT NULL),
+                 (SELECT count(*) FROM qa_question q WHERE q.accepted_answer_id IS NOT NULL
+                    AND q.accepted_answer_id <> q.first_response_id),
+                 (SELECT count(*) FROM ideas_idea i WHERE i.vote_count <> (
+                    SELECT count(*) FROM ideas_ideavote v WHERE v.idea_id = i.topic_id))"""
+        )
+        missing_q, missing_i, bad_first, bad_accept, bad_votes = cursor.fetchone()
+    if missing_q or missing_i:
+        raise RuntimeError(f"{missing_q} question and {missing_i} idea topics without a row")
+    if bad_first or bad_accept:
+        raise RuntimeError("question first responses or accepted answers are wrong")
+    if bad_votes:
+        raise RuntimeError(f"{bad_votes} ideas whose vote_count disagrees with their votes")
+    if info["questions"] != info["ideas"] or not info["idea_votes"]:
+        raise RuntimeError("the boards were not seeded")
 
 
 def _doc_count(word: str) -> int:
@@ -649,7 +836,7 @@ def _check(info: dict) -> None:
     posts = Post.objects.count()
     docs = PostDocument.objects.count()
     visible = Post.objects.filter(deleted_at__isnull=True).count()
-    if posts != info["posts"] or docs != visible:
+    if posts != info["all_posts"] or docs != visible:
         raise RuntimeError(f"{posts} posts and {docs} documents for {visible} visible posts")
     big = Topic.objects.get(pk=info["big_topic_id"])
     if big.post_count != BIG_TOPIC_POSTS or big.highest_post_number != BIG_TOPIC_POSTS:
@@ -657,6 +844,7 @@ def _check(info: dict) -> None:
     total = sum(Category.objects.values_list("post_count", flat=True))
     if total != visible:
         raise RuntimeError("category post counts disagree with the posts")
+    _check_boards(info)
 
 
 def reset(info: dict) -> None:
