@@ -58,7 +58,10 @@ def _topic_list_page(request, *, category=None):
             "idea_statuses": [s for s in IdeaStatus.choices if s[0] != IdeaStatus.MERGED],
         }
     # A plain category list is as long as its topic counter says; filtered lists are counted.
-    plain = category is not None and show == "latest" and kind == CategoryKind.DISCUSSION
+    plain = category is not None and (
+        (kind == CategoryKind.DISCUSSION and show == "latest")
+        or (kind == CategoryKind.IDEAS and not context.get("idea_status"))
+    )
     count = category.topic_count if plain else None
     page = paginate(request, topics, selectors.TOPICS_PER_PAGE, count=count)
     page.object_list = selectors.with_unread(page.object_list, actor)

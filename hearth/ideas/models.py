@@ -1,3 +1,6 @@
+import math
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -23,6 +26,29 @@ ACTIVE_STATUSES = frozenset(
     {IdeaStatus.NEW, IdeaStatus.UNDER_REVIEW, IdeaStatus.PLANNED, IdeaStatus.IN_PROGRESS}
 )
 ROADMAP_COLUMNS = (IdeaStatus.PLANNED, IdeaStatus.IN_PROGRESS, IdeaStatus.SHIPPED)
+TRENDING_HALF_LIFE_DAYS = 7
+_TRENDING_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def trending_weight(when: datetime) -> float:
+    """A vote's weight, in log space: one half-life later, a vote counts twice as much."""
+    half_lives = (when - _TRENDING_EPOCH).total_seconds() / (TRENDING_HALF_LIFE_DAYS * 86400)
+    return half_lives * math.log(2)
+
+
+def trending_add(score: float, weight: float) -> float:
+    """log(exp(score) + exp(weight)); a score of 0 means no votes."""
+    if score == 0.0:
+        return weight
+    high, low = max(score, weight), min(score, weight)
+    return high + math.log1p(math.exp(low - high))
+
+
+def trending_remove(score: float, weight: float) -> float:
+    """log(exp(score) - exp(weight)), or 0 when nothing meaningful is left."""
+    if score == 0.0 or weight >= score - 1e-9:
+        return 0.0
+    return score + math.log1p(-math.exp(weight - score))
 
 
 class Idea(CommunityOwned):
@@ -32,6 +58,9 @@ class Idea(CommunityOwned):
     status = models.CharField(max_length=16, choices=IdeaStatus.choices, default=IdeaStatus.NEW)
     vote_count = models.PositiveIntegerField(default=0)
     last_voted_at = models.DateTimeField(null=True, blank=True)
+    # log of Σ 2^(age of each vote / half-life), kept on every vote: sorting by it ranks
+    # ideas by recent votes without counting votes at read time (see trending_weight).
+    trending_score = models.FloatField(default=0.0)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     official_response = models.TextField(blank=True)
     official_response_html = models.TextField(blank=True)
@@ -42,7 +71,8 @@ class Idea(CommunityOwned):
     class Meta:
         indexes = [
             models.Index(fields=["community", "status", "-vote_count"], name="idea_by_votes"),
-            models.Index(fields=["community", "-last_voted_at"], name="idea_trending"),
+            models.Index(fields=["community", "-trending_score", "-topic"], name="idea_trending"),
+            models.Index(fields=["community", "-vote_count", "-topic"], name="idea_top"),
         ]
 
 

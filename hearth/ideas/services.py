@@ -22,6 +22,9 @@ from hearth.ideas.models import (
     IdeaStatus,
     IdeaStatusChange,
     IdeaVote,
+    trending_add,
+    trending_remove,
+    trending_weight,
 )
 
 MAX_RESPONSE_CHARS = 10_000
@@ -61,7 +64,9 @@ def idea_vote(*, actor: Actor, idea: Idea) -> IdeaVote:
             )
     vote = IdeaVote.objects.create(community=actor.community, idea=idea, user=actor.user)
     Idea.objects.filter(pk=idea.pk).update(
-        vote_count=F("vote_count") + 1, last_voted_at=vote.created_at
+        vote_count=F("vote_count") + 1,
+        last_voted_at=vote.created_at,
+        trending_score=trending_add(idea.trending_score, trending_weight(vote.created_at)),
     )
     record_event(
         community=actor.community, actor=actor.user, verb="idea.vote",
@@ -73,10 +78,14 @@ def idea_vote(*, actor: Actor, idea: Idea) -> IdeaVote:
 @transaction.atomic
 def idea_unvote(*, actor: Actor, idea: Idea) -> None:
     idea = _locked(idea)
-    deleted, _rows = IdeaVote.objects.filter(idea=idea, user=actor.user).delete()
-    if not deleted:
+    vote = IdeaVote.objects.filter(idea=idea, user=actor.user).first()
+    if vote is None:
         raise ValidationError(_("You have not voted for this idea."))
-    Idea.objects.filter(pk=idea.pk).update(vote_count=F("vote_count") - 1)
+    vote.delete()
+    Idea.objects.filter(pk=idea.pk).update(
+        vote_count=F("vote_count") - 1,
+        trending_score=trending_remove(idea.trending_score, trending_weight(vote.created_at)),
+    )
     record_event(community=actor.community, actor=actor.user, verb="idea.unvote", obj=idea.topic)
 
 
@@ -114,6 +123,21 @@ def idea_set_status(*, actor: Actor, idea: Idea, status: str, response: str = ""
     return idea
 
 
+def _recount_votes(idea: Idea) -> None:
+    """Recompute an idea's vote count and trending score from its votes."""
+    score = 0.0
+    times = (
+        IdeaVote.objects.filter(idea=idea)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+    )
+    count = 0
+    for when in times.iterator(chunk_size=2000):
+        score = trending_add(score, trending_weight(when))
+        count += 1
+    Idea.objects.filter(pk=idea.pk).update(vote_count=count, trending_score=score)
+
+
 @transaction.atomic
 def idea_merge(*, actor: Actor, idea: Idea, into: Idea) -> Idea:
     """Merge a duplicate into another idea: its votes move (nobody votes twice), its posts
@@ -139,7 +163,7 @@ def idea_merge(*, actor: Actor, idea: Idea, into: Idea) -> Idea:
     already = IdeaVote.objects.filter(idea=into).values("user_id")
     moved = IdeaVote.objects.filter(idea=idea).exclude(user_id__in=already).update(idea=into)
     IdeaVote.objects.filter(idea=idea).delete()
-    Idea.objects.filter(pk=into.pk).update(vote_count=IdeaVote.objects.filter(idea=into).count())
+    _recount_votes(into)
     IdeaStatusChange.objects.create(
         community=actor.community,
         idea=idea,

@@ -28,22 +28,29 @@ def filter_questions(topics: QuerySet[Topic], actor: Actor, show: str) -> QueryS
     return topics
 
 
-def unanswered_queue(actor: Actor, community: Community) -> QuerySet[Topic]:
+def unanswered_queue(actor: Actor, community: Community) -> QuerySet[Question]:
     """Questions nobody but the asker has replied to, oldest first, with the asker's trust
-    level so helpers can answer newcomers first."""
-    asker_trust = Membership.objects.filter(community=community, user=OuterRef("author_id")).values(
+    level so helpers can answer newcomers first. Driven from the questions' own
+    (community, first_response_at, asked_at) index, so its cost follows the page size."""
+    readable = list(
+        discussion_policy.visible_categories(actor, community)
+        .filter(kind=CategoryKind.QUESTIONS)
+        .values_list("pk", flat=True)
+    )
+    asker_trust = Membership.objects.filter(community=community, user=OuterRef("asker_id")).values(
         "trust_level"
     )[:1]
     return (
-        discussion_policy.visible_topics(actor, community)
-        .filter(
-            category__kind=CategoryKind.QUESTIONS,
-            question__first_response__isnull=True,
-            is_closed=False,
+        Question.objects.filter(
+            community=community,
+            first_response_at__isnull=True,
+            topic__category_id__in=readable,
+            topic__deleted_at__isnull=True,
+            topic__is_closed=False,
         )
-        .select_related("category", "author")
+        .select_related("topic__category", "topic__author")
         .annotate(asker_trust=Subquery(asker_trust, output_field=IntegerField()))
-        .order_by("created_at", "id")
+        .order_by("asked_at", "topic_id")
     )
 
 

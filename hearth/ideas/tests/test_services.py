@@ -155,3 +155,50 @@ def test_board_settings_validation(community, owner, moderator):
         services.board_settings_update(
             actor=actor_for(moderator, community), vote_limit=3, allow_self_vote=True
         )
+
+
+def test_trending_ranks_recent_votes_above_old_ones(community, owner, board, idea):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from hearth.discussions.models import Topic
+    from hearth.ideas.models import trending_add, trending_remove, trending_weight
+    from hearth.ideas.selectors import sort_topics
+
+    fresh = _new_idea(owner, community, board, title="Fresh idea")
+    old_votes = [membership_factory(community).user for _ in range(3)]
+    for voter in old_votes:
+        _vote(voter, community, idea)
+    # Age the three votes by four half-lives: together they now weigh less than one new vote.
+    long_ago = timezone.now() - timedelta(days=28)
+    IdeaVote.objects.filter(idea=idea).update(created_at=long_ago)
+    services._recount_votes(idea)
+    _vote(membership_factory(community).user, community, fresh)
+    order = list(
+        sort_topics(Topic.objects.filter(category=board), "trending", None).values_list(
+            "title", flat=True
+        )
+    )
+    assert order[:2] == ["Fresh idea", "Dark mode for the app"]
+    votes_first = list(
+        sort_topics(Topic.objects.filter(category=board), "votes", None).values_list(
+            "title", flat=True
+        )
+    )
+    assert votes_first[0] == "Dark mode for the app"
+    # Adding then removing a vote's weight gives the score back.
+    now = timezone.now()
+    earlier = trending_weight(now - timedelta(days=3))
+    both = trending_add(earlier, trending_weight(now))
+    assert abs(trending_remove(both, trending_weight(now)) - earlier) < 1e-9
+    assert trending_remove(trending_weight(now), trending_weight(now)) == 0.0
+
+
+def test_withdrawing_the_only_vote_resets_trending(community, newcomer, idea):
+    _vote(newcomer, community, idea)
+    idea.refresh_from_db()
+    assert idea.trending_score > 0
+    services.idea_unvote(actor=actor_for(newcomer, community), idea=idea)
+    idea.refresh_from_db()
+    assert idea.trending_score == 0.0 and idea.vote_count == 0
