@@ -50,7 +50,8 @@ def _topic_list_page(request, *, category=None):
         sort = request.GET.get("sort", "votes")
         sort = sort if sort in idea_selectors.IDEA_SORTS else "votes"
         status = request.GET.get("status") or None
-        topics = idea_selectors.sort_topics(topics, sort, status)
+        # Driven from the ideas' own (community, score, topic) indexes, not from topics.
+        topics = idea_selectors.ideas_in_category(actor, category, sort=sort, status=status)
         context = {
             "idea_sorts": idea_selectors.IDEA_SORTS,
             "idea_sort": sort,
@@ -64,6 +65,8 @@ def _topic_list_page(request, *, category=None):
     )
     count = category.topic_count if plain else None
     page = paginate(request, topics, selectors.TOPICS_PER_PAGE, count=count)
+    if kind == CategoryKind.IDEAS:
+        page.object_list = idea_selectors.topics_of(page.object_list)
     page.object_list = selectors.with_unread(page.object_list, actor)
     if kind == CategoryKind.IDEAS:
         voted = idea_selectors.my_votes(actor, [t.pk for t in page.object_list])

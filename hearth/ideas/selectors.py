@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Subquery
 
 from hearth.communities.models import Community
 from hearth.core.actor import Actor
 from hearth.discussions import policy as discussion_policy
-from hearth.discussions.models import CategoryKind, Topic
+from hearth.discussions.models import CategoryKind, Topic, TopicRead, Watch, WatchLevel
 from hearth.ideas.models import ROADMAP_COLUMNS, Idea, IdeaStatus, IdeaVote
 
 IDEA_SORTS = ("votes", "trending", "newest")
@@ -20,17 +20,44 @@ def visible_ideas(actor: Actor, community: Community) -> QuerySet[Idea]:
     return Idea.objects.filter(community=community, topic__in=topics)
 
 
-def sort_topics(topics: QuerySet[Topic], sort: str, status: str | None) -> QuerySet[Topic]:
-    """Order a topic list of an ideas category by votes, recent votes or age. Each order
-    ends on the topic id so an (community, score, topic) index on ideas can serve it."""
-    topics = topics.select_related("idea").exclude(idea__status=IdeaStatus.MERGED)
+def ideas_in_category(actor: Actor, category, *, sort: str, status: str | None) -> QuerySet[Idea]:
+    """An ideas category's list, ordered from the ideas' indexes (votes, trending score or
+    age), with the topic shown and the actor's read position. Caller checked the category
+    is readable."""
+    ideas = Idea.objects.filter(
+        community_id=category.community_id,
+        topic__category=category,
+        topic__deleted_at__isnull=True,
+    ).exclude(status=IdeaStatus.MERGED)
     if status in IdeaStatus.values:
-        topics = topics.filter(idea__status=status)
+        ideas = ideas.filter(status=status)
+    ideas = ideas.select_related("topic__author", "topic__last_poster", "topic__category")
+    if discussion_policy.can_track_reading(actor):
+        read = TopicRead.objects.filter(topic=OuterRef("topic_id"), user=actor.user)
+        muted = Watch.objects.filter(
+            user=actor.user, topic=OuterRef("topic_id"), level=WatchLevel.MUTED
+        )
+        ideas = ideas.annotate(
+            last_read=Subquery(read.values("last_read_number")[:1], output_field=IntegerField())
+        ).exclude(Exists(muted))
     if sort == "trending":
-        return topics.order_by("-idea__trending_score", "-id")
+        return ideas.order_by("-trending_score", "-topic_id")
     if sort == "newest":
-        return topics.order_by("-created_at", "-id")
-    return topics.order_by("-idea__vote_count", "-id")
+        return ideas.order_by("-topic__created_at", "-topic_id")
+    return ideas.order_by("-vote_count", "-topic_id")
+
+
+def topics_of(ideas) -> list[Topic]:
+    """The topics of a page of ideas, shaped like a topic list's rows (``idea`` set,
+    ``question`` known to be absent, ``last_read`` carried over)."""
+    topics = []
+    for idea in ideas:
+        topic = idea.topic
+        topic.idea = idea
+        topic._state.fields_cache["question"] = None
+        topic.last_read = getattr(idea, "last_read", None)
+        topics.append(topic)
+    return topics
 
 
 def roadmap(

@@ -162,9 +162,8 @@ def test_trending_ranks_recent_votes_above_old_ones(community, owner, board, ide
 
     from django.utils import timezone
 
-    from hearth.discussions.models import Topic
     from hearth.ideas.models import trending_add, trending_remove, trending_weight
-    from hearth.ideas.selectors import sort_topics
+    from hearth.ideas.selectors import ideas_in_category
 
     fresh = _new_idea(owner, community, board, title="Fresh idea")
     old_votes = [membership_factory(community).user for _ in range(3)]
@@ -176,15 +175,15 @@ def test_trending_ranks_recent_votes_above_old_ones(community, owner, board, ide
     services._recount_votes(idea)
     _vote(membership_factory(community).user, community, fresh)
     order = list(
-        sort_topics(Topic.objects.filter(category=board), "trending", None).values_list(
-            "title", flat=True
-        )
+        ideas_in_category(
+            actor_for(owner, community), board, sort="trending", status=None
+        ).values_list("topic__title", flat=True)
     )
     assert order[:2] == ["Fresh idea", "Dark mode for the app"]
     votes_first = list(
-        sort_topics(Topic.objects.filter(category=board), "votes", None).values_list(
-            "title", flat=True
-        )
+        ideas_in_category(
+            actor_for(owner, community), board, sort="votes", status=None
+        ).values_list("topic__title", flat=True)
     )
     assert votes_first[0] == "Dark mode for the app"
     # Adding then removing a vote's weight gives the score back.
