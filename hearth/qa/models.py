@@ -30,8 +30,11 @@ class Question(CommunityOwned):
 
     class Meta:
         indexes = [
+            # The unanswered queue's order, covering only the questions waiting for an answer.
             models.Index(
-                fields=["community", "first_response_at", "asked_at"], name="question_unanswered"
+                fields=["community", "asked_at", "topic"],
+                condition=models.Q(first_response_at__isnull=True),
+                name="question_unanswered",
             ),
             models.Index(fields=["community", "accepted_at"], name="question_solved"),
         ]
