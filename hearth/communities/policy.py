@@ -151,10 +151,6 @@ def can_participate(actor: Actor) -> bool:
     return participate_denial(actor) is None
 
 
-def ensure_participate(actor: Actor) -> None:
-    _ensure(participate_denial(actor))
-
-
 # Staff ----------------------------------------------------------------------------------
 
 
@@ -208,10 +204,6 @@ def change_role_denial(actor: Actor, membership: Membership, new_role: str) -> s
     if new_role != Role.OWNER and _is_last_owner(membership):
         return _("A community needs at least one owner. Make someone else an owner first.")
     return None
-
-
-def can_change_roles(actor: Actor) -> bool:
-    return _admin_denial(actor) is None
 
 
 def can_change_role(actor: Actor, membership: Membership, new_role: str) -> bool:

@@ -79,7 +79,6 @@ def home(request):
         "join_action": _join_action(actor, community),
         "can_leave": policy.can_leave(actor),
         "can_manage": policy.can_manage_community(actor),
-        "can_view_staff_pages": policy.can_view_staff_pages(actor),
         "pending_count": (
             selectors.pending_request_count(community) if policy.can_review_requests(actor) else 0
         ),

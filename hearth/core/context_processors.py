@@ -1,9 +1,14 @@
 from django.conf import settings
 
+from hearth.communities.policy import can_view_staff_pages
+
 
 def hearth(request):
+    actor = getattr(request, "actor", None)
     return {
         "community": getattr(request, "community", None),
-        "actor": getattr(request, "actor", None),
+        "actor": actor,
+        # The community navigation's Manage tab, on every community page.
+        "can_view_staff_pages": actor is not None and can_view_staff_pages(actor),
         "site_url": settings.SITE_URL,
     }

@@ -1,11 +1,5 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 
 
 def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def htmx_redirect(url: str) -> HttpResponse:
-    response = HttpResponse(status=204)
-    response["HX-Redirect"] = url
-    return response

@@ -106,7 +106,10 @@ def roadmap(request):
     return render(
         request,
         "ideas/roadmap.html",
-        {"columns": selectors.roadmap(request.actor, request.community)},
+        {
+            "columns": selectors.roadmap(request.actor, request.community),
+            "can_export": policy.can_export_ideas(request.actor),
+        },
     )
 
 
