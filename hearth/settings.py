@@ -104,6 +104,11 @@ INSTALLED_APPS = [
     "hearth.ideas",
     "hearth.search",
     "hearth.analytics",
+    "hearth.members",
+    "hearth.conversations",
+    "hearth.onboarding",
+    "hearth.recognition",
+    "hearth.audience",
 ]
 
 MIDDLEWARE = [
@@ -246,6 +251,8 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 if (BASE_DIR / "node_modules" / "htmx.org" / "dist").exists():
     STATICFILES_DIRS.append(("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"))
+if (BASE_DIR / "node_modules" / "echarts" / "dist").exists():
+    STATICFILES_DIRS.append(("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"))
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 

@@ -16,6 +16,12 @@ urlpatterns = [
     path("c/<slug:community_slug>/", include("hearth.qa.urls")),
     path("c/<slug:community_slug>/", include("hearth.ideas.urls")),
     path("c/<slug:community_slug>/", include("hearth.communities.urls")),
+    path("c/<slug:community_slug>/", include("hearth.members.urls")),
+    path("c/<slug:community_slug>/", include("hearth.conversations.urls")),
+    path("c/<slug:community_slug>/", include("hearth.onboarding.urls")),
+    path("c/<slug:community_slug>/", include("hearth.recognition.urls")),
+    path("c/<slug:community_slug>/", include("hearth.analytics.urls")),
+    path("c/<slug:community_slug>/", include("hearth.audience.urls")),
 ]
 if settings.HEARTH_SERVE_MEDIA:
     # Embedded mode serves uploads itself; at scale a proxy or object storage does.
