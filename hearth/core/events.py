@@ -1,11 +1,16 @@
 """Writing the interaction event log. Services call :func:`record_event` inside their
-transaction so an event exists exactly when its write does."""
+transaction so an event exists exactly when its write does.
+
+What feeds on the log (badges, onboarding, analytics rollups…) registers a consumer with
+:func:`on_events_committed`; consumers are called once per committed transaction with the
+events it recorded, so a rolled-back write never reaches them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from django.db import models
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from hearth.core.models import InteractionEvent
@@ -13,6 +18,39 @@ from hearth.core.models import InteractionEvent
 if TYPE_CHECKING:
     from hearth.accounts.models import User
     from hearth.communities.models import Community
+
+EventConsumer = Callable[[list[InteractionEvent]], None]
+_consumers: list[EventConsumer] = []
+
+
+def on_events_committed(consumer: EventConsumer) -> EventConsumer:
+    """Register ``consumer`` (usually from an AppConfig.ready); usable as a decorator."""
+    if consumer not in _consumers:
+        _consumers.append(consumer)
+    return consumer
+
+
+def _dispatch(events: list[InteractionEvent]) -> None:
+    for consumer in _consumers:
+        consumer(events)
+
+
+def _flush() -> None:
+    events = connection._hearth_pending_events
+    connection._hearth_pending_events = None
+    _dispatch(events)
+
+
+def _pending() -> list[InteractionEvent]:
+    """The events recorded in the current transaction, flushed to consumers on commit.
+
+    A rollback drops the registered flush (Django discards its on-commit callbacks), so a
+    list whose flush is no longer registered belongs to a dead transaction and is replaced."""
+    pending = getattr(connection, "_hearth_pending_events", None)
+    if pending is None or not any(func is _flush for _, func, _ in connection.run_on_commit):
+        pending = connection._hearth_pending_events = []
+        transaction.on_commit(_flush)
+    return pending
 
 
 def record_event(
@@ -24,7 +62,7 @@ def record_event(
     obj: models.Model | None = None,
     data: dict[str, Any] | None = None,
 ) -> InteractionEvent:
-    return InteractionEvent.objects.create(
+    event = InteractionEvent.objects.create(
         community=community,
         actor=actor,
         target_user=target_user,
@@ -34,3 +72,8 @@ def record_event(
         data=data or {},
         created_at=timezone.now(),
     )
+    if connection.in_atomic_block:
+        _pending().append(event)
+    else:
+        _dispatch([event])
+    return event
