@@ -22,8 +22,9 @@ The choices PRODUCT.md leaves open, made once here for every metric:
   same person count differently from one day to the next. Leaving or being banned resets
   the role, so former staff count as members.
 - **Interactions** are ``post.reply`` (answers are replies in a question topic, so they
-  count once, as replies), ``post.mention``, ``post.react`` and ``answer.accept`` (accepter
-  → answerer), with actor and target both known and different. ``question.first_response``
+  count once, as replies), ``post.mention``, ``post.react``, ``answer.accept`` (accepter
+  → answerer) and ``message.send`` (a direct message, one per recipient; its content is
+  never read), with actor and target both known and different. ``question.first_response``
   duplicates a reply; votes are not interactions. A reaction or acceptance taken back later
   still happened, so it still counts as an interaction.
 - **Posts** are ``topic.create`` and ``post.reply`` events.
@@ -60,7 +61,9 @@ RETURN_WITHIN = timedelta(days=30)
 RETENTION_WEEKS = (1, 2, 4, 8, 12)
 
 POST_VERBS = frozenset({"topic.create", "post.reply"})
-INTERACTION_VERBS = frozenset({"post.reply", "post.mention", "post.react", "answer.accept"})
+INTERACTION_VERBS = frozenset(
+    {"post.reply", "post.mention", "post.react", "answer.accept", "message.send"}
+)
 ANSWERED_VERBS = frozenset({"post.reply", "post.react"})  # "never answered"
 APPRECIATION_VERBS = frozenset({"post.react", "answer.accept"})  # "thanks" is a reaction
 
@@ -451,38 +454,53 @@ def member_support(window: Window) -> MemberSupport:
 @dataclass(frozen=True)
 class Cohort:
     """Members whose (current) ``joined_at`` is in the window, grouped by the Monday (UTC)
-    of their join week. Week k of a member is days [7k, 7k + 7) after their own join time;
-    its share counts only members whose week k has ended by ``as_of`` (``None`` if none)."""
+    of their join week. Week k of a member is the UTC days [7k, 7k + 7) after their join
+    day (whole days, so daily rollups give the same answer as the raw events); its share
+    counts only members whose week k has ended by ``as_of`` (``None`` if none has)."""
 
     week: date
     members: tuple[int, ...]
     retention: dict[int, Fraction | None]  # week after joining -> share active
 
 
-def retention(window: Window) -> tuple[Cohort, ...]:
-    joined = {user: at for user, at in window.joined_at.items() if window.start <= at < window.end}
-    activity: dict[int, list[datetime]] = defaultdict(list)
-    for e in window.followed():
-        if e.actor in joined:
-            activity[e.actor].append(e.at)
-    cohorts: dict[date, list[int]] = defaultdict(list)
-    for user, at in joined.items():
-        day = at.astimezone(UTC).date()
-        cohorts[day - timedelta(days=day.weekday())].append(user)
+def cohorts(
+    joined: dict[int, datetime], activity: dict[int, set[date]], as_of: datetime
+) -> tuple[Cohort, ...]:
+    """Retention of members joined at ``joined`` who were active on the ``activity`` days."""
+    join_days = {user: at.astimezone(UTC).date() for user, at in joined.items()}
+    by_week: dict[date, list[int]] = defaultdict(list)
+    for user, day in join_days.items():
+        by_week[day - timedelta(days=day.weekday())].append(user)
     result = []
-    for week in sorted(cohorts):
-        members = sorted(cohorts[week])
+    for week in sorted(by_week):
+        members = sorted(by_week[week])
         shares = {}
         for k in RETENTION_WEEKS:
-            observed = [u for u in members if joined[u] + (k + 1) * WEEK <= window.as_of]
+            observed = [u for u in members if _midnight(join_days[u] + (k + 1) * WEEK) <= as_of]
             active = sum(
                 1
                 for u in observed
-                if any(joined[u] + k * WEEK <= t < joined[u] + (k + 1) * WEEK for t in activity[u])
+                if any(
+                    join_days[u] + k * WEEK <= d < join_days[u] + (k + 1) * WEEK
+                    for d in activity.get(u, ())
+                )
             )
             shares[k] = _share(active, len(observed))
         result.append(Cohort(week, tuple(members), shares))
     return tuple(result)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def retention(window: Window) -> tuple[Cohort, ...]:
+    joined = {user: at for user, at in window.joined_at.items() if window.start <= at < window.end}
+    activity: dict[int, set[date]] = defaultdict(set)
+    for e in window.followed():
+        if e.actor in joined:
+            activity[e.actor].add(e.at.astimezone(UTC).date())
+    return cohorts(joined, activity, window.as_of)
 
 
 # Ideas ----------------------------------------------------------------------------------

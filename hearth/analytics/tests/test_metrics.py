@@ -234,9 +234,10 @@ def test_member_support(report):
 
 def test_retention(report, town):
     _community, ids = town
-    # One cohort (week of Monday 4 March): ann, ben, cat, eve, each measured from their own
-    # join time. Week 1: cat (Mar 14). Week 2: ann (Mar 20). Week 4: ben (Apr 3), eve
-    # (Apr 10). Week 8: ann (May 1). Week 12: ann (leaving on May 28 is an action).
+    # One cohort (week of Monday 4 March): ann (joined Mar 4), ben (5), cat (6), eve (8),
+    # week k being days [7k, 7k + 7) after each join day. Week 1: cat (Mar 14 in 13–19).
+    # Week 2: ann (Mar 20 in 18–24). Week 4: ben (Apr 3 in 2–8), eve (Apr 10 in 5–11).
+    # Week 8: ann (May 1 in Apr 29–May 5). Week 12: ann (leaving on May 28 is an action).
     (cohort,) = report.retention
     assert cohort.week == date(2024, 3, 4)
     assert cohort.members == tuple(sorted(ids[x] for x in ("ann", "ben", "cat", "eve")))
@@ -246,11 +247,11 @@ def test_retention(report, town):
 
 def test_retention_counts_only_weeks_that_have_ended(town):
     community, ids = town
-    # On Apr 10 00:00, week 4 has ended for ann (Apr 8 09:00) and ben (Apr 9 12:00) only;
-    # ben was active in it. Week 8 has ended for nobody.
+    # On Apr 10 00:00, week 4 has ended for ann (at Apr 8 00:00), ben (Apr 9) and cat
+    # (Apr 10), not for eve (Apr 12); only ben was active in his. Week 8 has ended for nobody.
     window = metrics.load_window(community, START, END, as_of=utc(4, 10, 0))
     (cohort,) = metrics.retention(window)
-    assert cohort.retention[4] == Fraction(1, 2)
+    assert cohort.retention[4] == Fraction(1, 3)
     assert cohort.retention[8] is None and cohort.retention[12] is None
 
 

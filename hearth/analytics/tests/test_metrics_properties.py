@@ -355,7 +355,11 @@ def brute_force(events, staff, joined, start, end, as_of):
         members = sorted(cohorts[monday])
         shares = {}
         for k in (1, 2, 4, 8, 12):
-            lo = {p: joined[p] + k * WEEK for p in members}
+            # Whole UTC days: week k is days [7k, 7k + 7) after the join day.
+            lo = {
+                p: joined[p].replace(hour=0, minute=0, second=0, microsecond=0) + k * WEEK
+                for p in members
+            }
             ended = [p for p in members if lo[p] + WEEK <= as_of]
             kept = [
                 p

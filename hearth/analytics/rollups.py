@@ -1,0 +1,724 @@
+"""Keeping the daily rollups (hearth/analytics/models.py) and reading the health metrics
+back from them.
+
+**Writing.** :func:`update` replays a community's events newer than its
+``RollupState.last_event_id``, in id order and in batches, each batch in one transaction
+under a row lock on the state, so two workers never apply the same events and a crash
+loses nothing. Events younger than ``lag`` wait for the next run: ids are handed out before
+commit, so a slow transaction could otherwise commit an older id behind the watermark.
+Facts are merged with "earliest wins", which is why they may be replayed in id order only:
+services write a topic's start before its replies and a member's post before replies to it.
+:func:`rebuild` deletes the community's rollups and replays everything (for imports, or
+after a change to how rollups are kept).
+
+**Reading.** :func:`health_report` returns the same :class:`~hearth.analytics.metrics.HealthReport`
+as :func:`hearth.analytics.metrics.health_report` computes from raw events — the tests hold
+the two equal on random data — in a constant number of queries whose size depends on the
+window's active members and threads, never on the number of raw events. Windows are whole
+UTC days.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
+
+from hearth.analytics import metrics
+from hearth.analytics.metrics import (
+    DAY,
+    MAU_DAYS,
+    POST_VERBS,
+    RETURN_WITHIN,
+    WELCOME_WITHIN,
+    _follow_up_end,
+    _hours,
+    _mean,
+    _median,
+    _share,
+)
+from hearth.analytics.models import (
+    AcceptDecision,
+    IdeaFact,
+    IdeaShipped,
+    MemberDay,
+    MemberFact,
+    PairDay,
+    RollupState,
+    ThreadFact,
+    ThreadKind,
+    TopicMemberDay,
+    VerbDay,
+)
+from hearth.communities.models import STAFF_ROLES, Membership
+from hearth.core.models import InteractionEvent
+
+if TYPE_CHECKING:
+    from hearth.communities.models import Community
+
+BATCH = 5000
+DEFAULT_LAG = timedelta(minutes=2)
+PAIR_FIELDS = {
+    "post.reply": "replies",
+    "post.mention": "mentions",
+    "post.react": "reactions",
+    "answer.accept": "accepts",
+    "message.send": "messages",
+}
+ROLLUP_MODELS = (
+    MemberDay,
+    PairDay,
+    VerbDay,
+    TopicMemberDay,
+    MemberFact,
+    ThreadFact,
+    AcceptDecision,
+    IdeaFact,
+    IdeaShipped,
+)
+
+
+def utc_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+# Writing ---------------------------------------------------------------------------------
+
+
+def update(community: Community, *, lag: timedelta = DEFAULT_LAG) -> int:
+    """Apply every committed event older than ``lag``; returns how many were applied."""
+    RollupState.objects.get_or_create(community_id=community.pk)
+    applied = 0
+    while True:
+        with transaction.atomic():
+            state = RollupState.objects.select_for_update().get(community_id=community.pk)
+            cutoff = timezone.now() - lag
+            rows = list(
+                InteractionEvent.objects.filter(
+                    community_id=community.pk, id__gt=state.last_event_id
+                )
+                .order_by("id")
+                .values_list(
+                    "id", "created_at", "verb", "actor_id", "target_user_id", "object_id", "data"
+                )[:BATCH]
+            )
+            batch = []
+            for row in rows:
+                if row[1] >= cutoff:
+                    break
+                batch.append(row)
+            if not batch:
+                return applied
+            _apply(community.pk, batch)
+            state.last_event_id = batch[-1][0]
+            state.updated_at = timezone.now()
+            state.save(update_fields=["last_event_id", "updated_at"])
+            applied += len(batch)
+            if len(batch) < len(rows) or len(rows) < BATCH:
+                return applied
+
+
+def rebuild(community: Community) -> int:
+    """Recompute the community's rollups from its whole event log."""
+    with transaction.atomic():
+        RollupState.objects.filter(community_id=community.pk).delete()
+        for model in ROLLUP_MODELS:
+            model.objects.filter(community_id=community.pk).delete()
+    return update(community, lag=timedelta(0))
+
+
+def _topic(verb_object_id: int | None, data: dict) -> int | None:
+    return data.get("topic", verb_object_id)
+
+
+def _apply(community_id: int, batch: list[tuple]) -> None:
+    events = [
+        (pk, at, verb, actor, target, _topic(object_id, data or {}), data or {})
+        for pk, at, verb, actor, target, object_id, data in batch
+    ]
+    post_users = {e[3] for e in events if e[2] in POST_VERBS and e[3] is not None}
+    reply_targets = {e[4] for e in events if e[2] == "post.reply" and e[4] is not None}
+    member_facts = {
+        f.user_id: f
+        for f in MemberFact.objects.filter(
+            community_id=community_id, user_id__in=post_users | reply_targets
+        )
+    }
+    thread_topics = {e[5] for e in events if e[2] == "post.reply" and e[5] is not None}
+    threads: dict[int, list[ThreadFact]] = defaultdict(list)
+    for fact in ThreadFact.objects.filter(community_id=community_id, topic_id__in=thread_topics):
+        threads[fact.topic_id].append(fact)
+    idea_topics = {e[5] for e in events if e[2] == "idea.status" and e[5] is not None}
+    ideas: dict[int, list[IdeaFact]] = defaultdict(list)
+    for fact in IdeaFact.objects.filter(community_id=community_id, topic_id__in=idea_topics):
+        ideas[fact.topic_id].append(fact)
+
+    member_days: dict[tuple, Counter] = defaultdict(Counter)
+    pair_days: dict[tuple, Counter] = defaultdict(Counter)
+    pair_last: dict[tuple, datetime] = {}
+    verb_days: Counter = Counter()
+    presence: dict[tuple, datetime] = {}
+    changed: set[int] = set()  # ids of existing facts changed (python ids of objects)
+    new_facts: list = []
+    decisions, shipped = [], []
+
+    for pk, at, verb, actor, target, topic, data in events:
+        day = at.astimezone(UTC).date()
+        verb_days[day, verb] += 1
+        if actor is not None:
+            counts = member_days[day, actor]
+            counts["events"] += 1
+            if verb in POST_VERBS:
+                counts["posts"] += 1
+            if verb == "idea.propose" or (
+                verb == "post.reply"
+                and any(f.kind == ThreadKind.QUESTION for f in threads.get(topic, ()))
+            ):
+                counts["contributions"] += 1
+        if verb in PAIR_FIELDS and actor is not None and target is not None and actor != target:
+            key = (day, actor, target)
+            pair_days[key][PAIR_FIELDS[verb]] += 1
+            pair_last[key] = max(pair_last.get(key, at), at)
+        if verb in POST_VERBS and actor is not None:
+            if topic is not None:
+                key = (day, topic, actor)
+                presence[key] = max(presence.get(key, at), at)
+            fact = member_facts.get(actor)
+            if fact is None:
+                fact = member_facts[actor] = MemberFact(
+                    community_id=community_id, user_id=actor, first_post_at=at
+                )
+                new_facts.append(fact)
+            else:
+                _merge_post(fact, at)
+                changed.add(id(fact))
+        if verb == "post.reply" and actor is not None and target is not None and target != actor:
+            fact = member_facts.get(target)
+            if fact is not None and fact.first_post_at <= at and _earlier(at, fact.first_reply_at):
+                fact.first_reply_at = at
+                changed.add(id(fact))
+        if verb == "post.reply" and actor is not None:
+            for fact in threads.get(topic, ()):
+                if (
+                    fact.author_id != actor
+                    and fact.started_at <= at
+                    and _earlier(at, fact.first_response_at)
+                ):
+                    fact.first_response_at = at
+                    changed.add(id(fact))
+        if topic is not None and (
+            verb == "question.ask" or (verb == "topic.create" and data.get("kind") != "questions")
+        ):
+            fact = ThreadFact(
+                community_id=community_id,
+                event_id=pk,
+                kind=ThreadKind.QUESTION if verb == "question.ask" else ThreadKind.TOPIC,
+                topic_id=topic,
+                author_id=actor,
+                started_at=at,
+            )
+            threads[topic].append(fact)
+            new_facts.append(fact)
+        if verb in ("answer.accept", "answer.unaccept") and topic is not None:
+            decisions.append(
+                AcceptDecision(
+                    community_id=community_id,
+                    event_id=pk,
+                    topic_id=topic,
+                    at=at,
+                    accepted=verb == "answer.accept",
+                    answerer_id=target,
+                )
+            )
+        if verb == "idea.propose" and topic is not None:
+            fact = IdeaFact(
+                community_id=community_id,
+                event_id=pk,
+                topic_id=topic,
+                author_id=actor,
+                proposed_at=at,
+            )
+            ideas[topic].append(fact)
+            new_facts.append(fact)
+        if verb == "idea.status" and topic is not None:
+            if data.get("responded"):
+                for fact in ideas.get(topic, ()):
+                    if fact.proposed_at <= at and _earlier(at, fact.first_response_at):
+                        fact.first_response_at = at
+                        changed.add(id(fact))
+            if data.get("to") == "shipped":
+                shipped.append(
+                    IdeaShipped(community_id=community_id, event_id=pk, topic_id=topic, at=at)
+                )
+
+    _save_facts(new_facts, changed, member_facts, threads, ideas)
+    AcceptDecision.objects.bulk_create(decisions, ignore_conflicts=True)
+    IdeaShipped.objects.bulk_create(shipped, ignore_conflicts=True)
+    _add_member_days(community_id, member_days)
+    _add_pair_days(community_id, pair_days, pair_last)
+    _add_verb_days(community_id, verb_days)
+    _add_presence(community_id, presence)
+
+
+def _earlier(at: datetime, current: datetime | None) -> bool:
+    return current is None or at < current
+
+
+def _merge_post(fact: MemberFact, at: datetime) -> None:
+    """Keep the earliest two post times."""
+    if at < fact.first_post_at:
+        fact.first_post_at, fact.second_post_at = at, fact.first_post_at
+    elif fact.second_post_at is None or at < fact.second_post_at:
+        fact.second_post_at = at
+
+
+def _save_facts(new_facts, changed, member_facts, threads, ideas) -> None:
+    new_ids = {id(f) for f in new_facts}
+    for model in (MemberFact, ThreadFact, IdeaFact):
+        model.objects.bulk_create([f for f in new_facts if isinstance(f, model)])
+    updates = {
+        MemberFact: (
+            [f for f in member_facts.values() if id(f) in changed and id(f) not in new_ids],
+            ["first_post_at", "second_post_at", "first_reply_at"],
+        ),
+        ThreadFact: (
+            [
+                f
+                for facts in threads.values()
+                for f in facts
+                if id(f) in changed and id(f) not in new_ids
+            ],
+            ["first_response_at"],
+        ),
+        IdeaFact: (
+            [
+                f
+                for facts in ideas.values()
+                for f in facts
+                if id(f) in changed and id(f) not in new_ids
+            ],
+            ["first_response_at"],
+        ),
+    }
+    for model, (objs, fields) in updates.items():
+        if objs:
+            model.objects.bulk_update(objs, fields)
+
+
+def _add_member_days(community_id: int, member_days: dict[tuple, Counter]) -> None:
+    if not member_days:
+        return
+    days = {day for day, _ in member_days}
+    users = {user for _, user in member_days}
+    existing = {
+        (row.day, row.user_id): row
+        for row in MemberDay.objects.filter(
+            community_id=community_id, day__in=days, user_id__in=users
+        )
+    }
+    fields = ("events", "posts", "contributions")
+    create, update = [], []
+    for (day, user), counts in member_days.items():
+        row = existing.get((day, user))
+        if row is None:
+            create.append(MemberDay(community_id=community_id, day=day, user_id=user, **counts))
+        else:
+            for field in fields:
+                setattr(row, field, getattr(row, field) + counts[field])
+            update.append(row)
+    MemberDay.objects.bulk_create(create)
+    if update:
+        MemberDay.objects.bulk_update(update, fields)
+
+
+def _add_pair_days(community_id: int, pair_days: dict[tuple, Counter], last: dict) -> None:
+    if not pair_days:
+        return
+    days = {k[0] for k in pair_days}
+    actors = {k[1] for k in pair_days}
+    existing = {
+        (row.day, row.actor_id, row.target_id): row
+        for row in PairDay.objects.filter(
+            community_id=community_id, day__in=days, actor_id__in=actors
+        )
+    }
+    fields = tuple(PAIR_FIELDS.values())
+    create, update = [], []
+    for key, counts in pair_days.items():
+        row = existing.get(key)
+        if row is None:
+            day, actor, target = key
+            create.append(
+                PairDay(
+                    community_id=community_id,
+                    day=day,
+                    actor_id=actor,
+                    target_id=target,
+                    last_at=last[key],
+                    **counts,
+                )
+            )
+        else:
+            for field in fields:
+                setattr(row, field, getattr(row, field) + counts[field])
+            row.last_at = max(row.last_at, last[key])
+            update.append(row)
+    PairDay.objects.bulk_create(create)
+    if update:
+        PairDay.objects.bulk_update(update, [*fields, "last_at"])
+
+
+def _add_verb_days(community_id: int, verb_days: Counter) -> None:
+    existing = {
+        (row.day, row.verb): row
+        for row in VerbDay.objects.filter(
+            community_id=community_id, day__in={day for day, _ in verb_days}
+        )
+    }
+    create, update = [], []
+    for (day, verb), n in verb_days.items():
+        row = existing.get((day, verb))
+        if row is None:
+            create.append(VerbDay(community_id=community_id, day=day, verb=verb, count=n))
+        else:
+            row.count += n
+            update.append(row)
+    VerbDay.objects.bulk_create(create)
+    if update:
+        VerbDay.objects.bulk_update(update, ["count"])
+
+
+def _add_presence(community_id: int, presence: dict[tuple, datetime]) -> None:
+    if not presence:
+        return
+    existing = {
+        (row.day, row.topic_id, row.user_id): row
+        for row in TopicMemberDay.objects.filter(
+            community_id=community_id,
+            day__in={k[0] for k in presence},
+            topic_id__in={k[1] for k in presence},
+        )
+    }
+    create, update = [], []
+    for key, at in presence.items():
+        row = existing.get(key)
+        if row is None:
+            day, topic, user = key
+            create.append(
+                TopicMemberDay(
+                    community_id=community_id, day=day, topic_id=topic, user_id=user, last_at=at
+                )
+            )
+        elif at > row.last_at:
+            row.last_at = at
+            update.append(row)
+    TopicMemberDay.objects.bulk_create(create)
+    if update:
+        TopicMemberDay.objects.bulk_update(update, ["last_at"])
+
+
+# Reading ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Members:
+    staff: frozenset[int]
+    joined_at: dict[int, datetime]
+
+
+def _members(community_id: int) -> Members:
+    staff, joined_at = set(), {}
+    for user_id, role, joined in Membership.objects.filter(community_id=community_id).values_list(
+        "user_id", "role", "joined_at"
+    ):
+        if role in STAFF_ROLES:
+            staff.add(user_id)
+        if joined is not None:
+            joined_at[user_id] = joined
+    return Members(frozenset(staff), joined_at)
+
+
+def _check(start: datetime, end: datetime) -> None:
+    metrics._check(start, end)
+    for moment in (start, end):
+        if moment.astimezone(UTC).timetz() != time(tzinfo=UTC):
+            raise ValueError("rollup windows start and end at UTC midnight")
+
+
+def health_report(
+    community: Community, start: datetime, end: datetime, *, as_of: datetime | None = None
+) -> metrics.HealthReport:
+    """Every metric for the window of whole UTC days, from the rollups."""
+    _check(start, end)
+    as_of = as_of or timezone.now()
+    until = _follow_up_end(end, as_of)
+    first_day, last_day = start.date(), end.date()  # [first_day, last_day)
+    members = _members(community.pk)
+    days = _member_days(community.pk, first_day - timedelta(days=MAU_DAYS - 1), last_day)
+    pairs = _pair_totals(community.pk, first_day, last_day)
+    threads = _threads(community.pk, start, end)
+    return metrics.HealthReport(
+        start=start,
+        end=end,
+        active=_active_members(days, start, end),
+        member_to_member=_member_to_member(pairs, members.staff),
+        reciprocity=_reciprocity(pairs),
+        never_answered=_never_answered(days, pairs, first_day),
+        appreciation=_appreciation(days, pairs, first_day),
+        newcomers=_newcomers(community.pk, start, end, until),
+        first_response=_first_response(threads, until),
+        support=_support(community.pk, threads, start, end, until, members.staff),
+        retention=_retention(community.pk, members, start, end, as_of),
+        ideas=_ideas(community.pk, start, end, until, members.staff),
+    )
+
+
+def _member_days(community_id: int, first: date, last: date) -> list[tuple[date, int, int]]:
+    return list(
+        MemberDay.objects.filter(community_id=community_id, day__gte=first, day__lt=last)
+        .order_by()
+        .values_list("day", "user_id", "posts")
+    )
+
+
+def _pair_totals(community_id: int, first: date, last: date) -> dict[tuple[int, int], dict]:
+    rows = (
+        PairDay.objects.filter(community_id=community_id, day__gte=first, day__lt=last)
+        .order_by()
+        .values("actor_id", "target_id")
+        .annotate(
+            replies_sum=Sum("replies"),
+            mentions_sum=Sum("mentions"),
+            reactions_sum=Sum("reactions"),
+            accepts_sum=Sum("accepts"),
+            messages_sum=Sum("messages"),
+            last=Max("last_at"),
+        )
+    )
+    return {
+        (r["actor_id"], r["target_id"]): {
+            "replies": r["replies_sum"],
+            "mentions": r["mentions_sum"],
+            "reactions": r["reactions_sum"],
+            "accepts": r["accepts_sum"],
+            "messages": r["messages_sum"],
+            "last_at": r["last"],
+        }
+        for r in rows
+    }
+
+
+def _interaction_count(counts: dict) -> int:
+    return sum(counts[field] for field in PAIR_FIELDS.values())
+
+
+def _active_members(days, start: datetime, end: datetime) -> metrics.ActiveMembers:
+    by_day: dict[int, set[int]] = defaultdict(set)
+    first_day = start.date()
+    for day, user, _posts in days:
+        by_day[(day - first_day).days].add(user)
+    n_days = (end - start) // DAY
+    day_rows = tuple(
+        metrics.DayActivity(
+            start=start + i * DAY,
+            active=len(by_day.get(i, ())),
+            active_28_days=len(set().union(*(by_day.get(j, ()) for j in range(i - 27, i + 1)))),
+        )
+        for i in range(n_days)
+    )
+    weeks = tuple(
+        len(set().union(*(by_day.get(i, ()) for i in range(w * 7, min(w * 7 + 7, n_days)))))
+        for w in range(-(-n_days // 7))
+    )
+    ratios = [Fraction(100 * d.active, d.active_28_days) for d in day_rows if d.active_28_days]
+    return metrics.ActiveMembers(
+        days=day_rows,
+        weeks=weeks,
+        total=len(set().union(*(by_day.get(i, ()) for i in range(n_days)))),
+        stickiness=_mean(ratios),
+    )
+
+
+def _member_to_member(pairs: dict, staff: frozenset[int]) -> metrics.MemberToMember:
+    total = members = 0
+    for (a, b), counts in pairs.items():
+        n = _interaction_count(counts)
+        total += n
+        if a not in staff and b not in staff:
+            members += n
+    return metrics.MemberToMember(total, members, _share(members, total))
+
+
+def _reciprocity(pairs: dict) -> metrics.Reciprocity:
+    counts = {pair: _interaction_count(c) for pair, c in pairs.items()}
+    counts = {pair: n for pair, n in counts.items() if n}
+    reciprocated = sum(1 for a, b in counts if (b, a) in counts)
+    relationships = tuple(
+        sorted(
+            (a, b)
+            for (a, b), n in counts.items()
+            if a < b and n >= 3 and counts.get((b, a), 0) >= 3
+        )
+    )
+    return metrics.Reciprocity(
+        len(counts), reciprocated, _share(reciprocated, len(counts)), relationships
+    )
+
+
+def _never_answered(days, pairs: dict, first_day: date) -> metrics.NeverAnswered:
+    posters = {user for day, user, posts in days if day >= first_day and posts}
+    answered = {b for (_a, b), c in pairs.items() if c["replies"] or c["reactions"]}
+    return metrics.NeverAnswered(len(posters), tuple(sorted(posters - answered)))
+
+
+def _appreciation(days, pairs: dict, first_day: date) -> metrics.AppreciationReach:
+    active = {user for day, user, _posts in days if day >= first_day}
+    appreciated = {b for (_a, b), c in pairs.items() if c["reactions"] or c["accepts"]} & active
+    return metrics.AppreciationReach(
+        len(active), len(appreciated), _share(len(appreciated), len(active))
+    )
+
+
+def _newcomers(community_id: int, start, end, until) -> metrics.NewcomerWelcome:
+    facts = MemberFact.objects.filter(
+        community_id=community_id, first_post_at__gte=start, first_post_at__lt=end
+    ).order_by("user_id")
+    welcomed, unwelcomed, waits, returned = [], [], [], {True: 0, False: 0}
+    newcomers = []
+    for fact in facts:
+        newcomers.append(fact.user_id)
+        reply = fact.first_reply_at
+        is_welcomed = (
+            reply is not None and reply < until and reply <= fact.first_post_at + WELCOME_WITHIN
+        )
+        if is_welcomed:
+            welcomed.append(fact.user_id)
+            waits.append(_hours(reply - fact.first_post_at))
+        else:
+            unwelcomed.append(fact.user_id)
+        second = fact.second_post_at
+        if second is not None and second < until and second <= fact.first_post_at + RETURN_WITHIN:
+            returned[is_welcomed] += 1
+    return metrics.NewcomerWelcome(
+        newcomers=tuple(newcomers),
+        welcomed=tuple(welcomed),
+        unwelcomed=tuple(unwelcomed),
+        rate=_share(len(welcomed), len(newcomers)),
+        median_hours_to_reply=_median(waits),
+        welcomed_returned=_share(returned[True], len(welcomed)),
+        unwelcomed_returned=_share(returned[False], len(unwelcomed)),
+    )
+
+
+def _threads(community_id: int, start, end) -> list[ThreadFact]:
+    return list(
+        ThreadFact.objects.filter(
+            community_id=community_id, started_at__gte=start, started_at__lt=end
+        ).order_by("started_at", "event_id")
+    )
+
+
+def _response_times(facts: Iterable[ThreadFact], until) -> metrics.ResponseTimes:
+    hours, unanswered, started = [], [], 0
+    for fact in facts:
+        started += 1
+        if fact.first_response_at is not None and fact.first_response_at < until:
+            hours.append(_hours(fact.first_response_at - fact.started_at))
+        else:
+            unanswered.append(fact.topic_id)
+    return metrics.ResponseTimes(
+        started, len(hours), _median(hours), _mean(hours), tuple(sorted(unanswered))
+    )
+
+
+def _first_response(facts: list[ThreadFact], until) -> metrics.FirstResponse:
+    return metrics.FirstResponse(
+        topics=_response_times((f for f in facts if f.kind == ThreadKind.TOPIC), until),
+        questions=_response_times((f for f in facts if f.kind == ThreadKind.QUESTION), until),
+    )
+
+
+def _support(
+    community_id: int, threads: list[ThreadFact], start, end, until, staff
+) -> metrics.MemberSupport:
+    questions = [f for f in threads if f.kind == ThreadKind.QUESTION]
+    decisions: dict[int, list[AcceptDecision]] = defaultdict(list)
+    for d in AcceptDecision.objects.filter(
+        community_id=community_id,
+        topic_id__in=ThreadFact.objects.filter(
+            community_id=community_id,
+            kind=ThreadKind.QUESTION,
+            started_at__gte=start,
+            started_at__lt=end,
+        ).values("topic_id"),
+        at__lt=until,
+    ).order_by("at", "event_id"):
+        decisions[d.topic_id].append(d)
+    hours, from_members = [], 0
+    for q in questions:
+        standing = None
+        for d in decisions[q.topic_id]:
+            if d.at >= q.started_at:
+                standing = d if d.accepted else None
+        if standing is not None:
+            hours.append(_hours(standing.at - q.started_at))
+            from_members += standing.answerer_id not in staff
+    return metrics.MemberSupport(
+        questions=len(questions),
+        accepted=len(hours),
+        accepted_from_members=from_members,
+        share=_share(from_members, len(hours)),
+        median_hours_to_accept=_median(hours),
+        unanswered=_response_times(questions, until).unanswered,
+    )
+
+
+def _retention(community_id: int, members: Members, start, end, as_of) -> tuple:
+    joined = {u: at for u, at in members.joined_at.items() if start <= at < end}
+    if not joined:
+        return ()
+    last = _follow_up_end(end, as_of)
+    activity: dict[int, set[date]] = defaultdict(set)
+    for day, user in MemberDay.objects.filter(
+        community_id=community_id,
+        day__gte=start.date(),
+        day__lte=last.date(),
+        user_id__in=Membership.objects.filter(
+            community_id=community_id, joined_at__gte=start, joined_at__lt=end
+        ).values("user_id"),
+    ).values_list("day", "user_id"):
+        activity[user].add(day)
+    return metrics.cohorts(joined, activity, as_of)
+
+
+def _ideas(community_id: int, start, end, until, staff) -> metrics.Ideas:
+    proposed = list(
+        IdeaFact.objects.filter(
+            community_id=community_id, proposed_at__gte=start, proposed_at__lt=end
+        ).values_list("author_id", "first_response_at")
+    )
+    responded = sum(1 for _a, at in proposed if at is not None and at < until)
+    votes = VerbDay.objects.filter(
+        community_id=community_id, verb="idea.vote", day__gte=start.date(), day__lt=end.date()
+    ).aggregate(n=Sum("count"))["n"]
+    shipped = (
+        IdeaShipped.objects.filter(community_id=community_id, at__gte=start, at__lt=end)
+        .values("topic_id")
+        .distinct()
+        .count()
+    )
+    return metrics.Ideas(
+        proposed=len(proposed),
+        proposed_by_members=sum(1 for a, _at in proposed if a is not None and a not in staff),
+        votes=votes or 0,
+        responded=responded,
+        response_share=_share(responded, len(proposed)),
+        shipped=shipped,
+    )
