@@ -1,0 +1,292 @@
+"""The member interaction graph of a window, from per-pair totals (pure: no queries).
+
+The caller (the daily rollups) gives one :class:`PairActivity` per ordered pair
+actor → target, the same-topic presences, and the window's active members::
+
+    figures = interaction_graph(pairs, co_topic, members, staff, anonymous, as_of)
+
+Definitions (PRODUCT.md, "Interaction graph"), and the choices made here:
+
+- **Nodes** are exactly ``members``, isolated ones included. An interaction with someone
+  outside ``members`` (a member who was not active in the window, or who left) is left
+  out: the caller decides who is a node.
+- **Edges** are undirected. The weight of edge a–b is 10 × (replies + mentions +
+  accepted answers + direct messages, both directions) + 3 × reactions (both directions)
+  + 1 × same-topic presences (one per topic both posted in), decayed × 0.9 per full
+  30-day month between the edge's last interaction (the latest of its parts) and
+  ``as_of``. A pair with nothing to weigh is no edge; self-interactions are ignored.
+- **Figures** ignore weights: the graph's shape is what they describe. Largest connected
+  share = largest component size / nodes; density = edges / (n(n − 1)/2); average degree
+  = 2 × edges / nodes; clustering = the mean over all nodes of each node's local
+  clustering coefficient, nodes of degree < 2 counting 0 (networkx's
+  ``average_clustering``), computed exactly from networkx's triangle counts so it is a
+  ``Fraction`` like every other share; bridges = the number of edges whose removal
+  disconnects their ends. A figure whose denominator is empty is ``None``.
+- **Picture**: the ``picture_nodes`` heaviest nodes by weighted degree (ties by id, so
+  a small community is pictured whole, isolated members included). Nodes with an edge
+  are laid out by networkx's spring layout with a fixed seed (the same input always
+  gives the same picture), pulled together by log(1 + weight) so one very heavy pair does
+  not crush everyone else into a dot; isolated members sit on a ring around them, so
+  they do not push the connected core into a corner. Coordinates are integers 0..1000.
+  Clusters are networkx's Louvain communities of the pictured subgraph (seed 1), numbered
+  from 1 by size; a node alone in its community has no cluster. At most 400 nodes are
+  pictured: more is unreadable, and larger graphs would need scipy for the layout.
+- **Anonymity**: members in ``anonymous`` (who opted out of being named in graphs) appear
+  in the picture only under an opaque key ``a1``, ``a2``… numbered in picture order; their
+  id is nowhere in the picture. Their staff flag stays (roles are public). The figures'
+  ``isolated`` list is a staff drill-down, not part of the picture, and keeps ids.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from fractions import Fraction
+
+import networkx as nx
+
+CONVERSATION_WEIGHT = 10  # replies (answers are replies), mentions, accepted answers, messages
+REACTION_WEIGHT = 3
+CO_TOPIC_WEIGHT = 1
+DECAY = Fraction(9, 10)
+DECAY_PERIOD = timedelta(days=30)
+PICTURE_SCALE = 1000
+MAX_PICTURE_NODES = 400
+SEED = 1
+CORE_SCALE = 0.75  # the spring-laid core, inside the ring of isolated members
+
+
+@dataclass(frozen=True)
+class PairActivity:
+    """One ordered pair actor → target over the window."""
+
+    actor: int
+    target: int
+    replies: int  # post.reply (answers are replies)
+    mentions: int
+    reactions: int
+    accepts: int  # accepted answers (counted like answers)
+    messages: int  # direct messages (message.send)
+    last_at: datetime  # last interaction of this ordered pair
+
+    @property
+    def weight(self) -> int:
+        conversation = self.replies + self.mentions + self.accepts + self.messages
+        return CONVERSATION_WEIGHT * conversation + REACTION_WEIGHT * self.reactions
+
+
+@dataclass(frozen=True)
+class PictureNode:
+    key: str  # "m<user id>", or "a<n>" for an anonymous member
+    user: int | None  # None for an anonymous member
+    x: int  # 0..1000
+    y: int  # 0..1000
+    weight: Fraction  # weighted degree
+    cluster: int | None  # 1 = the picture's largest community; None when alone in one
+    staff: bool
+    anonymous: bool
+
+
+@dataclass(frozen=True)
+class PictureEdge:
+    source: str  # node keys; the source comes first in the picture's node order
+    target: str
+    weight: Fraction
+
+
+@dataclass(frozen=True)
+class Picture:
+    nodes: tuple[PictureNode, ...]  # heaviest first
+    edges: tuple[PictureEdge, ...]
+
+
+@dataclass(frozen=True)
+class InteractionGraph:
+    nodes: int
+    edges: int
+    largest_component: int  # members in the largest connected component
+    largest_share: Fraction | None  # largest_component / nodes
+    density: Fraction | None  # edges / (n(n - 1)/2); None under two nodes
+    average_degree: Fraction | None  # 2 × edges / nodes
+    clustering: Fraction | None  # average local clustering coefficient
+    bridges: int
+    isolated: tuple[int, ...]  # member ids with no edge
+    picture: Picture
+
+
+def decay_months(last_at: datetime, as_of: datetime) -> int:
+    """Full 30-day months from ``last_at`` to ``as_of`` (0 if ``last_at`` is later)."""
+    return max(0, (as_of - last_at) // DECAY_PERIOD)
+
+
+def _edge_weights(
+    pairs: Iterable[PairActivity],
+    co_topic: Iterable[tuple[int, int, datetime]],
+    members: frozenset[int],
+    as_of: datetime,
+) -> tuple[dict[tuple[int, int], int], int]:
+    """(low id, high id) -> decayed weight × a common denominator, and that denominator.
+
+    A decayed weight is raw × 9^m / 10^m; over 10^(the largest m) every weight is an
+    integer, so summing tens of thousands of them stays exact without Fraction's cost.
+    """
+    raw: dict[tuple[int, int], int] = defaultdict(int)
+    last: dict[tuple[int, int], datetime] = {}
+
+    def add(a: int, b: int, weight: int, at: datetime) -> None:
+        if a == b or weight <= 0 or a not in members or b not in members:
+            return
+        key = (a, b) if a < b else (b, a)
+        raw[key] += weight
+        last[key] = max(last[key], at) if key in last else at
+
+    for pair in pairs:
+        add(pair.actor, pair.target, pair.weight, pair.last_at)
+    for a, b, at in co_topic:
+        add(a, b, CO_TOPIC_WEIGHT, at)
+    months = {key: decay_months(at, as_of) for key, at in last.items()}
+    most = max(months.values(), default=0)
+    denominator = DECAY.denominator**most
+    factors = {
+        m: DECAY.numerator**m * DECAY.denominator ** (most - m) for m in set(months.values())
+    }
+    return {key: raw[key] * factors[months[key]] for key in sorted(raw)}, denominator
+
+
+def _share(part: int, whole: int) -> Fraction | None:
+    return Fraction(part, whole) if whole else None
+
+
+def _clustering(graph: nx.Graph) -> Fraction | None:
+    if not graph:
+        return None
+    triangles = nx.triangles(graph)
+    local = (
+        Fraction(2 * triangles[node], degree * (degree - 1))
+        for node, degree in graph.degree()
+        if degree >= 2
+    )
+    return sum(local, Fraction(0)) / graph.number_of_nodes()
+
+
+def _layout(shown: nx.Graph) -> dict[int, tuple[float, float]]:
+    """Positions in [-1, 1]²: connected nodes by spring layout, isolated ones on a ring."""
+    isolated = [user for user in shown if shown.degree(user) == 0]
+    connected = shown.subgraph(user for user in shown if shown.degree(user) > 0)
+    scale = CORE_SCALE if isolated else 1
+    positions = {
+        user: (float(x), float(y))
+        for user, (x, y) in nx.spring_layout(
+            connected, seed=SEED, weight="pull", scale=scale, method="force"
+        ).items()
+    }
+    radius = 0 if len(shown) == 1 else 1  # a lone member sits in the middle
+    for i, user in enumerate(isolated):
+        angle = 2 * math.pi * i / len(isolated) - math.pi / 2  # from the top, clockwise
+        positions[user] = (radius * math.cos(angle), radius * math.sin(angle))
+    return positions
+
+
+def _position(coordinate: float) -> int:
+    # Clamp against floating-point overshoot of the [-1, 1] layout.
+    return min(PICTURE_SCALE, max(0, round((coordinate + 1) * PICTURE_SCALE / 2)))
+
+
+def _picture(
+    weights: dict[tuple[int, int], int],
+    denominator: int,
+    members: list[int],
+    staff: frozenset[int],
+    anonymous: frozenset[int],
+    size: int,
+) -> Picture:
+    strength = dict.fromkeys(members, 0)
+    for (a, b), weight in weights.items():
+        strength[a] += weight
+        strength[b] += weight
+    chosen = sorted(members, key=lambda user: (-strength[user], user))[:size]
+    order = {user: i for i, user in enumerate(chosen)}
+    edges = [
+        ((a, b) if order[a] < order[b] else (b, a), weight)
+        for (a, b), weight in weights.items()
+        if a in order and b in order
+    ]
+    edges.sort(key=lambda edge: (order[edge[0][0]], order[edge[0][1]]))
+
+    shown = nx.Graph()
+    shown.add_nodes_from(chosen)
+    shown.add_edges_from(
+        (a, b, {"weight": w / denominator, "pull": math.log1p(w / denominator)})
+        for (a, b), w in edges
+    )
+    positions = _layout(shown)
+    communities = nx.community.louvain_communities(shown, weight="weight", seed=SEED)
+    communities = sorted(
+        (c for c in communities if len(c) > 1),
+        key=lambda c: (-len(c), min(order[user] for user in c)),
+    )
+    cluster = {user: i for i, c in enumerate(communities, start=1) for user in c}
+
+    keys, anonymous_count, nodes = {}, 0, []
+    for user in chosen:
+        if user in anonymous:
+            anonymous_count += 1
+            keys[user] = f"a{anonymous_count}"
+        else:
+            keys[user] = f"m{user}"
+        x, y = positions[user]
+        nodes.append(
+            PictureNode(
+                key=keys[user],
+                user=None if user in anonymous else user,
+                x=_position(x),
+                y=_position(y),
+                weight=Fraction(strength[user], denominator),
+                cluster=cluster.get(user),
+                staff=user in staff,
+                anonymous=user in anonymous,
+            )
+        )
+    return Picture(
+        nodes=tuple(nodes),
+        edges=tuple(
+            PictureEdge(keys[a], keys[b], Fraction(weight, denominator)) for (a, b), weight in edges
+        ),
+    )
+
+
+def interaction_graph(
+    pairs: Iterable[PairActivity],
+    co_topic: Iterable[tuple[int, int, datetime]],
+    members: Iterable[int],
+    staff: frozenset[int],
+    anonymous: frozenset[int],
+    as_of: datetime,
+    *,
+    picture_nodes: int = 150,
+) -> InteractionGraph:
+    if not 0 <= picture_nodes <= MAX_PICTURE_NODES:
+        raise ValueError(f"picture_nodes must be between 0 and {MAX_PICTURE_NODES}")
+    nodes = sorted(set(members))
+    weights, denominator = _edge_weights(pairs, co_topic, frozenset(nodes), as_of)
+    graph = nx.Graph()
+    graph.add_nodes_from(nodes)
+    graph.add_edges_from(weights)
+
+    n, m = graph.number_of_nodes(), graph.number_of_edges()
+    largest = max((len(c) for c in nx.connected_components(graph)), default=0)
+    return InteractionGraph(
+        nodes=n,
+        edges=m,
+        largest_component=largest,
+        largest_share=_share(largest, n),
+        density=_share(m, n * (n - 1) // 2),
+        average_degree=_share(2 * m, n),
+        clustering=_clustering(graph),
+        bridges=sum(1 for _ in nx.bridges(graph)),
+        isolated=tuple(sorted(nx.isolates(graph))),
+        picture=_picture(weights, denominator, nodes, staff, anonymous, picture_nodes),
+    )
