@@ -38,12 +38,8 @@ def join_questions(community: Community) -> list[JoinQuestion]:
     return list(JoinQuestion.objects.filter(community=community))
 
 
-def active_members(community: Community, *, query: str = "") -> QuerySet[Membership]:
+def active_members(community: Community) -> QuerySet[Membership]:
     members = Membership.objects.filter(community=community, status=MembershipStatus.ACTIVE)
-    if query:
-        members = members.filter(
-            Q(user__username__icontains=query) | Q(user__display_name__icontains=query)
-        )
     return members.select_related("user").order_by(_ROLE_ORDER, "-joined_at", "-id")
 
 
@@ -53,8 +49,11 @@ def staff_members(community: Community) -> QuerySet[Membership]:
 
 
 def newest_members(community: Community, limit: int = 12) -> list[Membership]:
+    from hearth.members.policy import unlisted_user_ids
+
     return list(
         Membership.objects.filter(community=community, status=MembershipStatus.ACTIVE)
+        .exclude(user_id__in=unlisted_user_ids(community))
         .select_related("user")
         .order_by("-joined_at", "-id")[:limit]
     )
@@ -93,17 +92,6 @@ def membership_for(actor: Actor, membership_id: int) -> Membership:
         .first()
     )
     if membership is None:
-        raise Http404
-    return membership
-
-
-def profile_membership(actor: Actor, username: str) -> Membership:
-    membership = (
-        Membership.objects.filter(community=actor.community, user__username=username)
-        .select_related("user")
-        .first()
-    )
-    if membership is None or not policy.can_view_profile(actor, membership):
         raise Http404
     return membership
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from hearth.communities import views, views_staff
+from hearth.members import views as member_views
 
 app_name = "communities"
 urlpatterns = [
@@ -8,8 +9,8 @@ urlpatterns = [
     path("rules", views.rules, name="rules"),
     path("join", views.join, name="join"),
     path("leave", views.leave, name="leave"),
-    path("members/", views.members, name="members"),
-    path("u/<str:username>/", views.profile, name="profile"),
+    path("members/", member_views.directory, name="members"),
+    path("u/<str:username>/", member_views.profile, name="profile"),
     path("manage/requests/", views_staff.requests_list, name="manage-requests"),
     path(
         "manage/requests/<int:membership_id>/approve",

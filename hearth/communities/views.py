@@ -14,7 +14,6 @@ from hearth.communities import policy, selectors, services
 from hearth.communities.forms import JoinForm
 from hearth.communities.models import JoinPolicy, MembershipStatus, Visibility
 from hearth.core.forms import add_service_errors
-from hearth.core.pagination import paginate
 from hearth.discussions import selectors as discussion_selectors
 
 SOURCE_SESSION_KEY = "hearth_join_source"
@@ -183,25 +182,3 @@ def leave(request):
         return redirect("core:home")
     status = 403 if denial and request.method == "POST" else 200
     return render(request, "communities/leave.html", {"denial": denial}, status=status)
-
-
-@community_view
-def members(request):
-    query = request.GET.get("q", "").strip()[:100]
-    page = paginate(request, selectors.active_members(request.community, query=query), per_page=48)
-    return render(request, "communities/members.html", {"page": page, "query": query})
-
-
-@community_view
-def profile(request, username):
-    membership = selectors.profile_membership(request.actor, username)
-    return render(
-        request,
-        "communities/profile.html",
-        {
-            "membership": membership,
-            "profile_user": membership.user,
-            "can_ban": policy.can_ban(request.actor, membership),
-            "is_self": request.user.is_authenticated and request.user.pk == membership.user_id,
-        },
-    )

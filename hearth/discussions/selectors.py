@@ -188,9 +188,12 @@ def mention_candidates(
     prefix = prefix.strip().lstrip("@")[:50]
     if not prefix or not actor.is_member:
         return []
+    from hearth.members.policy import unlisted_user_ids
+
     members = (
         Membership.objects.filter(community=community, status="active")
         .filter(Q(user__username__istartswith=prefix) | Q(user__display_name__istartswith=prefix))
+        .exclude(user_id__in=unlisted_user_ids(community))
         .select_related("user")
         .order_by("user__username")[:limit]
     )
