@@ -130,6 +130,8 @@ class Post(CommunityOwned):
     )
     # The form's one-time token: a double-clicked submit finds the post it already made.
     client_token = models.CharField(max_length=64, null=True, blank=True)
+    # The author's first post in this community (set on write; feeds the welcome queue).
+    is_first_post = models.BooleanField(_("first post"), default=False)
 
     class Meta:
         constraints = [
@@ -140,7 +142,14 @@ class Post(CommunityOwned):
                 name="post_client_token_unique",
             ),
         ]
-        indexes = [models.Index(fields=["community", "-created_at"], name="post_recent")]
+        indexes = [
+            models.Index(fields=["community", "-created_at"], name="post_recent"),
+            models.Index(
+                fields=["community", "-created_at"],
+                condition=models.Q(is_first_post=True),
+                name="post_first_posts",
+            ),
+        ]
         ordering = ["number"]
 
     def __str__(self) -> str:

@@ -288,6 +288,14 @@ def _create_post(
     trust = actor.membership.trust_level if actor.membership else 0
     now = timezone.now()
     number = topic.highest_post_number + 1
+    # A newcomer's first post (none of theirs survives here yet) goes to the welcome queue;
+    # staff are the ones welcoming, so theirs are not flagged.
+    is_first_post = (
+        not actor.is_staff
+        and not Post.objects.filter(
+            community=actor.community, author=actor.user, deleted_at__isnull=True
+        ).exists()
+    )
     try:
         with transaction.atomic():
             post = Post.objects.create(
@@ -300,6 +308,7 @@ def _create_post(
                 html=_render(actor.community, body, members, trust),
                 created_at=now,
                 client_token=client_token or None,
+                is_first_post=is_first_post,
             )
     except IntegrityError:
         existing = _existing_by_token(actor, client_token)

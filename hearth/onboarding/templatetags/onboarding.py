@@ -1,0 +1,29 @@
+"""``{% newcomer_panel %}``: on the community home, the welcome card and checklist progress
+for newcomers, and for welcomers how many first posts wait for a welcome."""
+
+from django import template
+
+from hearth.onboarding import selectors, services
+
+register = template.Library()
+
+
+@register.inclusion_tag("onboarding/_newcomer_panel.html", takes_context=True)
+def newcomer_panel(context) -> dict:
+    request = context.get("request")
+    actor = getattr(request, "actor", None)
+    panel = selectors.newcomer_panel(actor) if actor is not None else None
+    if panel is not None and panel["progress"].is_complete:
+        # Reading the guide leaves no event, so completion may first be noticed here; once
+        # recorded, the checklist leaves the home page.
+        services.checklist_record_completion(community=actor.community, user=actor.user)
+        panel["just_completed"] = True
+    waiting = 0
+    if panel is None and actor is not None and actor.is_member:
+        waiting = selectors.waiting_for_welcome(actor)
+    return {
+        "panel": panel,
+        "waiting": waiting,
+        "community": getattr(request, "community", None),
+        "request": request,
+    }
