@@ -1,0 +1,74 @@
+"""Audience figures as daily aggregates per community: never one row per page view.
+
+A visitor is a 64-bit keyed hash (see ``hearth.audience.recording``); no IP address, user
+agent, session key or user id is stored. The per-visitor rows (``VisitorDay``,
+``SourceVisitDay``) exist only to count distinct visitors over a range and are pruned
+after a retention period; the per-day totals on ``AudienceDay`` stay.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hearth.core.models import CommunityOwned
+
+
+class AudienceDay(CommunityOwned):
+    """Page views and distinct visitors of one community on one UTC day."""
+
+    day = models.DateField(_("day"))
+    page_views = models.PositiveIntegerField(_("page views"), default=0)
+    visitors = models.PositiveIntegerField(_("unique visitors"), default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["community", "day"], name="audienceday_unique")
+        ]
+        verbose_name = _("audience day")
+
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.day}: {self.page_views} views"
+
+
+class VisitorDay(CommunityOwned):
+    """One row per distinct visitor per community and day (the hash, nothing else)."""
+
+    day = models.DateField(_("day"))
+    visitor_hash = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "day", "visitor_hash"], name="visitorday_unique"
+            )
+        ]
+
+
+class ReferrerDay(CommunityOwned):
+    """Page views that arrived from another site, by that site's host name."""
+
+    day = models.DateField(_("day"))
+    host = models.CharField(_("referrer"), max_length=255)
+    views = models.PositiveIntegerField(_("views"), default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["community", "day", "host"], name="referrerday_unique")
+        ]
+
+
+class SourceVisitDay(CommunityOwned):
+    """A distinct visitor who landed with ``?source=`` or ``utm_source`` on a day; the
+    first step of the funnel per source."""
+
+    day = models.DateField(_("day"))
+    source = models.CharField(_("source"), max_length=100)
+    campaign = models.CharField(_("campaign"), max_length=100, blank=True)
+    visitor_hash = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "day", "source", "campaign", "visitor_hash"],
+                name="sourcevisitday_unique",
+            )
+        ]
