@@ -4,8 +4,9 @@ back from them.
 **Writing.** :func:`update` replays a community's events newer than its
 ``RollupState.last_event_id``, in id order and in batches, each batch in one transaction
 under a row lock on the state, so two workers never apply the same events and a crash
-loses nothing. Events younger than ``lag`` wait for the next run: ids are handed out before
-commit, so a slow transaction could otherwise commit an older id behind the watermark.
+loses nothing. On PostgreSQL, events younger than ``lag`` (HEARTH_ROLLUP_LAG_SECONDS) wait
+for the next run: ids are handed out before commit, so a slow transaction could otherwise
+commit an older id behind the watermark. SQLite commits in id order and needs no wait.
 Facts are merged with "earliest wins", which is why they may be replayed in id order only:
 services write a topic's start before its replies and a member's post before replies to it.
 :func:`rebuild` deletes the community's rollups and replays everything (for imports, or
@@ -27,11 +28,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Max, Min, Q, Sum
 from django.utils import timezone
 
 from hearth.analytics import metrics
+from hearth.analytics.graph import PairActivity
 from hearth.analytics.metrics import (
     DAY,
     MAU_DAYS,
@@ -64,7 +67,6 @@ if TYPE_CHECKING:
     from hearth.communities.models import Community
 
 BATCH = 5000
-DEFAULT_LAG = timedelta(minutes=2)
 PAIR_FIELDS = {
     "post.reply": "replies",
     "post.mention": "mentions",
@@ -92,8 +94,14 @@ def utc_midnight(day: date) -> datetime:
 # Writing ---------------------------------------------------------------------------------
 
 
-def update(community: Community, *, lag: timedelta = DEFAULT_LAG) -> int:
-    """Apply every committed event older than ``lag``; returns how many were applied."""
+def configured_lag() -> timedelta:
+    return timedelta(seconds=settings.HEARTH_ROLLUP_LAG_SECONDS)
+
+
+def update(community: Community, *, lag: timedelta | None = None) -> int:
+    """Apply every committed event older than ``lag`` (default: the configured
+    HEARTH_ROLLUP_LAG_SECONDS); returns how many were applied."""
+    lag = configured_lag() if lag is None else lag
     RollupState.objects.get_or_create(community_id=community.pk)
     applied = 0
     while True:
@@ -722,3 +730,162 @@ def _ideas(community_id: int, start, end, until, staff) -> metrics.Ideas:
         response_share=_share(responded, len(proposed)),
         shipped=shipped,
     )
+
+
+# What the dashboard's charts, graph, ladder and funnel read --------------------------------
+
+
+def day_figures(
+    community: Community, start: date, end: date, *, staff: frozenset[int], as_of: datetime
+) -> list[dict]:
+    """One dict per UTC day in [start, end): the CSV export's and the charts' daily figures
+    (field names as in ``hearth.analytics.dashboard.DayRow``). Seven queries."""
+    active: dict[date, set[int]] = defaultdict(set)
+    posts: Counter = Counter()
+    for day, user, n_posts in _member_days(community.pk, start - (MAU_DAYS - 1) * DAY, end):
+        active[day].add(user)
+        posts[day] += n_posts
+    interactions, between_members = Counter(), Counter()
+    for day, actor, target, *counts in (
+        PairDay.objects.filter(community_id=community.pk, day__gte=start, day__lt=end)
+        .order_by()
+        .values_list("day", "actor_id", "target_id", *PAIR_FIELDS.values())
+    ):
+        interactions[day] += sum(counts)
+        if actor not in staff and target not in staff:
+            between_members[day] += sum(counts)
+    verbs: dict[str, Counter] = defaultdict(Counter)
+    for day, verb, n in VerbDay.objects.filter(
+        community_id=community.pk,
+        day__gte=start,
+        day__lt=end,
+        verb__in=("member.join", "question.ask", "answer.accept", "idea.propose", "idea.vote"),
+    ).values_list("day", "verb", "count"):
+        verbs[verb][day] = n
+    newcomers, welcomed = Counter(), Counter()
+    for first, reply in MemberFact.objects.filter(
+        community_id=community.pk,
+        first_post_at__gte=utc_midnight(start),
+        first_post_at__lt=utc_midnight(end),
+    ).values_list("first_post_at", "first_reply_at"):
+        day = first.astimezone(UTC).date()
+        newcomers[day] += 1
+        if reply is not None and reply < as_of and reply <= first + WELCOME_WITHIN:
+            welcomed[day] += 1
+    from_members = Counter(
+        d.at.astimezone(UTC).date()
+        for d in AcceptDecision.objects.filter(
+            community_id=community.pk,
+            accepted=True,
+            at__gte=utc_midnight(start),
+            at__lt=utc_midnight(end),
+        ).only("at", "answerer_id")
+        if d.answerer_id not in staff
+    )
+
+    def distinct(day: date, span: int) -> int:
+        return len(set().union(*(active.get(day - timedelta(days=k), ()) for k in range(span))))
+
+    rows = []
+    day = start
+    while day < end:
+        rows.append(
+            {
+                "day": day,
+                "active": len(active.get(day, ())),
+                "active_7_days": distinct(day, 7),
+                "active_28_days": distinct(day, MAU_DAYS),
+                "interactions": interactions[day],
+                "member_to_member": between_members[day],
+                "posts": posts[day],
+                "new_members": verbs["member.join"][day],
+                "newcomers": newcomers[day],
+                "newcomers_welcomed": welcomed[day],
+                "questions_asked": verbs["question.ask"][day],
+                "answers_accepted": verbs["answer.accept"][day],
+                "answers_accepted_from_members": from_members[day],
+                "ideas_proposed": verbs["idea.propose"][day],
+                "idea_votes": verbs["idea.vote"][day],
+            }
+        )
+        day += DAY
+    return rows
+
+
+def pair_activity(community: Community, start: date, end: date) -> list[PairActivity]:
+    """Who interacted with whom over the days [start, end), by kind, ordered by pair."""
+    return [
+        PairActivity(actor, target, **totals)
+        for (actor, target), totals in sorted(_pair_totals(community.pk, start, end).items())
+    ]
+
+
+def co_topic_presence(
+    community: Community, start: date, end: date
+) -> list[tuple[int, int, datetime]]:
+    """(low id, high id, later of their last posts) once per topic both posted in."""
+    posters: dict[int, dict[int, datetime]] = defaultdict(dict)
+    for topic, user, last in (
+        TopicMemberDay.objects.filter(community_id=community.pk, day__gte=start, day__lt=end)
+        .order_by()
+        .values("topic_id", "user_id")
+        .annotate(last=Max("last_at"))
+        .values_list("topic_id", "user_id", "last")
+    ):
+        posters[topic][user] = last
+    together = []
+    for topic in sorted(posters):
+        last = posters[topic]
+        ids = sorted(last)
+        together.extend(
+            (a, b, max(last[a], last[b])) for i, a in enumerate(ids) for b in ids[i + 1 :]
+        )
+    return together
+
+
+def active_days(
+    community: Community, start: date, end: date, *, contributions: bool = False
+) -> dict[int, set[date]]:
+    """The days each member was active (or, with ``contributions``, answered a question
+    or proposed an idea) in [start, end)."""
+    rows = MemberDay.objects.filter(community_id=community.pk, day__gte=start, day__lt=end)
+    if contributions:
+        rows = rows.filter(contributions__gt=0)
+    result: dict[int, set[date]] = defaultdict(set)
+    for user, day in rows.order_by().values_list("user_id", "day"):
+        result[user].add(day)
+    return result
+
+
+def first_posts(community: Community, user_ids) -> dict[int, datetime]:
+    return dict(
+        MemberFact.objects.filter(community_id=community.pk, user_id__in=user_ids).values_list(
+            "user_id", "first_post_at"
+        )
+    )
+
+
+def first_reciprocated(community: Community, user_ids) -> dict[int, datetime]:
+    """The first day each member both gave and got an interaction with the same person: the
+    later of the first a→b and the first b→a, earliest over b (days, as midnight UTC)."""
+    first: dict[tuple[int, int], date] = {}
+    ids = set(user_ids)
+    for actor, target, day in (
+        PairDay.objects.filter(community_id=community.pk)
+        .filter(Q(actor_id__in=ids) | Q(target_id__in=ids))
+        .order_by()
+        .values("actor_id", "target_id")
+        .annotate(first=Min("day"))
+        .values_list("actor_id", "target_id", "first")
+    ):
+        first[actor, target] = day
+    result: dict[int, date] = {}
+    for (a, b), day in first.items():
+        back = first.get((b, a))
+        if back is None:
+            continue
+        both = max(day, back)
+        for user in (a, b):
+            if user in ids and (user not in result or both < result[user]):
+                result[user] = both
+    return {user: utc_midnight(day) for user, day in result.items()}

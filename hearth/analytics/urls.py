@@ -1,2 +1,14 @@
+from django.urls import path
+
+from hearth.analytics import views
+from hearth.api import views as api_views
+
 app_name = "analytics"
-urlpatterns: list = []
+urlpatterns = [
+    path("health/", views.health, name="health"),
+    path("health/export.csv", views.export_csv, name="health-export"),
+    path("health/guide/", views.guide, name="health-guide"),
+    path("health/<slug:metric>/", views.drilldown, name="health-drilldown"),
+    path("manage/api-keys/", api_views.api_keys, name="api-keys"),
+    path("manage/api-keys/<int:key_id>/revoke", api_views.api_key_revoke, name="api-key-revoke"),
+]

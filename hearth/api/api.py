@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
 
+from hearth.analytics.api import router as analytics_router
 from hearth.communities.api import router as communities_router
 
 api = NinjaAPI(
@@ -32,3 +33,4 @@ def invalid(request, exc):
 
 
 api.add_router("/communities", communities_router)
+api.add_router("/communities", analytics_router)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from hearth.communities.views import community_view
 from hearth.communities.views_staff import staff_nav, staff_view
 from hearth.core.forms import add_service_errors
+from hearth.core.spreadsheets import spreadsheet_safe
 from hearth.discussions import selectors as discussion_selectors
 from hearth.discussions.views import topic_url
 from hearth.ideas import policy, selectors, services
@@ -144,20 +145,15 @@ def export(request):
         for idea in selectors.export_rows(request.actor, request.community):
             topic = idea.topic
             yield writer.writerow([
-                topic.pk, _csv_safe(topic.title), topic.category.name,
+                topic.pk, spreadsheet_safe(topic.title), topic.category.name,
                 topic.author.username if topic.author else "", idea.status, idea.vote_count,
-                topic.created_at.isoformat(), _csv_safe(idea.official_response),
+                topic.created_at.isoformat(), spreadsheet_safe(idea.official_response),
                 base + reverse("discussions:topic", args=[slug, topic.slug, topic.pk]),
             ])  # fmt: skip
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{request.community.slug}-ideas.csv"'
     return response
-
-
-def _csv_safe(value: str) -> str:
-    """Neutralise spreadsheet formulas in member-written text (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @staff_view

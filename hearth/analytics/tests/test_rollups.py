@@ -66,7 +66,7 @@ def test_update_is_idempotent_and_waits_for_young_events(town):  # noqa: F811
         community=community, actor_id=ids["ann"], verb="post.react", target_user_id=ids["ben"],
         data={"topic": 3}, created_at=timezone.now(),
     )  # fmt: skip
-    assert rollups.update(community) == 0
+    assert rollups.update(community, lag=timedelta(minutes=2)) == 0
     assert rollups.update(community, lag=timedelta(0)) == 1
     state = RollupState.objects.get(community=community)
     assert state.last_event_id == InteractionEvent.objects.latest("id").pk

@@ -1,0 +1,524 @@
+"""Everything the community-health dashboard shows, gathered in one place.
+
+``build_dashboard(community, window)`` returns a frozen view-model: the window's
+:class:`~hearth.analytics.metrics.HealthReport`, the previous window's (for "what moved"),
+one :class:`DayRow` per day (charts, CSV, API), and the inputs of the graph, ladder, funnel
+and audience sections. Views, the CSV export and the JSON API all read it, so the figures
+agree everywhere.
+
+Where the numbers come from is decided in the "Source" section below and nowhere else:
+today it reads the raw interaction events (a constant number of queries, whatever their
+volume); the daily rollups replace it there without touching the pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from django.urls import reverse
+from django.utils import timezone
+
+from hearth.accounts.models import User
+from hearth.analytics import metrics, rollups
+from hearth.analytics.funnel import FunnelReport, Journey, funnel
+from hearth.analytics.graph import InteractionGraph, PairActivity, interaction_graph
+from hearth.analytics.ladder import LEADING_SPAN, LadderMoves, LadderReport, ladder
+from hearth.analytics.models import VerbDay
+from hearth.audience.selectors import Audience, audience_figures, visitors_by_source
+from hearth.communities.models import STAFF_ROLES, Membership, MembershipStatus
+from hearth.core.models import InteractionEvent
+from hearth.discussions.models import Topic
+from hearth.members.models import MemberProfile
+
+if TYPE_CHECKING:
+    from hearth.communities.models import Community
+
+DAY = timedelta(days=1)
+LADDER_MONTHS_BEFORE = 2  # month starts shown before the window's own month
+LEADER_TRUST_LEVEL = 4
+
+
+@dataclass(frozen=True)
+class Window:
+    """UTC calendar days ``start`` to ``end``, both included."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def start_at(self) -> datetime:
+        return datetime.combine(self.start, time.min, tzinfo=UTC)
+
+    @property
+    def end_at(self) -> datetime:
+        """The instant after the last day (exclusive end, as the metrics take it)."""
+        return datetime.combine(self.end + DAY, time.min, tzinfo=UTC)
+
+    def previous(self) -> Window:
+        """The window of equal length just before this one."""
+        return Window(self.start - timedelta(days=self.days), self.start - DAY)
+
+    def dates(self) -> list[date]:
+        return [self.start + timedelta(days=i) for i in range(self.days)]
+
+
+@dataclass(frozen=True)
+class DayRow:
+    """One UTC day's figures: a row of the CSV export and of the API's ``days``.
+
+    Counts are of events that day; ``active_7_days``/``active_28_days`` are distinct
+    members active in the 7/28 days ending that day (WAU/MAU)."""
+
+    day: date
+    active: int  # DAU
+    active_7_days: int  # WAU
+    active_28_days: int  # MAU
+    interactions: int  # replies, mentions, reactions, acceptances between two people
+    member_to_member: int  # of which neither side is staff
+    posts: int  # topics started + replies
+    new_members: int  # member.join events
+    newcomers: int  # members whose first post ever was that day
+    newcomers_welcomed: int  # of which got a reply from someone else within 24 h
+    questions_asked: int
+    answers_accepted: int
+    answers_accepted_from_members: int  # accepted answer written by a non-staff member
+    ideas_proposed: int
+    idea_votes: int
+    page_views: int | None = None  # None: audience figures not recorded
+    unique_visitors: int | None = None
+
+    @property
+    def stickiness(self) -> Fraction | None:
+        """DAU/MAU × 100 for the day (the dashboard's stickiness is their mean)."""
+        return Fraction(100 * self.active, self.active_28_days) if self.active_28_days else None
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    username: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    window: Window
+    previous_window: Window
+    report: metrics.HealthReport
+    previous: metrics.HealthReport
+    days: tuple[DayRow, ...]
+    pairs: tuple[PairActivity, ...]  # who interacted with whom in the window
+    graph: InteractionGraph
+    ladder: LadderReport  # at each month start before the window's end, and at its end
+    window_moves: LadderMoves  # from the window's start to its end (the Sankey, slipping)
+    funnel: FunnelReport  # people who joined (or asked to) in the window, per source
+    audience: Audience
+    staff: frozenset[int]
+    people: dict[int, Person] = field(default_factory=dict)
+    first_activity: date | None = None  # the community's first recorded day
+
+    @property
+    def has_activity(self) -> bool:
+        return self.report.active.total > 0
+
+    @property
+    def before_data(self) -> bool:
+        """The window starts before the community's first recorded day ("longer than the
+        data"): its early days are empty, not quiet."""
+        return self.first_activity is None or self.window.start < self.first_activity
+
+
+def build_dashboard(
+    community: Community, window: Window, *, as_of: datetime | None = None
+) -> Dashboard:
+    """Every section's data from the daily rollups, in a fixed number of queries whatever
+    the number of raw events."""
+    as_of = as_of or timezone.now()
+    members = memberships(community)
+    staff = frozenset(m.user for m in members if m.role in STAFF_ROLES)
+    report = rollups.health_report(community, window.start_at, window.end_at, as_of=as_of)
+    previous_window = window.previous()
+    boundaries = ladder_boundaries(window)
+    activity = rollups.active_days(
+        community, (boundaries[0] - LEADING_SPAN * DAY).date(), as_of.date() + DAY
+    )
+    contributions = rollups.active_days(
+        community, (boundaries[0] - LEADING_SPAN * DAY).date(), window.end + DAY, contributions=True
+    )
+    ladder_members = {m.user: m.joined_at for m in members if m.current and m.joined_at}
+    leaders = frozenset(m.user for m in members if m.current and m.leader)
+    window_ladder = ladder(
+        ladder_members, activity, contributions, leaders, [window.start_at, window.end_at]
+    )
+    pairs = pair_activity(community, window)
+    graph = interaction_graph(
+        pairs,
+        rollups.co_topic_presence(community, window.start, window.end + DAY),
+        {
+            user
+            for user, days in activity.items()
+            if any(window.start <= d <= window.end for d in days)
+        },
+        staff,
+        graph_opt_outs(community),
+        as_of,
+    )
+    named = {p.actor for p in pairs} | {p.target for p in pairs}
+    named |= {n.user for n in graph.picture.nodes if n.user is not None}
+    reach = audience(community, window)
+    visits = {a.day: a for a in reach.days}
+    return Dashboard(
+        window=window,
+        previous_window=previous_window,
+        report=report,
+        previous=rollups.health_report(
+            community, previous_window.start_at, previous_window.end_at, as_of=as_of
+        ),
+        days=tuple(
+            replace(
+                row, page_views=visits[row.day].page_views, unique_visitors=visits[row.day].visitors
+            )
+            if row.day in visits
+            else row
+            for row in daily_rows(community, window, staff, as_of)
+        ),
+        pairs=pairs,
+        graph=graph,
+        ladder=ladder(ladder_members, activity, contributions, leaders, boundaries),
+        window_moves=window_ladder.moves[0],
+        funnel=funnel_report(community, window, members, activity),
+        audience=reach,
+        staff=staff,
+        people=people(named),
+        first_activity=first_activity(community),
+    )
+
+
+def current_report(
+    community: Community, window: Window, *, as_of: datetime | None = None
+) -> metrics.HealthReport:
+    """The window's report alone (drill-downs)."""
+    return rollups.health_report(community, window.start_at, window.end_at, as_of=as_of)
+
+
+def people(user_ids) -> dict[int, Person]:
+    """Names for the given users, in one query."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return {}
+    return {
+        pk: Person(pk, username, display or username)
+        for pk, username, display in User.objects.filter(pk__in=ids).values_list(
+            "pk", "username", "display_name"
+        )
+    }
+
+
+# Source: the daily rollups (hearth/analytics/rollups.py) ------------------------------
+
+
+def first_activity(community: Community) -> date | None:
+    return (
+        VerbDay.objects.filter(community_id=community.pk)
+        .order_by("day")
+        .values_list("day", flat=True)
+        .first()
+    )
+
+
+def daily_rows(
+    community: Community, window: Window, staff: frozenset[int], as_of: datetime
+) -> tuple[DayRow, ...]:
+    return tuple(
+        DayRow(**figures)
+        for figures in rollups.day_figures(
+            community, window.start, window.end + DAY, staff=staff, as_of=as_of
+        )
+    )
+
+
+def pair_activity(community: Community, window: Window) -> tuple[PairActivity, ...]:
+    """Who interacted with whom in the window, by kind (a direct message counts, its
+    content is never read)."""
+    return tuple(rollups.pair_activity(community, window.start, window.end + DAY))
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    user: int
+    role: str
+    status: str
+    trust_level: int
+    joined_at: datetime | None
+    requested_at: datetime
+    source: str
+    campaign: str
+    signed_up_at: datetime
+
+    @property
+    def current(self) -> bool:
+        return self.status == MembershipStatus.ACTIVE
+
+    @property
+    def leader(self) -> bool:
+        return self.role in STAFF_ROLES or self.trust_level >= LEADER_TRUST_LEVEL
+
+
+def memberships(community: Community) -> list[MemberRow]:
+    return [
+        MemberRow(*row)
+        for row in Membership.objects.filter(community_id=community.pk).values_list(
+            "user_id", "role", "status", "trust_level", "joined_at", "requested_at", "source",
+            "campaign", "user__date_joined",
+        )
+    ]  # fmt: skip
+
+
+def _month_start(day: date, back: int = 0) -> date:
+    month = day.year * 12 + day.month - 1 - back
+    return date(month // 12, month % 12 + 1, 1)
+
+
+def ladder_boundaries(window: Window) -> list[datetime]:
+    """The first of each month from two months before the window's start to its end, then
+    the window's end itself (the levels "now")."""
+    first = _month_start(window.start, LADDER_MONTHS_BEFORE)
+    months, day = [], first
+    while day <= window.end:
+        months.append(datetime.combine(day, time.min, tzinfo=UTC))
+        day = _month_start(day + timedelta(days=31))
+    return [*months, window.end_at]
+
+
+def graph_opt_outs(community: Community) -> frozenset[int]:
+    """Members who asked to be an anonymous dot in the graph (their profile's setting)."""
+    return frozenset(
+        MemberProfile.objects.filter(
+            community_id=community.pk, anonymous_in_analytics=True
+        ).values_list("user_id", flat=True)
+    )
+
+
+def funnel_report(
+    community: Community,
+    window: Window,
+    members: list[MemberRow],
+    activity: dict[int, set[date]],
+) -> FunnelReport:
+    """Journeys of the people who asked to join in the window, from the source recorded on
+    their membership, followed until now."""
+    arrivals = [m for m in members if window.start_at <= m.requested_at < window.end_at]
+    ids = [m.user for m in arrivals]
+    first_post = rollups.first_posts(community, ids) if ids else {}
+    reciprocated = rollups.first_reciprocated(community, ids) if ids else {}
+    journeys = [
+        Journey(
+            user=m.user,
+            source=m.source,
+            campaign=m.campaign,
+            signed_up_at=m.signed_up_at,
+            joined_at=m.joined_at,
+            first_post_at=first_post.get(m.user),
+            first_reciprocated_at=reciprocated.get(m.user) if m.user in first_post else None,
+            active_days=frozenset(activity.get(m.user, ())),
+        )
+        for m in arrivals
+    ]
+    visitors = visitors_by_source(community, window.start, window.end + DAY)
+    return funnel(visitors, journeys)
+
+
+def audience(community: Community, window: Window) -> Audience:
+    return audience_figures(community, window.start, window.end + DAY)
+
+
+# Drill-downs ---------------------------------------------------------------------------
+
+DRILLDOWNS = (
+    "newcomers",
+    "never-answered",
+    "unanswered-questions",
+    "unanswered-topics",
+    "slipping",
+    "relationships",
+    "cohort",
+)
+
+
+@dataclass(frozen=True)
+class RelationshipRow:
+    a: int
+    b: int
+    a_to_b: int
+    b_to_a: int
+
+    @property
+    def total(self) -> int:
+        return self.a_to_b + self.b_to_a
+
+    @property
+    def is_relationship(self) -> bool:
+        return self.a_to_b >= 3 and self.b_to_a >= 3
+
+
+def drilldown_items(
+    community: Community,
+    window: Window,
+    metric: str,
+    *,
+    week: date | None = None,
+    as_of: datetime | None = None,
+) -> list | None:
+    """Everything a drill-down lists, in display order: user ids, topic ids or
+    :class:`RelationshipRow` s. ``None`` for a cohort week that has no cohort."""
+    as_of = as_of or timezone.now()
+    if metric == "slipping":
+        return list(slipping_members(community, window, as_of=as_of))
+    if metric == "relationships":
+        return relationship_rows(pair_activity(community, window))
+    report = rollups.health_report(community, window.start_at, window.end_at, as_of=as_of)
+    if metric == "newcomers":
+        return list(report.newcomers.unwelcomed)
+    if metric == "never-answered":
+        return list(report.never_answered.members)
+    if metric == "unanswered-questions":
+        return list(report.support.unanswered)
+    if metric == "unanswered-topics":
+        return list(report.first_response.topics.unanswered)
+    if metric == "cohort":
+        cohort = next((c for c in report.retention if c.week == week), None)
+        return None if cohort is None else list(cohort.members)
+    raise ValueError(f"unknown drill-down {metric!r}")
+
+
+def relationship_rows(pairs: tuple[PairActivity, ...]) -> list[RelationshipRow]:
+    """Reciprocated pairs, most interactions first."""
+    counts = {
+        (p.actor, p.target): p.replies + p.mentions + p.reactions + p.accepts + p.messages
+        for p in pairs
+    }
+    rows = [
+        RelationshipRow(a, b, n, counts[b, a])
+        for (a, b), n in counts.items()
+        if a < b and (b, a) in counts
+    ]
+    return sorted(rows, key=lambda r: (-r.total, r.a, r.b))
+
+
+def slipping_members(community: Community, window: Window, *, as_of: datetime) -> tuple[int, ...]:
+    """Members whose ladder level at the window's end is below their level at its start."""
+    members = memberships(community)
+    since = (window.start_at - LEADING_SPAN * DAY).date()
+    current = {m.user: m.joined_at for m in members if m.current and m.joined_at}
+    leaders = frozenset(m.user for m in members if m.current and m.leader)
+    report = ladder(
+        current,
+        rollups.active_days(community, since, window.end + DAY),
+        rollups.active_days(community, since, window.end + DAY, contributions=True),
+        leaders,
+        [window.start_at, window.end_at],
+    )
+    return report.moves[0].moved_down
+
+
+@dataclass(frozen=True)
+class FirstPost:
+    topic_id: int
+    number: int
+    at: datetime
+
+
+def first_posts(community: Community, user_ids: list[int], since: datetime) -> dict[int, FirstPost]:
+    """Each user's first post since ``since`` (newcomers' posts to go and answer)."""
+    found: dict[int, FirstPost] = {}
+    rows = (
+        InteractionEvent.objects.filter(
+            community_id=community.pk,
+            actor_id__in=user_ids,
+            verb__in=metrics.POST_VERBS,
+            created_at__gte=since,
+        )
+        .order_by("created_at", "id")
+        .values_list("actor_id", "verb", "data", "created_at")
+    )
+    for actor, verb, data, at in rows:
+        if actor not in found and (data or {}).get("topic") is not None:
+            number = 1 if verb == "topic.create" else (data.get("number") or 1)
+            found[actor] = FirstPost(data["topic"], number, at)
+    return found
+
+
+@dataclass(frozen=True)
+class DrillRow:
+    """One line of a drill-down: a member, a topic, or a pair of members."""
+
+    user: User | None = None
+    other: User | None = None  # the second member of a pair
+    topic: Topic | None = None
+    url: str = ""  # where to act: the newcomer's first post, the unanswered topic
+    at: datetime | None = None
+    counts: tuple[int, int] | None = None  # a pair's interactions each way
+    is_relationship: bool = False
+
+
+def _topic_url(community: Community, topic: Topic, number: int | None = None) -> str:
+    url = reverse("discussions:topic", args=[community.slug, topic.slug, topic.pk])
+    return f"{url}#post-{number}" if number else url
+
+
+def drilldown_rows(
+    community: Community, metric: str, items: list, window: Window
+) -> list[DrillRow]:
+    """Rows for one page of a drill-down's items: two or three queries for any page."""
+    if metric in ("unanswered-questions", "unanswered-topics"):
+        topics = Topic.objects.filter(community=community, pk__in=items).select_related(
+            "author", "category"
+        )
+        by_id = {t.pk: t for t in topics}
+        return [
+            DrillRow(user=t.author, topic=t, url=_topic_url(community, t), at=t.created_at)
+            for t in (by_id.get(pk) for pk in items)
+            if t is not None and t.deleted_at is None
+        ]
+    if metric == "relationships":
+        users = {
+            u.pk: u for u in User.objects.filter(pk__in={r.a for r in items} | {r.b for r in items})
+        }
+        return [
+            DrillRow(
+                user=users.get(r.a),
+                other=users.get(r.b),
+                counts=(r.a_to_b, r.b_to_a),
+                is_relationship=r.is_relationship,
+            )
+            for r in items
+        ]
+    users = {u.pk: u for u in User.objects.filter(pk__in=items)}
+    if metric != "newcomers":
+        return [DrillRow(user=users[pk]) for pk in items if pk in users]
+    posts = first_posts(community, items, window.start_at)
+    topics = {
+        t.pk: t
+        for t in Topic.objects.filter(
+            community=community, pk__in={p.topic_id for p in posts.values()}
+        )
+    }
+    rows = []
+    for pk in items:
+        post = posts.get(pk)
+        topic = topics.get(post.topic_id) if post else None
+        rows.append(
+            DrillRow(
+                user=users.get(pk),
+                topic=topic,
+                url=_topic_url(community, topic, post.number) if topic else "",
+                at=post.at if post else None,
+            )
+        )
+    return rows

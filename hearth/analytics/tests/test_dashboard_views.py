@@ -1,0 +1,319 @@
+"""The health dashboard's pages: who may open them, the window selector, empty states,
+query counts, drill-downs and the CSV export."""
+
+import csv
+import io
+from datetime import timedelta
+from urllib.parse import urlencode
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from hearth.analytics import display, rollups
+from hearth.analytics.dashboard import Window
+from hearth.analytics.forms import MAX_DAYS, parse_window, utc_today
+from hearth.analytics.tests.test_dashboard_seed import seed_history
+from hearth.communities.models import Community, Membership, Role
+from hearth.core.models import InteractionEvent
+from hearth.discussions.models import Post
+from hearth.testing.factories import (
+    community_factory,
+    membership_factory,
+    user_factory,
+)
+
+
+def url(community, name="health", *args, **params):
+    path = reverse(f"analytics:{name}", args=[community.slug, *args])
+    return f"{path}?{urlencode(params)}" if params else path
+
+
+def signed_in(client, user):
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_owner(client, owner):
+    return signed_in(client, owner)
+
+
+# Who may look --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "persona, status",
+    [
+        ("owner", 200),
+        ("admin", 200),
+        ("moderator", 200),
+        ("member", 404),
+        ("newcomer", 404),
+        ("banned", 404),
+        ("outsider", 404),
+        ("anonymous", 404),
+    ],
+)
+@pytest.mark.parametrize("page", ["health", "health-export", "health-drilldown"])
+def test_only_this_communitys_staff_may_look(client, community, personas, persona, status, page):
+    args = ["newcomers"] if page == "health-drilldown" else []
+    response = signed_in(client, personas[persona]).get(url(community, page, *args))
+    assert response.status_code == status
+
+
+def test_staff_of_another_community_and_platform_staff_get_404(client, community):
+    elsewhere = community_factory(slug="elsewhere")
+    moderator = membership_factory(elsewhere, role=Role.MODERATOR).user
+    assert signed_in(client, moderator).get(url(community)).status_code == 404
+    platform = user_factory(username="root", is_staff=True, is_superuser=True)
+    assert signed_in(client, platform).get(url(community)).status_code == 404
+
+
+def test_the_health_tab_shows_for_staff_only(client, community, moderator, member):
+    home = reverse("communities:home", args=[community.slug])
+    assert url(community) in signed_in(client, moderator).get(home).content.decode()
+    client.logout()
+    assert url(community) not in signed_in(client, member).get(home).content.decode()
+
+
+# The window -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"start": "2025-03-10", "end": "2025-03-01"}, "The end date is before the start date."),
+        ({"start": "2025-01-01", "end": "2099-01-01"}, "The range ends in the future"),
+        ({"start": "2020-01-01", "end": "2025-01-01"}, f"at most {MAX_DAYS} days"),
+        ({"start": "yesterday", "end": "2025-01-01"}, "Enter a valid date."),
+        ({"start": "2025-02-30", "end": "2025-03-01"}, "Enter a valid date."),
+        ({"start": "2025-01-01"}, "Choose both a start and an end date."),
+        ({"days": "1000"}, "Select a valid choice."),
+        ({"days": "<script>"}, "Select a valid choice."),
+    ],
+)
+def test_a_bad_window_shows_a_message_and_the_default(as_owner, community, params, message):
+    response = as_owner.get(url(community, **params))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert message in page
+    assert "Showing the last 28 days instead." in page
+    assert response.context["window"].days == 28
+
+
+def test_a_custom_window_and_its_previous_one(as_owner, community):
+    today = utc_today()
+    start, end = today - timedelta(days=9), today - timedelta(days=5)
+    response = as_owner.get(url(community, start=start.isoformat(), end=end.isoformat()))
+    d = response.context["d"]
+    assert d.window == Window(start, end)
+    assert d.previous_window == Window(start - timedelta(days=5), start - timedelta(days=1))
+    assert response.context["custom"] is True
+
+
+@pytest.mark.parametrize("days", [7, 28, 90])
+def test_presets_end_today(days):
+    today = utc_today()
+    window, form, custom = parse_window({"days": str(days)}, today)
+    assert window == Window(today - timedelta(days=days - 1), today) and not custom
+
+
+def test_a_window_of_366_days_is_allowed():
+    today = utc_today()
+    window, form, _custom = parse_window(
+        {"start": (today - timedelta(days=365)).isoformat(), "end": today.isoformat()}, today
+    )
+    assert not form.errors and window.days == 366
+
+
+# Empty states -----------------------------------------------------------------------------
+
+
+def test_a_brand_new_community_renders_without_figures(client, db):
+    owner = user_factory(username="fresh_owner")
+    fresh = community_factory(owner=owner, slug="fresh")
+    InteractionEvent.objects.filter(community=fresh).delete()
+    response = signed_in(client, owner).get(url(fresh, days=90))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "This community has no recorded activity yet." in page
+    assert "—" in page  # shares with an empty denominator
+
+
+def test_a_quiet_window_and_a_window_longer_than_the_data(as_owner, community):
+    today = utc_today()
+    quiet = as_owner.get(url(community, start="2025-01-01", end="2025-01-31")).content.decode()
+    assert "Nothing happened in this window." in quiet
+    assert "first recorded activity is on" in quiet
+    long = as_owner.get(
+        url(community, start=(today - timedelta(days=300)).isoformat(), end=today.isoformat())
+    )
+    assert "starts before the community's first recorded activity" in long.content.decode()
+
+
+# The seeded story -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def history(community, owner):
+    return seed_history(community, owner)
+
+
+def test_the_dashboard_tells_the_seeded_story(as_owner, history):
+    response = as_owner.get(url(history.community))
+    page = response.content.decode()
+    cards = {f.key: f for f in response.context["figures"]}
+    assert cards["newcomer-welcome-rate"].value == "50%"
+    assert cards["member-support-share"].value == "100%"
+    assert "2</strong> newcomers got no reply within 24 h" in page
+    assert 'id="health-data"' in page
+    # Every chart has its numbers in a table rendered on the server.
+    assert page.count('data-chart="') <= page.count('class="chart-table"') + 1
+
+
+def _queries(client, path) -> int:
+    # What the page reads, once the worker has folded the events into the rollups.
+    rollups.update(Community.objects.get(slug=path.split("/")[2]))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return len(queries)
+
+
+def _more_activity(history, n: int) -> None:
+    """n more reactions and replies from the existing people, today."""
+    people = list(history.people.values())
+    topic = history.topics["ben_t"]
+    InteractionEvent.objects.bulk_create(
+        InteractionEvent(
+            community=history.community,
+            actor=people[i % len(people)],
+            target_user=people[(i + 1) % len(people)],
+            verb="post.react" if i % 2 else "post.reply",
+            data={"topic": topic.pk},
+            created_at=topic.created_at + timedelta(days=30, minutes=i),
+        )
+        for i in range(n)
+    )
+
+
+@pytest.mark.parametrize(
+    "name, args",
+    [
+        ("health", []),
+        ("health-export", []),
+        ("health-drilldown", ["newcomers"]),
+        ("health-drilldown", ["relationships"]),
+        ("health-drilldown", ["slipping"]),
+        ("health-drilldown", ["unanswered-questions"]),
+    ],
+)
+def test_query_count_does_not_grow_with_events(
+    as_owner, history, django_assert_num_queries, name, args
+):
+    path = url(history.community, name, *args)
+    small = _queries(as_owner, path)
+    _more_activity(history, 300)
+    rollups.update(history.community)
+    with django_assert_num_queries(small):
+        as_owner.get(path)
+
+
+# Drill-downs ------------------------------------------------------------------------------
+
+
+def test_newcomers_without_a_reply_link_to_their_first_post(as_owner, history):
+    response = as_owner.get(url(history.community, "health-drilldown", "newcomers"))
+    page = response.content.decode()
+    assert [row.user.username for row in response.context["rows"]] == ["dan", "finn"]
+    dan = history.topics["dan_t"]
+    link = reverse("discussions:topic", args=[history.community.slug, dan.slug, dan.pk])
+    assert f'href="{link}#post-1"' in page
+    assert "Welcome them" in page
+
+
+def test_drilldowns_list_their_members_and_topics(as_owner, history):
+    def rows(metric, **params):
+        response = as_owner.get(url(history.community, "health-drilldown", metric, **params))
+        assert response.status_code == 200
+        return response.context["rows"]
+
+    assert [r.topic.pk for r in rows("unanswered-questions")] == [history.topics["finn_q"].pk]
+    # Topics include ideas: ann's idea got votes and a status, but no reply.
+    assert {r.topic.pk for r in rows("unanswered-topics")} == {
+        history.topics["dan_t"].pk,
+        history.topics["ann_idea"].pk,
+    }
+    assert sorted(r.user.username for r in rows("never-answered")) == ["dan", "finn"]
+    pairs = rows("relationships")
+    assert {pairs[0].user.username, pairs[0].other.username} == {"ben", "cat"}
+    assert pairs[0].is_relationship
+    cohort = Membership.objects.get(user=history.people["finn"]).joined_at.date()
+    week = cohort - timedelta(days=cohort.weekday())
+    assert "finn" in [r.user.username for r in rows("cohort", week=week.isoformat())]
+
+
+@pytest.mark.parametrize(
+    "metric, params",
+    [
+        ("nonsense", {}),
+        ("cohort", {}),
+        ("cohort", {"week": "garbage"}),
+        ("cohort", {"week": "2001-01-01"}),
+    ],
+)
+def test_unknown_drilldowns_are_404(as_owner, community, metric, params):
+    assert as_owner.get(url(community, "health-drilldown", metric, **params)).status_code == 404
+
+
+def test_drilldowns_paginate(as_owner, history, monkeypatch):
+    monkeypatch.setattr("hearth.analytics.views.PER_PAGE", 1)
+    first = as_owner.get(url(history.community, "health-drilldown", "newcomers"))
+    second = as_owner.get(url(history.community, "health-drilldown", "newcomers", page=2))
+    assert [r.user.username for r in first.context["rows"]] == ["dan"]
+    assert [r.user.username for r in second.context["rows"]] == ["finn"]
+    assert "page=2" in first.content.decode()
+
+
+# CSV --------------------------------------------------------------------------------------
+
+
+def test_the_csv_has_one_row_per_day_with_the_documented_columns(as_owner, history):
+    response = as_owner.get(url(history.community, "health-export", days=7))
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment;" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == [column for column, _value in display.CSV_COLUMNS]
+    assert len(rows) == 1 + 7
+    assert rows[-1][0] == utc_today().isoformat()
+    d = as_owner.get(url(history.community, days=7)).context["d"]
+    assert [int(r[1]) for r in rows[1:]] == [day.active for day in d.days]
+
+
+def test_csv_cells_cannot_start_a_formula(as_owner, history, monkeypatch):
+    columns = (*display.CSV_COLUMNS, ("note", lambda row: '=HYPERLINK("http://evil")'))
+    monkeypatch.setattr(display, "CSV_COLUMNS", columns)
+    rows = list(
+        csv.reader(
+            io.StringIO(as_owner.get(url(history.community, "health-export")).content.decode())
+        )
+    )
+    assert all(row[-1] == '\'=HYPERLINK("http://evil")' for row in rows[1:])
+
+
+def test_contributions_are_answers_and_ideas(history):
+    from datetime import UTC, datetime
+
+    rollups.update(history.community)
+    since = datetime(2000, 1, 1, tzinfo=UTC).date()
+    days = rollups.active_days(
+        history.community, since, datetime.now(UTC).date() + timedelta(days=1), contributions=True
+    )
+    people = history.people
+    topics = history.topics
+    answer = Post.objects.get(topic=topics["cat_q"], author=people["ben"])
+    assert days[people["ben"].pk] == {answer.created_at.date()}
+    assert days[people["ann"].pk] == {topics["ann_idea"].created_at.date()}
+    assert people["cat"].pk not in days  # replies in a discussion are not answers

@@ -1,0 +1,163 @@
+"""Community health pages (staff only): the dashboard, its drill-downs and the CSV export.
+
+Thin views: parse the window, gather with :mod:`hearth.analytics.dashboard`, shape with
+:mod:`hearth.analytics.display`, render. Anyone but this community's staff gets a 404."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from hearth.analytics import dashboard, display, policy, rollups
+from hearth.analytics.forms import PRESETS, parse_window, utc_today
+from hearth.communities.views import community_view
+from hearth.core.spreadsheets import spreadsheet_safe
+
+PER_PAGE = 30
+
+
+def health_view(view):
+    """This community's staff only; everyone else, signed in or not, gets a 404."""
+
+    @wraps(view)
+    @community_view
+    def wrapper(request, *args, **kwargs):
+        policy.ensure_view_health(request.actor)
+        # The worker keeps the rollups current; this applies whatever it has not yet (usually
+        # nothing), so the page is right even where no worker runs (`make run`).
+        rollups.update(request.community)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _window_query(window: dashboard.Window) -> str:
+    return urlencode({"start": window.start.isoformat(), "end": window.end.isoformat()})
+
+
+def _window_context(request):
+    today = utc_today()
+    window, form, custom = parse_window(request.GET, today)
+    return window, {
+        "today": today,
+        # A rejected range stays in the inputs so it can be corrected.
+        "start_value": request.GET.get("start", "")[:10]
+        if form.errors
+        else (window.start.isoformat() if custom else ""),
+        "end_value": request.GET.get("end", "")[:10]
+        if form.errors
+        else (window.end.isoformat() if custom else ""),
+        "window": window,
+        "window_form": form,
+        "window_errors": form.messages,
+        "custom": custom,
+        "presets": PRESETS,
+        "preset": None if custom else window.days,
+        "window_query": _window_query(window),
+    }
+
+
+@health_view
+def health(request):
+    window, context = _window_context(request)
+    data = dashboard.build_dashboard(request.community, window)
+    figures = display.headlines(data)
+    cohort_url = reverse("analytics:health-drilldown", args=[request.community.slug, "cohort"])
+    context.update(
+        {
+            "d": data,
+            "report": data.report,
+            "figures": figures,
+            "moved": display.moved(figures),
+            "sections": display.sections(data),
+            "meanings": display.meanings(),
+            "tables": display.tables(data),
+            "chart_data": {
+                **display.chart_data(data, request.community),
+                "links": {"cohort": f"{cohort_url}?{context['window_query']}&week="},
+            },
+        }
+    )
+    return render(request, "analytics/health.html", context)
+
+
+DRILLDOWN_TITLES = {
+    "newcomers": _("Newcomers without a reply within 24 hours"),
+    "never-answered": _("Members nobody answered"),
+    "unanswered-questions": _("Unanswered questions"),
+    "unanswered-topics": _("Topics without a reply"),
+    "slipping": _("Members slipping down the ladder"),
+    "relationships": _("Two-way connections"),
+    "cohort": _("Members who joined that week"),
+}
+
+
+def _week(request) -> date | None:
+    try:
+        return date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        return None
+
+
+@health_view
+def drilldown(request, metric: str):
+    if metric not in dashboard.DRILLDOWNS:
+        raise Http404
+    window, context = _window_context(request)
+    week = _week(request) if metric == "cohort" else None
+    if metric == "cohort" and week is None:
+        raise Http404
+    items = dashboard.drilldown_items(request.community, window, metric, week=week)
+    if items is None:
+        raise Http404
+    page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+    rows = dashboard.drilldown_rows(request.community, metric, list(page.object_list), window)
+    context.update(
+        {
+            "metric": metric,
+            "title": str(DRILLDOWN_TITLES[metric]),
+            "page": page,
+            "rows": rows,
+            "week": week,
+            "extra_query": urlencode({"week": week.isoformat()}) if week else "",
+        }
+    )
+    return render(request, "analytics/drilldown.html", context)
+
+
+@health_view
+def export_csv(request):
+    """Every daily figure of the window as CSV: one row per UTC day (columns in
+    docs/community-health.md, "CSV export")."""
+    window, _context = _window_context(request)
+    data = dashboard.build_dashboard(request.community, window)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"{request.community.slug}-health-{window.start}-{window.end}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    writer.writerow([column for column, _value in display.CSV_COLUMNS])
+    for row in data.days:
+        writer.writerow(
+            [spreadsheet_safe(str(value(row))) for _column, value in display.CSV_COLUMNS]
+        )
+    return response
+
+
+GUIDE = settings.BASE_DIR / "docs" / "community-health.md"
+
+
+@health_view
+def guide(request):
+    """docs/community-health.md, so every figure's "what this means" link lands on its
+    explanation (headings get GitHub-style ids: "Reciprocity" → #reciprocity)."""
+    html = display.guide_html(GUIDE)
+    return render(request, "analytics/guide.html", {"guide": html})
