@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hearth.api import policy as api_policy
 from hearth.communities import policy, selectors, services
 from hearth.communities.forms import (
     BanForm,
@@ -44,11 +45,20 @@ def _url(request, name: str) -> str:
 
 
 def staff_nav(request) -> dict:
+    from hearth.conversations.selectors import open_report_count
+    from hearth.onboarding import policy as onboarding_policy
+    from hearth.recognition import policy as recognition_policy
+
     actor = request.actor
     return {
         "can_manage": policy.can_manage_community(actor),
+        "can_manage_api_keys": api_policy.can_manage_api_keys(actor),
         "can_review": policy.can_review_requests(actor),
         "pending_count": selectors.pending_request_count(request.community),
+        "open_message_reports": open_report_count(request.community),
+        "can_manage_onboarding": onboarding_policy.can_manage_onboarding(actor),
+        # Recognition's staff pages: highlights for all staff, badges for admins.
+        "can_manage_badges": recognition_policy.can_manage_badges(actor),
     }
 
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from hearth.analytics.policy import can_view_health
 from hearth.communities.policy import can_view_staff_pages
 
 
@@ -10,5 +11,7 @@ def hearth(request):
         "actor": actor,
         # The community navigation's Manage tab, on every community page.
         "can_view_staff_pages": actor is not None and can_view_staff_pages(actor),
+        # The community navigation's Health tab (the health dashboard).
+        "can_view_health": actor is not None and can_view_health(actor),
         "site_url": settings.SITE_URL,
     }

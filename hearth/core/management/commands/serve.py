@@ -1,10 +1,17 @@
+import argparse
+import subprocess
+import sys
+
 import uvicorn
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Serve Hearth over HTTP with the ASGI server (uvicorn)."
+    help = (
+        "Serve Hearth over HTTP with the ASGI server (uvicorn). In embedded mode it also runs "
+        "the background worker (badges, welcome messages, analytics rollups) beside it."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
@@ -12,17 +19,34 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers", type=int, default=1, help="Worker processes (use PostgreSQL past one)."
         )
+        parser.add_argument(
+            "--with-worker",
+            action=argparse.BooleanOptionalAction,
+            default=not settings.PRODUCTION,
+            help="Run `hearth worker` as a child process (default in embedded mode; in "
+            "production run workers as their own services).",
+        )
 
-    def handle(self, *args, host, port, workers, **options):
+    def handle(self, *args, host, port, workers, with_worker, **options):
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
         self.stdout.write(self.style.SUCCESS(f"Hearth is running at http://{shown_host}:{port}/"))
         self.stdout.write(f"Data directory: {settings.DATA_DIR}  (Ctrl+C to stop)")
-        uvicorn.run(
-            "hearth.asgi:application",
-            host=host,
-            port=port,
-            workers=workers,
-            log_level="warning",
-            proxy_headers=True,
-            lifespan="off",
+        worker = (
+            subprocess.Popen([sys.executable, "-m", "hearth.cli", "worker"])  # noqa: S603
+            if with_worker
+            else None
         )
+        try:
+            uvicorn.run(
+                "hearth.asgi:application",
+                host=host,
+                port=port,
+                workers=workers,
+                log_level="warning",
+                proxy_headers=True,
+                lifespan="off",
+            )
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)

@@ -1,0 +1,79 @@
+from datetime import timedelta
+from fractions import Fraction
+
+from django.db import transaction
+from django.db.models import Max, Min
+from django.utils import timezone
+
+from hearth.analytics import metrics
+from hearth.communities.models import Invite, Membership
+from hearth.core.models import InteractionEvent
+from hearth.demo import build_demo
+from hearth.discussions.models import Post, Reaction, Topic
+
+
+def test_history_tells_the_story_through_the_services(db):
+    lumen = build_demo(members=30, days=100, seed=4)
+    now = timezone.now()
+    events = InteractionEvent.objects.filter(community=lumen)
+    span = events.aggregate(first=Min("created_at"), last=Max("created_at"))
+    assert span["last"] - span["first"] > timedelta(days=90)
+    assert span["last"] < now
+    assert 300 < events.count() < 3000
+
+    # People came from several campaigns (with their invite codes) and links, or directly.
+    memberships = Membership.objects.filter(community=lumen)
+    sources = set(memberships.exclude(source="").values_list("source", flat=True))
+    assert len(sources) >= 4
+    assert memberships.exclude(invite=None).count() >= 8
+    assert memberships.filter(source="", invite=None).count() > 4  # the owner, staff, direct
+    joins = events.filter(verb="member.join")
+    assert {e.data["source"] for e in joins.exclude(data__source="")} == sources
+
+    # Time travel, not backdating: every row was written at its event's moment.
+    joined = dict(memberships.values_list("pk", "joined_at"))
+    assert all(joined[e.object_id] == e.created_at for e in joins)
+    replies = events.filter(verb="post.reply")
+    posted = dict(Post.objects.filter(community=lumen).values_list("pk", "created_at"))
+    assert replies.count() > 50
+    assert all(posted[e.object_id] == e.created_at for e in replies)
+    # Model defaults (default=timezone.now) travel too.
+    reacted = {
+        (r.post_id, r.user_id): r.created_at for r in Reaction.objects.filter(community=lumen)
+    }
+    reactions = events.filter(verb="post.react")
+    assert reactions.count() > 100
+    assert all(reacted[e.object_id, e.actor_id] == e.created_at for e in reactions)
+    assert Invite.objects.get(community=lumen, source="newsletter").created_at < (
+        now - timedelta(days=99)
+    )
+    assert Topic.objects.filter(community=lumen).earliest("created_at").created_at < (
+        now - timedelta(days=95)
+    )
+
+    # Staff carry the early weeks; members answer and welcome each other later, sooner.
+    start = now - timedelta(days=100)
+    early = metrics.health_report(lumen, start, start + timedelta(days=45))
+    late = metrics.health_report(lumen, now - timedelta(days=45), now)
+    assert early.member_to_member.share + Fraction(1, 5) < late.member_to_member.share
+    assert early.newcomers.rate < late.newcomers.rate
+    assert early.first_response.topics.median_hours > late.first_response.topics.median_hours
+
+
+def _story(community):
+    """Who did what to whom, when (relative to the first event): the history's content
+    without database ids or the moment it was generated."""
+    events = InteractionEvent.objects.filter(community=community).order_by("created_at", "id")
+    first = events.first().created_at
+    return [
+        (e.verb, e.actor.username if e.actor else None, e.target_user_id and e.target_user.username,
+         e.created_at - first)
+        for e in events.select_related("actor", "target_user")
+    ]  # fmt: skip
+
+
+def test_history_is_deterministic_for_a_seed(db):
+    with transaction.atomic():
+        first = _story(build_demo(members=10, days=30, seed=11))
+        transaction.set_rollback(True)
+    assert first == _story(build_demo(members=10, days=30, seed=11))
