@@ -5,6 +5,10 @@ services (so the events exist as they would for real members)."""
 from __future__ import annotations
 
 import random
+from datetime import datetime, timedelta
+
+import time_machine
+from django.utils import timezone
 
 from hearth.accounts.models import User
 from hearth.communities.models import Community
@@ -46,6 +50,13 @@ QUESTIONS = [
     ),
     ("Is there anything the team should know?", QuestionKind.TEXT, [], False, False),
 ]
+
+
+def _soon_after(moment: datetime | None, rng: random.Random) -> datetime:
+    now = timezone.now()
+    if moment is None:
+        return now
+    return min(now, moment + timedelta(hours=rng.uniform(1, 48)))
 
 
 def populate(community: Community, people: list[User], rng: random.Random) -> None:
@@ -92,16 +103,18 @@ def populate(community: Community, people: list[User], rng: random.Random) -> No
             links.append(f"https://photos.example.com/{person.username}")
         if rng.random() < 0.15:
             links.append(f"https://blog.example.org/{person.username}")
-        services.profile_update(
-            actor=actor,
-            profile=profile,
-            bio=rng.choice(["", "", "Shooting mostly at golden hour. Ask me about **light**."]),
-            location=rng.choice(LOCATIONS) if rng.random() < 0.6 else "",
-            links=links,
-            interests=interests,
-            answers=answers,
-            hide_from_directory=rng.random() < 0.03,
-        )
+        # Members fill in their profile within two days of joining, not all on demo day.
+        with time_machine.travel(_soon_after(profile.membership.joined_at, rng), tick=False):
+            services.profile_update(
+                actor=actor,
+                profile=profile,
+                bio=rng.choice(["", "", "Shooting mostly at golden hour. Ask me about **light**."]),
+                location=rng.choice(LOCATIONS) if rng.random() < 0.6 else "",
+                links=links,
+                interests=interests,
+                answers=answers,
+                hide_from_directory=rng.random() < 0.03,
+            )
     active = [p for p in people if p.pk in profiles and profiles[p.pk].membership.is_active]
     for person in active:
         actor = Actor.for_user(person, community)
@@ -109,5 +122,8 @@ def populate(community: Community, people: list[User], rng: random.Random) -> No
             target = profiles[other.pk]
             if other.pk != person.pk and policy.can_follow(actor, target):
                 target.user = other
-                services.follow(actor=actor, profile=target)
+                joins = (profiles[person.pk].membership.joined_at, target.membership.joined_at)
+                met = max((t for t in joins if t is not None), default=None)
+                with time_machine.travel(_soon_after(met, rng), tick=False):
+                    services.follow(actor=actor, profile=target)
     services.helped_counts_refresh(community_id=community.pk, user_ids=[p.pk for p in people])

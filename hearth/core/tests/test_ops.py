@@ -64,18 +64,34 @@ def test_production_refuses_to_start_without_secret(tmp_path):
 
 
 def test_demo_builds_through_services(db, capsys):
-    call_command("demo", members=12, topics=4)
+    call_command("demo", members=12, days=60)
     out = capsys.readouterr().out
     assert "Demo login: demo / hearth-demo" in out
     lumen = Community.objects.get(slug="lumen")
-    assert lumen.member_count == 13
-    assert InteractionEvent.objects.filter(community=lumen, verb="member.join").count() == 13
+    active = Membership.objects.filter(community=lumen, status="active")
+    assert lumen.member_count == active.count() >= 4 + 10  # owner, 3 staff, most of the 12
+    joins = InteractionEvent.objects.filter(community=lumen, verb="member.join")
+    assert joins.count() == Membership.objects.filter(community=lumen).count()
     assert Membership.objects.filter(community=lumen, role=Role.ADMIN).count() == 1
+    assert Membership.objects.filter(community=lumen, role=Role.MODERATOR).count() == 2
     from hearth.discussions.models import Post, Topic
 
-    assert Topic.objects.filter(community=lumen).count() >= 4 + 1
+    assert Topic.objects.filter(community=lumen).count() >= 5
     assert Post.objects.filter(community=lumen, created_at__gt=timezone.now()).count() == 0
     assert InteractionEvent.objects.filter(community=lumen, verb="post.reply").exists()
+    # Every feature has something to show, and the dashboard's rollups are current.
+    from hearth.analytics.models import RollupState
+    from hearth.audience.models import AudienceDay
+    from hearth.members.models import MemberProfile
+    from hearth.onboarding.models import WelcomeMessage
+    from hearth.recognition.models import BadgeGrant
+
+    state = RollupState.objects.get(community=lumen)
+    assert state.last_event_id == InteractionEvent.objects.filter(community=lumen).latest("id").pk
+    assert AudienceDay.objects.filter(community=lumen).count() >= 60
+    assert MemberProfile.objects.filter(community=lumen).exclude(location="").exists()
+    assert WelcomeMessage.objects.filter(community=lumen).exists()
+    assert BadgeGrant.objects.filter(community=lumen).exists()
     call_command("demo", if_empty=True)
     assert Community.objects.count() == 3
 

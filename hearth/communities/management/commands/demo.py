@@ -7,17 +7,14 @@ class Command(BaseCommand):
     help = "Load the demo communities (use --if-empty to skip a database that has data)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--members", type=int, default=120)
         parser.add_argument(
-            "--topics",
-            type=int,
-            default=30,
-            help="Discussion topics to generate in the main demo community.",
+            "--members", type=int, default=160, help="People who join the main community."
         )
+        parser.add_argument("--days", type=int, default=180, help="Days of history to generate.")
         parser.add_argument("--if-empty", action="store_true")
         parser.add_argument("--seed", type=int, default=7)
 
-    def handle(self, *args, members, topics, if_empty, seed, **options):
+    def handle(self, *args, members, days, if_empty, seed, **options):
         if not demo_is_empty():
             if if_empty:
                 self.stdout.write("The database already has communities; demo not loaded.")
@@ -25,7 +22,7 @@ class Command(BaseCommand):
                 return
             self.stderr.write("The database already has communities. Use a fresh data directory.")
             return
-        community = build_demo(members=max(0, members), topics=max(0, topics), seed=seed)
+        community = build_demo(members=max(0, members), days=max(28, days), seed=seed)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded: {community.name} with {community.member_count} members."
