@@ -56,7 +56,9 @@ DECAY_PERIOD = timedelta(days=30)
 PICTURE_SCALE = 1000
 MAX_PICTURE_NODES = 400
 SEED = 1
-CORE_SCALE = 0.75  # the spring-laid core, inside the ring of isolated members
+CORE_SCALE = 0.7  # the largest group, inside the rings of smaller groups and isolated members
+GROUP_RING = 0.82  # where smaller groups sit
+GROUP_SCALE = 0.06  # how large each smaller group is drawn
 
 
 @dataclass(frozen=True)
@@ -172,21 +174,48 @@ def _clustering(graph: nx.Graph) -> Fraction | None:
     return sum(local, Fraction(0)) / graph.number_of_nodes()
 
 
-def _layout(shown: nx.Graph) -> dict[int, tuple[float, float]]:
-    """Positions in [-1, 1]²: connected nodes by spring layout, isolated ones on a ring."""
-    isolated = [user for user in shown if shown.degree(user) == 0]
-    connected = shown.subgraph(user for user in shown if shown.degree(user) > 0)
-    scale = CORE_SCALE if isolated else 1
-    positions = {
+def _spring(graph: nx.Graph, scale: float) -> dict[int, tuple[float, float]]:
+    return {
         user: (float(x), float(y))
-        for user, (x, y) in nx.spring_layout(
-            connected, seed=SEED, weight="pull", scale=scale, method="force"
-        ).items()
+        # Kamada-Kawai places members by how many steps apart they are, which spreads a
+        # group evenly; a spring layout knots the members around each hub.
+        for user, (x, y) in nx.kamada_kawai_layout(graph, weight=None, scale=scale).items()
     }
-    radius = 0 if len(shown) == 1 else 1  # a lone member sits in the middle
-    for i, user in enumerate(isolated):
-        angle = 2 * math.pi * i / len(isolated) - math.pi / 2  # from the top, clockwise
-        positions[user] = (radius * math.cos(angle), radius * math.sin(angle))
+
+
+def _ring(count: int, radius: float) -> list[tuple[float, float]]:
+    """``count`` points on a circle, from the top, clockwise."""
+    return [
+        (
+            radius * math.cos(2 * math.pi * i / count - math.pi / 2),
+            radius * math.sin(2 * math.pi * i / count - math.pi / 2),
+        )
+        for i in range(count)
+    ]
+
+
+def _layout(shown: nx.Graph) -> dict[int, tuple[float, float]]:
+    """Positions in [-1, 1]²: the largest connected group by spring layout in the middle,
+    smaller groups each laid out small on a ring around it, isolated members on the outer
+    ring. Laying the groups out together would let two far-apart groups squeeze the main
+    one into a dot."""
+    isolated = [user for user in shown if shown.degree(user) == 0]
+    groups = sorted(
+        (sorted(c) for c in nx.connected_components(shown) if len(c) > 1),
+        key=lambda c: (-len(c), c[0]),
+    )
+    if len(shown) == 1:
+        return {next(iter(shown)): (0.0, 0.0)}  # a lone member sits in the middle
+    positions: dict[int, tuple[float, float]] = {}
+    if groups:
+        outer = bool(isolated or groups[1:])
+        positions.update(_spring(shown.subgraph(groups[0]), CORE_SCALE if outer else 1))
+    small = groups[1:]
+    for group, (cx, cy) in zip(small, _ring(len(small), GROUP_RING), strict=True):
+        for user, (x, y) in _spring(shown.subgraph(group), GROUP_SCALE).items():
+            positions[user] = (cx + x, cy + y)
+    for user, point in zip(isolated, _ring(len(isolated), 1), strict=True):
+        positions[user] = point
     return positions
 
 

@@ -309,9 +309,12 @@ def checklist_record_completion(*, community: Community, user: User) -> Checklis
     except IntegrityError:
         # Recorded by a concurrent run a moment ago.
         return ChecklistCompletion.objects.get(community=community, user=user)
+    # Hearth noticed the completion; the member did nothing now, so they are its target, not
+    # its actor (an actor would count as active today in the health figures).
     record_event(
         community=community,
-        actor=user,
+        actor=None,
+        target_user=user,
         verb="onboarding.complete",
         obj=completion,
         data={"steps": len(progress.items)},

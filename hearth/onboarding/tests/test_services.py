@@ -333,7 +333,9 @@ def test_completion_is_recorded_once_with_one_event(
     assert first is not None and again == first
     assert ChecklistCompletion.objects.count() == 1
     events = InteractionEvent.objects.filter(verb="onboarding.complete")
-    assert [(e.actor_id, e.data) for e in events] == [(newcomer.pk, {"steps": 4})]
+    assert [(e.actor_id, e.target_user_id, e.data) for e in events] == [
+        (None, newcomer.pk, {"steps": 4})
+    ]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -178,7 +178,7 @@
       var labelled = 0;
       var nodes = g.nodes.map(function (n) {
         var colour = n.cluster ? OKABE_ITO[(n.cluster - 1) % OKABE_ITO.length] : NO_GROUP;
-        var showLabel = n.url && labelled < (narrow ? 6 : 14);
+        var showLabel = n.url && labelled < (narrow ? 4 : 8);
         if (showLabel) labelled += 1;
         return {
           id: n.id, name: n.name, x: n.x, y: n.y, value: n.weight, url: n.url,
