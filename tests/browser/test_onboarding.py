@@ -177,6 +177,10 @@ def test_newcomer_is_welcomed_and_follows_the_checklist(
     ).not_to_have_class(re.compile("checklist__step--done"))
     shot_both(nico, "onboarding-welcome-page")
 
+    # His first post earned him a badge, shown on his profile.
+    nico.goto(f"{base}/c/{SLUG}/u/nico/")
+    expect(nico.locator(".badge-chips").get_by_text("First post")).to_be_visible()
+
 
 def test_member_opts_in_as_welcomer(live_server, new_context, shot_both, garden):
     base = live_server.url
