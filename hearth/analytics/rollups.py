@@ -204,8 +204,7 @@ def _apply(community_id: int, batch: list[tuple]) -> None:
                     community_id=community_id, user_id=actor, first_post_at=at
                 )
                 new_facts.append(fact)
-            else:
-                _merge_post(fact, at)
+            elif _merge_post(fact, at):
                 changed.add(id(fact))
         if verb == "post.reply" and actor is not None and target is not None and target != actor:
             fact = member_facts.get(target)
@@ -279,12 +278,16 @@ def _earlier(at: datetime, current: datetime | None) -> bool:
     return current is None or at < current
 
 
-def _merge_post(fact: MemberFact, at: datetime) -> None:
-    """Keep the earliest two post times."""
+def _merge_post(fact: MemberFact, at: datetime) -> bool:
+    """Keep the earliest two post times; whether they changed (after a member's second
+    post they never do, so the fact is not rewritten)."""
     if at < fact.first_post_at:
         fact.first_post_at, fact.second_post_at = at, fact.first_post_at
-    elif fact.second_post_at is None or at < fact.second_post_at:
+        return True
+    if fact.second_post_at is None or at < fact.second_post_at:
         fact.second_post_at = at
+        return True
+    return False
 
 
 def _save_facts(new_facts, changed, member_facts, threads, ideas) -> None:
@@ -496,28 +499,24 @@ def _member_days(community_id: int, first: date, last: date) -> list[tuple[date,
     )
 
 
-def _pair_totals(community_id: int, first: date, last: date) -> dict[tuple[int, int], dict]:
+def _pair_totals(
+    community_id: int, first: date, last: date, *, with_last_at: bool = False
+) -> dict[tuple[int, int], dict]:
+    """Interactions per ordered pair over the days; ``last_at`` only when asked for (the
+    graph's decay needs it, the report does not, and timestamps are costly to load)."""
+    sums = {f"{field}_sum": Sum(field) for field in PAIR_FIELDS.values()}
+    if with_last_at:
+        sums["last"] = Max("last_at")
     rows = (
         PairDay.objects.filter(community_id=community_id, day__gte=first, day__lt=last)
         .order_by()
         .values("actor_id", "target_id")
-        .annotate(
-            replies_sum=Sum("replies"),
-            mentions_sum=Sum("mentions"),
-            reactions_sum=Sum("reactions"),
-            accepts_sum=Sum("accepts"),
-            messages_sum=Sum("messages"),
-            last=Max("last_at"),
-        )
+        .annotate(**sums)
     )
     return {
         (r["actor_id"], r["target_id"]): {
-            "replies": r["replies_sum"],
-            "mentions": r["mentions_sum"],
-            "reactions": r["reactions_sum"],
-            "accepts": r["accepts_sum"],
-            "messages": r["messages_sum"],
-            "last_at": r["last"],
+            **{field: r[f"{field}_sum"] for field in PAIR_FIELDS.values()},
+            **({"last_at": r["last"]} if with_last_at else {}),
         }
         for r in rows
     }
@@ -816,7 +815,9 @@ def pair_activity(community: Community, start: date, end: date) -> list[PairActi
     """Who interacted with whom over the days [start, end), by kind, ordered by pair."""
     return [
         PairActivity(actor, target, **totals)
-        for (actor, target), totals in sorted(_pair_totals(community.pk, start, end).items())
+        for (actor, target), totals in sorted(
+            _pair_totals(community.pk, start, end, with_last_at=True).items()
+        )
     ]
 
 
