@@ -31,4 +31,4 @@ def community_health(request, slug: str, start: str = "", end: str = "", days: s
     if form.errors:
         raise ValidationError(form.messages)
     rollups.update(community)
-    return display.api_payload(dashboard.build_dashboard(community, window))
+    return display.api_payload(dashboard.dashboard_for(community, window))

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,7 +26,7 @@ from hearth.analytics import metrics, rollups
 from hearth.analytics.funnel import FunnelReport, Journey, funnel
 from hearth.analytics.graph import InteractionGraph, PairActivity, interaction_graph
 from hearth.analytics.ladder import LEADING_SPAN, LadderMoves, LadderReport, ladder
-from hearth.analytics.models import VerbDay
+from hearth.analytics.models import RollupState, VerbDay
 from hearth.audience.selectors import Audience, audience_figures, visitors_by_source
 from hearth.communities.models import STAFF_ROLES, Membership, MembershipStatus
 from hearth.core.models import InteractionEvent
@@ -198,6 +199,29 @@ def build_dashboard(
         people=people(named),
         first_activity=first_activity(community),
     )
+
+
+DASHBOARD_CACHE_SECONDS = 600  # audience figures (page views) may lag this much
+
+
+def dashboard_for(community: Community, window: Window) -> Dashboard:
+    """:func:`build_dashboard` as of now, remembered until the rollups move on, the UTC day
+    changes (retention weeks end at midnight) or ten minutes pass (page views): the page,
+    its export, its drill-downs and the API share one computation."""
+    applied = (
+        RollupState.objects.filter(community_id=community.pk)
+        .values_list("last_event_id", flat=True)
+        .first()
+    )
+    key = (
+        f"analytics:dashboard:{community.pk}:{window.start}:{window.end}:"
+        f"{applied or 0}:{timezone.now().date()}"
+    )
+    data = cache.get(key)
+    if data is None:
+        data = build_dashboard(community, window)
+        cache.set(key, data, DASHBOARD_CACHE_SECONDS)
+    return data
 
 
 def current_report(
@@ -377,12 +401,15 @@ def drilldown_items(
 ) -> list | None:
     """Everything a drill-down lists, in display order: user ids, topic ids or
     :class:`RelationshipRow` s. ``None`` for a cohort week that has no cohort."""
-    as_of = as_of or timezone.now()
     if metric == "slipping":
-        return list(slipping_members(community, window, as_of=as_of))
+        return list(slipping_members(community, window, as_of=as_of or timezone.now()))
     if metric == "relationships":
         return relationship_rows(pair_activity(community, window))
-    report = rollups.health_report(community, window.start_at, window.end_at, as_of=as_of)
+    report = (
+        dashboard_for(community, window).report
+        if as_of is None
+        else rollups.health_report(community, window.start_at, window.end_at, as_of=as_of)
+    )
     if metric == "newcomers":
         return list(report.newcomers.unwelcomed)
     if metric == "never-answered":

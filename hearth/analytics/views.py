@@ -69,7 +69,7 @@ def _window_context(request):
 @health_view
 def health(request):
     window, context = _window_context(request)
-    data = dashboard.build_dashboard(request.community, window)
+    data = dashboard.dashboard_for(request.community, window)
     figures = display.headlines(data)
     cohort_url = reverse("analytics:health-drilldown", args=[request.community.slug, "cohort"])
     context.update(
@@ -139,7 +139,7 @@ def export_csv(request):
     """Every daily figure of the window as CSV: one row per UTC day (columns in
     docs/community-health.md, "CSV export")."""
     window, _context = _window_context(request)
-    data = dashboard.build_dashboard(request.community, window)
+    data = dashboard.dashboard_for(request.community, window)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"{request.community.slug}-health-{window.start}-{window.end}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -61,6 +61,14 @@ class MemberProfile(CommunityOwned):
                 condition=models.Q(hide_from_directory=False, helped_count__gt=0),
                 name="memberprofile_helpful",
             ),
+            # The few who hid (policy.unlisted_user_ids, excluded from the home page's
+            # newest members and autocomplete): without it that subquery reads every
+            # profile of the community.
+            models.Index(
+                fields=["community", "user"],
+                condition=models.Q(hide_from_directory=True),
+                name="memberprofile_unlisted",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -327,7 +327,11 @@ def directory(
         )
     if filters.sort == "active":
         return profiles.order_by("-last_active_at", "-id")
-    return profiles.order_by(F("membership__joined_at").desc(), "-membership_id")
+    # The membership's own community lets its (community, status, -joined_at) index give
+    # the order (the profile's community alone made PostgreSQL sort every membership).
+    return profiles.filter(membership__community=community).order_by(
+        F("membership__joined_at").desc(), "-membership_id"
+    )
 
 
 def attach_card_details(actor: Actor, profiles: list[MemberProfile]) -> None:
@@ -491,23 +495,32 @@ def members_like_you(
 
     if not by_profile and not by_user:
         return []
+    # Score the few hundred listed candidates on narrow rows, then load only the best:
+    # loading every candidate with its user made PostgreSQL scan all users.
     candidates = (
         policy.listed_profiles(actor, community)
         .filter(Q(pk__in=list(by_profile)) | Q(user_id__in=list(by_user)))
         .exclude(pk=me.pk)
-        .select_related("user", "membership")
+        .values_list("pk", "user_id", "last_active_at")
     )
-    suggestions = []
-    for profile in candidates:
+    scored = []
+    for pk, user_id, last_active_at in candidates:
         merged = _Candidate()
-        for part in (by_profile.get(profile.pk), by_user.get(profile.user_id)):
+        for part in (by_profile.get(pk), by_user.get(user_id)):
             if part is not None:
                 merged.score += part.score
                 if part.reason_weight > merged.reason_weight:
                     merged.reason, merged.reason_weight = part.reason, part.reason_weight
-        suggestions.append(Suggestion(profile=profile, reason=merged.reason, score=merged.score))
-    suggestions.sort(key=lambda s: (-s.score, -s.profile.last_active_at.timestamp()))
-    return suggestions[:limit]
+        scored.append((merged.score, last_active_at.timestamp(), pk, merged.reason))
+    best = sorted(scored, key=lambda s: (-s[0], -s[1], -s[2]))[:limit]
+    profiles = MemberProfile.objects.select_related("user", "membership").in_bulk(
+        [pk for _score, _active, pk, _reason in best]
+    )
+    return [
+        Suggestion(profile=profiles[pk], reason=reason, score=score)
+        for score, _active, pk, reason in best
+        if pk in profiles
+    ]
 
 
 # Following feed ----------------------------------------------------------------------------

@@ -317,3 +317,21 @@ def test_contributions_are_answers_and_ideas(history):
     assert days[people["ben"].pk] == {answer.created_at.date()}
     assert days[people["ann"].pk] == {topics["ann_idea"].created_at.date()}
     assert people["cat"].pk not in days  # replies in a discussion are not answers
+
+
+def test_page_export_and_drilldowns_share_one_computation_until_events_arrive(
+    as_owner, history, monkeypatch
+):
+    from hearth.analytics import dashboard
+
+    builds = []
+    real = dashboard.build_dashboard
+    monkeypatch.setattr(
+        dashboard, "build_dashboard", lambda *a, **k: builds.append(1) or real(*a, **k)
+    )
+    for name, args in (("health", []), ("health-export", []), ("health-drilldown", ["newcomers"])):
+        assert as_owner.get(url(history.community, name, *args)).status_code == 200
+    assert len(builds) == 1
+    _more_activity(history, 3)
+    as_owner.get(url(history.community))
+    assert len(builds) == 2

@@ -7,7 +7,7 @@ from hearth.discussions import services as discussion_services
 from hearth.discussions.models import ReadAccess
 from hearth.members import services
 from hearth.members.models import Follow, ProfileQuestion
-from hearth.testing.factories import community_factory, membership_factory
+from hearth.testing.factories import actor_for, community_factory, membership_factory
 
 
 def profile_url(user, slug="garden"):
@@ -160,22 +160,31 @@ class TestDirectoryPage:
         assert "@mel" not in client.get(directory_url("q=mel")).content.decode()
 
     def test_query_count_is_flat(
-        self, client, community, member, edit, django_assert_max_num_queries
+        self, client, community, member, edit, questions, django_assert_max_num_queries
     ):
+        """Each filter and order costs the same number of queries with 5 members as with
+        25 (the bench measures the time at 100,000)."""
         client.force_login(member)
-        edit(member, interests=["Owls"])
+        camera = questions["camera"].pk
+        answers = {camera: "X1", questions["subjects"].pk: ["Birds"]}
+        edit(member, interests=["Owls"], answers=answers)
 
         def add(n):
             for _ in range(n):
-                edit(membership_factory(community).user, interests=["owls", "stars"])
+                user = membership_factory(community).user
+                edit(user, interests=["owls", "stars"], answers=answers)
 
-        urls = [directory_url(), directory_url("interest=owls&sort=active"),
-                directory_url("show=helpful&q=user")]  # fmt: skip
+        urls = [
+            directory_url(), directory_url("interest=owls"), directory_url("interest=stars"),
+            directory_url("q=user"), directory_url("sort=active"),
+            directory_url(f"answer={camera}:X1"), directory_url("show=new"),
+            directory_url("show=helpful"), directory_url("interest=owls&sort=active&q=user"),
+        ]  # fmt: skip
         add(5)
         counts = {}
         for url in urls:
             with django_assert_max_num_queries(30) as few:
-                assert "@" in client.get(url).content.decode()
+                assert "@user" in client.get(url).content.decode() or "helpful" in url
             counts[url] = len(few.captured_queries)
         add(20)
         for url in urls:
@@ -212,6 +221,37 @@ class TestFollowAndFeed:
     def test_feed_is_for_members(self, client, outsider):
         client.force_login(outsider)
         assert client.get(reverse("members:feed", args=["garden"])).status_code == 404
+
+
+class TestMembersLikeYouPages:
+    def test_query_count_is_flat(
+        self, client, community, member, edit, questions, topic, django_assert_max_num_queries
+    ):
+        """The community home and the member's own profile (both showing "members like
+        you") cost as many queries with 5 like-minded members as with 25."""
+        answers = {questions["camera"].pk: "X1", questions["subjects"].pk: ["Birds"]}
+        edit(member, interests=["Owls", "Moths"], answers=answers)
+        client.force_login(member)
+
+        def add(n):
+            for _ in range(n):
+                user = membership_factory(community).user
+                edit(user, interests=["owls", "moths"], answers=answers)
+                discussion_services.post_reply(
+                    actor=actor_for(user, community), topic=topic, body="Same here"
+                )
+
+        urls = [reverse("communities:home", args=["garden"]), profile_url(member)]
+        add(5)
+        counts = {}
+        for url in urls:
+            with django_assert_max_num_queries(60) as few:
+                assert "Also into" in client.get(url).content.decode()
+            counts[url] = len(few.captured_queries)
+        add(20)
+        for url in urls:
+            with django_assert_max_num_queries(counts[url]):
+                assert "Also into" in client.get(url).content.decode()
 
 
 class TestHome:
