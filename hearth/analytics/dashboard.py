@@ -12,12 +12,12 @@ volume); the daily rollups replace it there without touching the pages."""
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,7 +26,7 @@ from hearth.analytics import metrics, rollups
 from hearth.analytics.funnel import FunnelReport, Journey, funnel
 from hearth.analytics.graph import InteractionGraph, PairActivity, interaction_graph
 from hearth.analytics.ladder import LEADING_SPAN, LadderMoves, LadderReport, ladder
-from hearth.analytics.models import RollupState, VerbDay
+from hearth.analytics.models import DashboardSnapshot, VerbDay
 from hearth.audience.selectors import Audience, audience_figures, visitors_by_source
 from hearth.communities.models import STAFF_ROLES, Membership, MembershipStatus
 from hearth.core.models import InteractionEvent
@@ -123,6 +123,7 @@ class Dashboard:
     staff: frozenset[int]
     people: dict[int, Person] = field(default_factory=dict)
     first_activity: date | None = None  # the community's first recorded day
+    as_of: datetime | None = None  # when the figures were computed
 
     @property
     def has_activity(self) -> bool:
@@ -198,29 +199,55 @@ def build_dashboard(
         staff=staff,
         people=people(named),
         first_activity=first_activity(community),
+        as_of=as_of,
     )
 
 
-DASHBOARD_CACHE_SECONDS = 600  # audience figures (page views) may lag this much
+SNAPSHOT_MAX_AGE = timedelta(minutes=15)  # how stale a shown dashboard may be
 
 
 def dashboard_for(community: Community, window: Window) -> Dashboard:
-    """:func:`build_dashboard` as of now, remembered until the rollups move on, the UTC day
-    changes (retention weeks end at midnight) or ten minutes pass (page views): the page,
-    its export, its drill-downs and the API share one computation."""
-    applied = (
-        RollupState.objects.filter(community_id=community.pk)
-        .values_list("last_event_id", flat=True)
-        .first()
+    """The window's dashboard from its snapshot when one was made in the last
+    ``SNAPSHOT_MAX_AGE`` (the worker keeps the default window's fresh), else computed now
+    and kept: the page, its export, drill-downs and the API share one computation."""
+    now = timezone.now()
+    snapshot = DashboardSnapshot.objects.filter(
+        community_id=community.pk, start=window.start, end=window.end
+    ).first()
+    if snapshot is not None and snapshot.made_at > now - SNAPSHOT_MAX_AGE:
+        try:
+            return pickle.loads(snapshot.data)  # noqa: S301 - written by refresh_snapshot only
+        except (pickle.UnpicklingError, AttributeError, TypeError, ValueError, EOFError):
+            pass  # made by another version of Hearth: compute again
+    return refresh_snapshot(community, window, now=now)
+
+
+def refresh_stale_snapshots(community: Community, *, older_than: timedelta) -> int:
+    """Recompute the community's snapshots of windows ending today that are older than
+    ``older_than`` (the worker's job after rollups move on); returns how many. Windows
+    nobody opened today have no snapshot and cost nothing."""
+    now = timezone.now()
+    stale = list(
+        DashboardSnapshot.objects.filter(
+            community_id=community.pk, end=now.date(), made_at__lt=now - older_than
+        ).values_list("start", "end")
     )
-    key = (
-        f"analytics:dashboard:{community.pk}:{window.start}:{window.end}:"
-        f"{applied or 0}:{timezone.now().date()}"
+    for start, end in stale:
+        refresh_snapshot(community, Window(start, end), now=now)
+    return len(stale)
+
+
+def refresh_snapshot(
+    community: Community, window: Window, *, now: datetime | None = None
+) -> Dashboard:
+    now = now or timezone.now()
+    data = build_dashboard(community, window, as_of=now)
+    DashboardSnapshot.objects.update_or_create(
+        community_id=community.pk,
+        start=window.start,
+        end=window.end,
+        defaults={"made_at": now, "data": pickle.dumps(data)},
     )
-    data = cache.get(key)
-    if data is None:
-        data = build_dashboard(community, window)
-        cache.set(key, data, DASHBOARD_CACHE_SECONDS)
     return data
 
 

@@ -187,3 +187,21 @@ class IdeaShipped(CommunityOwned):
             models.UniqueConstraint(fields=["community", "event_id"], name="idea_shipped_unique")
         ]
         indexes = [models.Index(fields=["community", "at"], name="idea_shipped_at")]
+
+
+class DashboardSnapshot(CommunityOwned):
+    """A computed dashboard for one window, so a large community's page is one read: the
+    worker refreshes the default window after rollups move on; other windows are computed
+    on first view. ``data`` is the pickled view-model, written and read only by Hearth."""
+
+    start = models.DateField()
+    end = models.DateField()
+    made_at = models.DateTimeField()
+    data = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "start", "end"], name="dashboard_snapshot_unique"
+            )
+        ]

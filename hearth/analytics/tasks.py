@@ -6,8 +6,11 @@ from django.core.cache import cache
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
-from hearth.analytics import rollups
+from hearth.analytics import dashboard, rollups
 from hearth.communities.models import Community
+
+# A large community's dashboard takes the worker tens of seconds: at most this often.
+SNAPSHOT_REFRESH_EVERY = timedelta(minutes=5)
 
 
 @task()
@@ -15,7 +18,10 @@ def update_rollups(community_id: int) -> int:
     community = Community.objects.filter(pk=community_id).first()
     if community is None:
         return 0
-    return rollups.update(community)
+    applied = rollups.update(community)
+    if applied:
+        dashboard.refresh_stale_snapshots(community, older_than=SNAPSHOT_REFRESH_EVERY)
+    return applied
 
 
 def schedule_rollups(events) -> None:

@@ -10,10 +10,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from hearth.analytics import display, rollups
 from hearth.analytics.dashboard import Window
 from hearth.analytics.forms import MAX_DAYS, parse_window, utc_today
+from hearth.analytics.models import DashboardSnapshot
 from hearth.analytics.tests.test_dashboard_seed import seed_history
 from hearth.communities.models import Community, Membership, Role
 from hearth.core.models import InteractionEvent
@@ -175,8 +177,10 @@ def test_the_dashboard_tells_the_seeded_story(as_owner, history):
 
 
 def _queries(client, path) -> int:
-    # What the page reads, once the worker has folded the events into the rollups.
-    rollups.update(Community.objects.get(slug=path.split("/")[2]))
+    # What computing the page costs, once the worker has folded the events into the rollups.
+    community = Community.objects.get(slug=path.split("/")[2])
+    rollups.update(community)
+    DashboardSnapshot.objects.filter(community=community).delete()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(path).status_code == 200
     return len(queries)
@@ -217,6 +221,7 @@ def test_query_count_does_not_grow_with_events(
     small = _queries(as_owner, path)
     _more_activity(history, 300)
     rollups.update(history.community)
+    DashboardSnapshot.objects.all().delete()
     with django_assert_num_queries(small):
         as_owner.get(path)
 
@@ -332,6 +337,32 @@ def test_page_export_and_drilldowns_share_one_computation_until_events_arrive(
     for name, args in (("health", []), ("health-export", []), ("health-drilldown", ["newcomers"])):
         assert as_owner.get(url(history.community, name, *args)).status_code == 200
     assert len(builds) == 1
+    # New events show once the snapshot is refreshed: by the worker, or when it is too old.
     _more_activity(history, 3)
     as_owner.get(url(history.community))
+    assert len(builds) == 1
+    DashboardSnapshot.objects.update(made_at=timezone.now() - dashboard.SNAPSHOT_MAX_AGE)
+    as_owner.get(url(history.community))
     assert len(builds) == 2
+
+
+def test_a_fresh_snapshot_is_one_read(as_owner, history, django_assert_max_num_queries):
+    as_owner.get(url(history.community))
+    with django_assert_max_num_queries(12):  # session, user, community, actor, rollup state…
+        assert as_owner.get(url(history.community)).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_refreshes_snapshots_that_someone_opened_today(community, owner, member, topic):
+    from hearth.analytics import dashboard
+    from hearth.analytics.forms import preset_window, utc_today
+    from hearth.core.actor import Actor
+    from hearth.discussions import services as discussion_services
+
+    window = preset_window(28, utc_today())
+    before = dashboard.dashboard_for(community, window)
+    DashboardSnapshot.objects.update(made_at=timezone.now() - timedelta(hours=1))
+    discussion_services.post_reply(actor=Actor.for_user(member, community), topic=topic, body="Hi")
+    after = dashboard.dashboard_for(community, window)
+    assert after.days[-1].posts == before.days[-1].posts + 1
+    assert DashboardSnapshot.objects.get().made_at > timezone.now() - timedelta(minutes=1)
