@@ -125,6 +125,21 @@ def test_two_members_find_each_other_by_interest_and_follow(
     assert Follow.objects.filter(follower=people["ada"], followed=people["bruno"]).exists()
     shot_both(ada, "members-profile")
 
+    # She writes to him from his profile; he reads it and answers.
+    ada.get_by_role("link", name="Message", exact=True).click()
+    ada.get_by_label("Message").fill("Which site do you use in the Alentejo?")
+    ada.get_by_role("button", name="Send").click()
+    expect(ada.get_by_text("Message sent.")).to_be_visible()
+    bruno = new_context().new_page()
+    sign_in(bruno, base, "bruno", PASSWORD)
+    bruno.goto(f"{base}/c/{SLUG}/messages/")
+    bruno.locator("li.dm-row", has_text="Ada Lovelace").get_by_role("link").first.click()
+    expect(bruno.get_by_text("Which site do you use in the Alentejo?")).to_be_visible()
+    bruno.get_by_label("Reply").fill("Alqueva: join me next new moon!")
+    bruno.get_by_role("button", name="Send").click()
+    ada.reload()
+    expect(ada.get_by_text("Alqueva: join me next new moon!")).to_be_visible()
+
     # Bruno starts a topic: it appears in Ada's following feed.
     discussion_services.topic_create(
         actor=actor_for(people["bruno"], community),
