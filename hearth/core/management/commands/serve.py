@@ -31,11 +31,14 @@ class Command(BaseCommand):
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
         self.stdout.write(self.style.SUCCESS(f"Hearth is running at http://{shown_host}:{port}/"))
         self.stdout.write(f"Data directory: {settings.DATA_DIR}  (Ctrl+C to stop)")
-        worker = (
-            subprocess.Popen([sys.executable, "-m", "hearth.cli", "worker"])  # noqa: S603
-            if with_worker
-            else None
-        )
+        worker = None
+        if with_worker:
+            log_path = settings.DATA_DIR / "worker.log"
+            self.stdout.write(f"Background worker running; its log: {log_path}")
+            with open(log_path, "ab") as log:
+                worker = subprocess.Popen(  # noqa: S603
+                    [sys.executable, "-m", "hearth.cli", "worker"], stdout=log, stderr=log
+                )
         try:
             uvicorn.run(
                 "hearth.asgi:application",
