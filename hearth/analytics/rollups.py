@@ -526,17 +526,36 @@ def _interaction_count(counts: dict) -> int:
     return sum(counts[field] for field in PAIR_FIELDS.values())
 
 
+def rolling_distinct(sets: list[set[int]], span: int) -> list[int]:
+    """Distinct members over each run of ``span`` consecutive days: ``sets`` holds the
+    ``span - 1`` days before the first answer, then one set per answered day. A sliding
+    count, so a 90-day window costs its rows once, not 28 times."""
+    counts: Counter = Counter()
+    for members in sets[: span - 1]:
+        counts.update(members)
+    result = []
+    for i in range(span - 1, len(sets)):
+        counts.update(sets[i])
+        result.append(len(counts))
+        for user in sets[i - span + 1]:
+            counts[user] -= 1
+            if not counts[user]:
+                del counts[user]
+    return result
+
+
 def _active_members(days, start: datetime, end: datetime) -> metrics.ActiveMembers:
     by_day: dict[int, set[int]] = defaultdict(set)
     first_day = start.date()
     for day, user, _posts in days:
         by_day[(day - first_day).days].add(user)
     n_days = (end - start) // DAY
+    monthly = rolling_distinct(
+        [by_day.get(i, set()) for i in range(-(MAU_DAYS - 1), n_days)], MAU_DAYS
+    )
     day_rows = tuple(
         metrics.DayActivity(
-            start=start + i * DAY,
-            active=len(by_day.get(i, ())),
-            active_28_days=len(set().union(*(by_day.get(j, ()) for j in range(i - 27, i + 1)))),
+            start=start + i * DAY, active=len(by_day.get(i, ())), active_28_days=monthly[i]
         )
         for i in range(n_days)
     )
@@ -782,18 +801,18 @@ def day_figures(
         if d.answerer_id not in staff
     )
 
-    def distinct(day: date, span: int) -> int:
-        return len(set().union(*(active.get(day - timedelta(days=k), ()) for k in range(span))))
-
+    lead = [start - timedelta(days=k) for k in range(MAU_DAYS - 1, 0, -1)]
+    dates = [start + timedelta(days=k) for k in range((end - start).days)]
+    weekly = rolling_distinct([active.get(d, set()) for d in (*lead[-6:], *dates)], 7)
+    monthly = rolling_distinct([active.get(d, set()) for d in (*lead, *dates)], MAU_DAYS)
     rows = []
-    day = start
-    while day < end:
+    for i, day in enumerate(dates):
         rows.append(
             {
                 "day": day,
                 "active": len(active.get(day, ())),
-                "active_7_days": distinct(day, 7),
-                "active_28_days": distinct(day, MAU_DAYS),
+                "active_7_days": weekly[i],
+                "active_28_days": monthly[i],
                 "interactions": interactions[day],
                 "member_to_member": between_members[day],
                 "posts": posts[day],
@@ -807,7 +826,6 @@ def day_figures(
                 "idea_votes": verbs["idea.vote"][day],
             }
         )
-        day += DAY
     return rows
 
 

@@ -239,3 +239,14 @@ def test_rebuild_command(town, capsys):  # noqa: F811
     )
     with pytest.raises(CommandError):
         call_command("analytics", "update", "--community", "nowhere")
+
+
+@given(
+    days=st.lists(st.sets(st.integers(0, 9), max_size=6), min_size=1, max_size=40),
+    span=st.integers(1, 10),
+)
+def test_rolling_distinct_equals_a_union_per_day(days, span):
+    lead = [set()] * (span - 1)
+    sets = lead + days
+    expected = [len(set().union(*sets[i - span + 1 : i + 1])) for i in range(span - 1, len(sets))]
+    assert rollups.rolling_distinct(sets, span) == expected
