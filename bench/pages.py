@@ -73,6 +73,8 @@ def pages(info: dict, floor_bytes: int | None = None) -> list[Page]:
             Page("ideas_trending", "ideas trending", f"{ideas}?sort=trending", kind="list"),
             Page("roadmap", "roadmap", f"/c/{c}/ideas/roadmap", kind="list"),
         ]
+    if info.get("members_seeded"):  # seeds before issue 5 had no profiles or interests
+        found += member_pages(info)
     found += [
         Page(
             "reply",
@@ -85,3 +87,57 @@ def pages(info: dict, floor_bytes: int | None = None) -> list[Page]:
         ),
     ]
     return found
+
+
+def member_pages(info: dict) -> list[Page]:
+    """The member directory and "members like you" (issue 5), as the bench member: it is
+    members who look for each other, and the directory marks the interests they share."""
+    c = info["community"]
+    members = f"/c/{c}/members/"
+
+    def directory(key: str, label: str, query: str = "") -> Page:
+        return Page(key, label, f"{members}?{query}" if query else members, member=True,
+                    kind="list")  # fmt: skip
+
+    return [
+        directory("members", f"directory ({info['listed_profiles']:,} listed)"),
+        directory(
+            "members_popular",
+            f"directory, popular interest ({info['popular_interest_listed']:,})",
+            f"interest={quote(info['popular_interest'])}",
+        ),
+        directory(
+            "members_rare",
+            f"directory, rare interest ({info['rare_interest_listed']:,})",
+            f"interest={quote(info['rare_interest'])}",
+        ),
+        directory(
+            "members_search",
+            f"directory, name search ({info['directory_query_listed']:,})",
+            f"q={quote(info['directory_query'])}",
+        ),
+        directory("members_active", "directory by activity", "sort=active"),
+        directory(
+            "members_answer",
+            f"directory, profile answer ({info['answer_filter_listed']:,})",
+            f"answer={quote(info['answer_filter'])}",
+        ),
+        directory(
+            "members_helpful",
+            f"directory, most helpful ({info['helpful_listed']:,})",
+            "show=helpful",
+        ),
+        Page(
+            "home_member",
+            "community home, signed in (like you)",
+            f"/c/{c}/",
+            member=True,
+            kind="list",
+        ),  # fmt: skip
+        Page(
+            "profile_own",
+            "own profile (members like you)",
+            f"/c/{c}/u/{info['bench_user']}/",
+            member=True,
+        ),  # fmt: skip
+    ]

@@ -78,6 +78,41 @@ IDEA_STATUS_MIX = [
     ("new", 0.55), ("under_review", 0.12), ("planned", 0.08), ("in_progress", 0.05),
     ("shipped", 0.08), ("declined", 0.09), ("merged", 0.03),
 ]  # fmt: skip
+# The member directory and "members like you" (issue 5): a profile per membership, the
+# community's interest list, 1-5 interests per member drawn with a power law (rank =
+# n * u^INTEREST_SKEW: the first is in about a quarter of the picks, the last in ~1%), two
+# choice questions most members answered, and a member-added interest held by exactly
+# RARE_INTEREST_MEMBERS members (and the bench member) at every size.
+INTEREST_NAMES = [
+    "Gardening", "Photography", "Cooking", "Hiking", "Reading", "Music", "Travel", "Baking",
+    "Cycling", "Birdwatching", "Painting", "Chess", "Running", "Woodworking", "Knitting",
+    "Astronomy", "Fishing", "Pottery", "Climbing", "Board games", "Yoga", "Film", "Poetry",
+    "Beekeeping", "Sailing", "Calligraphy", "Foraging", "Origami", "Mycology", "Languages",
+]  # fmt: skip
+INTEREST_SKEW = 2.5
+RARE_INTEREST = "Lichen dyeing"
+RARE_INTEREST_MEMBERS = 25
+BENCH_INTERESTS = [INTEREST_NAMES[0], INTEREST_NAMES[6], INTEREST_NAMES[15], RARE_INTEREST]
+HIDDEN_SHARE = 0.03  # hidden from the directory and suggestions
+MEMBERS_ONLY_SHARE = 0.05  # profile hidden from non-members
+ANSWERED_SHARE = 0.80  # members who answered the profile questions
+NEVER_BACK_SHARE = 0.25  # members last active the day they joined
+# text, kind, choices; a choice question's options are drawn with a skew, a multi-choice
+# question's independently with these chances
+REGION_QUESTION = (
+    "Where are you based?", "choice",
+    ["Europe", "North America", "South America", "Africa", "Middle East", "South Asia",
+     "East Asia", "Oceania"],
+)  # fmt: skip
+REASON_QUESTION = (
+    "What brings you here?", "multi",
+    ["Learning", "Helping others", "Showing my work", "Meeting people", "Finding work"],
+)  # fmt: skip
+REASON_CHANCES = [0.6, 0.35, 0.2, 0.1, 0.05]
+MEMBER_TABLES = (
+    "members_memberprofile", "members_interest", "members_memberinterest",
+    "members_profileanswer",
+)  # fmt: skip
 
 
 def check_database_url(url: str) -> str:
@@ -611,14 +646,14 @@ def seed(*, posts: int, members: int, seed_value: int = 42) -> dict:
             f"{boards['idea_votes']:,} votes",
             t0,
         )
+    members_info = seed_members(community.pk, now=now)
 
-    with connection.cursor() as cursor:
-        for table in (
-            "accounts_user", "communities_membership", "discussions_topic",
-            "discussions_category", "discussions_post", "search_postdocument",
-            "discussions_topicread", "qa_question", "ideas_idea", "ideas_ideavote",
-        ):  # fmt: skip
-            cursor.execute(f"VACUUM ANALYZE {table}")
+    t0 = time.monotonic()
+    vacuum_analyze(
+        "accounts_user", "communities_membership", "discussions_topic",
+        "discussions_category", "discussions_post", "search_postdocument",
+        "discussions_topicread", "qa_question", "ideas_idea", "ideas_ideavote", *MEMBER_TABLES,
+    )  # fmt: skip
     t0 = _step("VACUUM ANALYZE", t0)
 
     search_word, search_docs = _pick_search_word(vocab)
@@ -637,6 +672,7 @@ def seed(*, posts: int, members: int, seed_value: int = 42) -> dict:
         "questions_category": QUESTIONS_SLUG,
         "ideas_category": IDEAS_SLUG,
         **boards,
+        **members_info,
         "bench_user": BENCH_USERNAME,
         "bench_password": BENCH_PASSWORD,
         "search_word": search_word,
@@ -786,6 +822,330 @@ def _check_boards(info: dict) -> None:
         raise RuntimeError("the boards were not seeded")
 
 
+def vacuum_analyze(*tables: str) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"VACUUM ANALYZE {table}")
+
+
+def add_members(info: dict) -> dict:
+    """Bring a database seeded before the members app up to date: its profiles (made by
+    migration 0002), interests and answers, checked, and the marker updated."""
+    from django.db import connection
+    from django.utils import timezone
+
+    print("bench.seed: adding member profiles, interests and answers")
+    info = {**info, **seed_members(info["community_id"], now=timezone.now().replace(microsecond=0))}
+    vacuum_analyze("discussions_post", "discussions_topic", *MEMBER_TABLES)
+    _check_members(info)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {MARKER_TABLE} SET info = %s WHERE id = 1", [json.dumps(info)])  # noqa: S608
+    return info
+
+
+def seed_members(community_id: int, *, now: datetime) -> dict:
+    """What the member directory and "members like you" read: a profile per membership
+    (activity, helpfulness and privacy spread out), the interest list and the profile
+    questions (set through the services, as the owner), members' interests and answers
+    (set-based SQL), and the bench member's own profile (through ``profile_update``) with
+    replies in 30 recent topics. Idempotent per database: run once, by a fresh seed or on
+    a database seeded before the members app (see ``main``)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection, transaction
+
+    from hearth.communities.models import Community
+    from hearth.core.actor import Actor
+    from hearth.members import services as member_services
+    from hearth.members.models import (
+        Interest,
+        MemberInterest,
+        MemberProfile,
+        ProfileAnswer,
+        ProfileQuestion,
+    )
+
+    User = get_user_model()
+    community = Community.objects.get(pk=community_id)
+    owner = User.objects.get(username=OWNER_USERNAME)
+    bench = User.objects.get(username=BENCH_USERNAME)
+    t0 = time.monotonic()
+    with transaction.atomic(), connection.cursor() as cursor:
+        if Interest.objects.filter(community=community).exists():
+            raise RuntimeError("the community already has interests: seed a fresh database")
+        cursor.execute("SET LOCAL session_replication_role = replica")  # no FK triggers
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute(
+            "SELECT min(id), max(id), count(*) FROM accounts_user WHERE username LIKE 'member%%'"
+        )
+        low, high, others = cursor.fetchone()
+        members = {"c": community_id, "low": low, "high": high, "now": now}
+
+        # Profiles: the memberships the bulk load made have none (migration 0002 made them
+        # on a database seeded before the members app). Then activity and privacy.
+        given = (
+            "community_id, membership_id, user_id, bio, bio_html, location, last_active_at, "
+            "updated_at"
+        )
+        cols, extra = other_columns(MemberProfile, given)
+        cursor.execute(
+            f"""INSERT INTO members_memberprofile ({given}{cols})
+               SELECT m.community_id, m.id, m.user_id, '', '', '',
+                   coalesce(m.joined_at, m.requested_at, %(now)s), %(now)s
+                   {_extra_values(extra)}
+               FROM communities_membership m
+               WHERE m.community_id = %(c)s AND NOT EXISTS (
+                   SELECT 1 FROM members_memberprofile p WHERE p.membership_id = m.id)
+               ORDER BY m.id""",  # noqa: S608 -- columns named by the models
+            {**members, **extra},
+        )
+        cursor.execute(
+            """UPDATE members_memberprofile p SET
+                   last_active_at = CASE WHEN random() < %(never)s THEN m.joined_at
+                       ELSE %(now)s::timestamptz - power(random(), 3) * (%(now)s - m.joined_at)
+                       END,
+                   hide_from_directory = random() < %(hidden)s,
+                   hide_from_non_members = random() < %(members_only)s
+               FROM communities_membership m
+               WHERE m.id = p.membership_id AND p.community_id = %(c)s
+                 AND p.user_id BETWEEN %(low)s AND %(high)s""",
+            {**members, "never": NEVER_BACK_SHARE, "hidden": HIDDEN_SHARE,
+             "members_only": MEMBERS_ONLY_SHARE},
+        )  # fmt: skip
+
+        # The bench member replied in 30 recent discussions (so "both posted in" has data):
+        # the second post of each becomes theirs, with its search document and counters.
+        cursor.execute(
+            """WITH chosen AS (
+                   SELECT p.id FROM discussions_post p
+                   JOIN (SELECT t.id FROM discussions_topic t
+                         JOIN discussions_category c ON c.id = t.category_id
+                         WHERE t.community_id = %(c)s AND t.id > 1 AND c.kind = 'discussion'
+                           AND c.read_access = 'everyone' AND t.deleted_at IS NULL
+                           AND t.highest_post_number >= 3
+                         ORDER BY t.last_posted_at DESC LIMIT 30) t ON t.id = p.topic_id
+                   WHERE p.number = 2 AND p.deleted_at IS NULL
+               )
+               UPDATE discussions_post p SET author_id = %(bench)s FROM chosen
+               WHERE p.id = chosen.id RETURNING p.id, p.topic_id""",
+            {**members, "bench": bench.pk},
+        )
+        replies = cursor.fetchall()
+        cursor.execute(
+            "UPDATE search_postdocument SET author_id = %s WHERE post_id = ANY(%s)",
+            [bench.pk, [post_id for post_id, _t in replies]],
+        )
+        topic_ids = [topic_id for _p, topic_id in replies]
+        cursor.execute(RECOUNT_TOPICS.format(where="topic_id = ANY(%s)"), [topic_ids] * 2)
+
+        # "Helped N members": distinct other askers whose question has the member's
+        # accepted answer, as helped_counts_refresh counts them.
+        cursor.execute(
+            """UPDATE members_memberprofile p SET helped_count = h.n
+               FROM (SELECT a.author_id, count(DISTINCT q.asker_id) AS n
+                     FROM qa_question q
+                     JOIN discussions_post a ON a.id = q.accepted_answer_id
+                     JOIN discussions_topic t ON t.id = q.topic_id
+                     WHERE q.community_id = %(c)s AND t.deleted_at IS NULL
+                       AND q.asker_id IS NOT NULL AND q.asker_id <> a.author_id
+                     GROUP BY a.author_id) h
+               WHERE p.community_id = %(c)s AND p.user_id = h.author_id""",
+            members,
+        )
+
+        # The owner's interest list and questions, through the services.
+        as_owner = Actor.for_user(owner, community)
+        interests = member_services.interest_list_set(actor=as_owner, names=INTEREST_NAMES)
+        ranked = {i.key: i.pk for i in interests}
+        interest_ids = [ranked[name.casefold()] for name in INTEREST_NAMES]
+        questions = {}
+        for text, kind, choices in (REGION_QUESTION, REASON_QUESTION):
+            questions[kind] = member_services.profile_question_save(
+                actor=as_owner, text=text, kind=kind, choices=choices
+            )
+        rare_name, rare_key = member_services.normalise_interest(RARE_INTEREST)
+        rare = Interest.objects.create(community=community, name=rare_name, key=rare_key)
+
+        # Members' interests: 1-5 draws each (power law), duplicates dropped.
+        given = "community_id, profile_id, interest_id, created_at"
+        cols, extra = other_columns(MemberInterest, given)
+        cursor.execute(
+            f"""INSERT INTO members_memberinterest ({given}{cols})
+               SELECT %(c)s, p.id,
+                   (%(ids)s::bigint[])[1 + floor(%(n)s * power(random(), %(skew)s))::int],
+                   least(p.joined_at + interval '1 day', %(now)s) {_extra_values(extra)}
+               FROM (SELECT p.id, m.joined_at, random() AS r
+                     FROM members_memberprofile p
+                     JOIN communities_membership m ON m.id = p.membership_id
+                     WHERE p.community_id = %(c)s AND p.user_id BETWEEN %(low)s AND %(high)s
+                    ) p
+               CROSS JOIN LATERAL generate_series(1, 1 + floor(power(p.r, 1.5) * 5)::int) j
+               ON CONFLICT DO NOTHING""",  # noqa: S608 -- columns named by the models
+            {**members, **extra, "ids": interest_ids, "n": len(interest_ids),
+             "skew": INTEREST_SKEW},
+        )  # fmt: skip
+        cursor.execute(
+            f"""INSERT INTO members_memberinterest ({given}{cols})
+               SELECT %(c)s, p.id, %(rare)s, %(now)s {_extra_values(extra)}
+               FROM members_memberprofile p
+               WHERE p.community_id = %(c)s AND p.user_id BETWEEN %(low)s AND %(high)s
+                 AND NOT p.hide_from_directory
+               ORDER BY random() LIMIT %(k)s""",  # noqa: S608 -- columns named by the models
+            {**members, **extra, "rare": rare.pk, "k": RARE_INTEREST_MEMBERS},
+        )
+        cursor.execute(
+            """UPDATE members_interest i SET member_count = (
+                   SELECT count(*) FROM members_memberinterest l WHERE l.interest_id = i.id)
+               WHERE i.community_id = %s""",
+            [community_id],
+        )
+
+        # Answers: most members answered both questions (a multi-choice answer is a row
+        # per option chosen).
+        cursor.execute(
+            """CREATE TEMP TABLE bench_answered ON COMMIT DROP AS
+               SELECT id FROM members_memberprofile
+               WHERE community_id = %(c)s AND user_id BETWEEN %(low)s AND %(high)s
+                 AND random() < %(share)s""",
+            {**members, "share": ANSWERED_SHARE},
+        )
+        given = "community_id, profile_id, question_id, value"
+        cols, extra = other_columns(ProfileAnswer, given)
+        region, reason = questions["choice"], questions["multi"]
+        cursor.execute(
+            f"""INSERT INTO members_profileanswer ({given}{cols})
+               SELECT %(c)s, a.id, %(q)s,
+                   (%(choices)s::text[])[1 + floor(%(n)s * power(random(), 1.7))::int]
+                   {_extra_values(extra)}
+               FROM bench_answered a ORDER BY a.id""",  # noqa: S608 -- columns named by the models
+            {**members, **extra, "q": region.pk, "choices": region.choices,
+             "n": len(region.choices)},
+        )  # fmt: skip
+        cursor.execute(
+            f"""INSERT INTO members_profileanswer ({given}{cols})
+               SELECT %(c)s, a.id, %(q)s, o.value {_extra_values(extra)}
+               FROM bench_answered a
+               CROSS JOIN unnest(%(choices)s::text[], %(chances)s::float8[]) AS o(value, chance)
+               WHERE random() < o.chance ORDER BY a.id""",  # noqa: S608 -- columns named by the models
+            {**members, **extra, "q": reason.pk, "choices": reason.choices,
+             "chances": REASON_CHANCES},
+        )  # fmt: skip
+
+        # The bench member fills in their profile like anyone would.
+        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+        as_bench = Actor.for_user(bench, community)
+        member_services.profile_update(
+            actor=as_bench,
+            profile=MemberProfile.objects.get(community=community, user=bench),
+            bio="Here for the **benchmark**, staying for the people.",
+            location="Benchland",
+            interests=BENCH_INTERESTS,
+            answers={
+                region.pk: region.choices[0],
+                reason.pk: [reason.choices[0], reason.choices[3]],
+            },
+        )
+    _step("member profiles, interests and answers", t0)
+
+    from django.http import QueryDict
+
+    from hearth.members import selectors as member_selectors
+
+    popular = Interest.objects.get(community=community, key=INTEREST_NAMES[0].casefold())
+    rare.refresh_from_db()
+    query = f"member{str(others // 2)[:-1]}"
+    answer = f"{region.pk}:{region.choices[0]}"
+
+    def listed(params: str) -> int:
+        filters = member_selectors.directory_filters(
+            as_bench, community, QueryDict(params), [region, reason]
+        )
+        if filters.notices:
+            raise RuntimeError(f"directory filter {params!r}: {filters.notices}")
+        return member_selectors.directory(as_bench, community, filters).count()
+
+    return {
+        "members_seeded": True,
+        "profiles": MemberProfile.objects.filter(community=community).count(),
+        "hidden_profiles": MemberProfile.objects.filter(
+            community=community, hide_from_directory=True
+        ).count(),
+        "listed_profiles": listed(""),
+        "interests": len(interest_ids) + 1,
+        "member_interests": MemberInterest.objects.filter(community=community).count(),
+        "profile_answers": ProfileAnswer.objects.filter(community=community).count(),
+        "popular_interest": popular.key,
+        "popular_interest_members": popular.member_count,
+        "popular_interest_listed": listed(f"interest={popular.key}"),
+        "rare_interest": rare.key,
+        "rare_interest_members": rare.member_count,
+        "rare_interest_listed": listed(f"interest={rare.key}"),
+        "directory_query": query,
+        "directory_query_listed": listed(f"q={query}"),
+        "answer_filter": answer,
+        "answer_filter_listed": listed(f"answer={answer}"),
+        "helpful_listed": listed("show=helpful"),
+        "bench_replies": len(replies),
+        "profile_questions": ProfileQuestion.objects.filter(community=community).count(),
+    }
+
+
+def _check_members(info: dict) -> None:
+    """Every membership has its profile; counters and answers agree with their rows; a
+    sample of profiles reads back through the app's selectors as the seed meant it."""
+    from django.db import connection
+
+    from hearth.communities.models import Community
+    from hearth.core.actor import Actor
+    from hearth.members import selectors as member_selectors
+    from hearth.members.models import MemberProfile
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT
+                 (SELECT count(*) FROM communities_membership m WHERE NOT EXISTS (
+                    SELECT 1 FROM members_memberprofile p WHERE p.membership_id = m.id)),
+                 (SELECT count(*) FROM members_interest i WHERE i.member_count <> (
+                    SELECT count(*) FROM members_memberinterest l WHERE l.interest_id = i.id)),
+                 (SELECT count(*) FROM members_profileanswer a
+                  JOIN members_profilequestion q ON q.id = a.question_id
+                  WHERE NOT (q.choices ? a.value)),
+                 (SELECT count(*) FROM members_profileanswer a
+                  JOIN members_profilequestion q ON q.id = a.question_id
+                  WHERE q.kind = 'choice' GROUP BY a.profile_id ORDER BY 1 DESC LIMIT 1),
+                 (SELECT count(*) FROM members_memberprofile p
+                  JOIN communities_membership m ON m.id = p.membership_id
+                  WHERE p.last_active_at < m.joined_at OR p.last_active_at > now())"""
+        )
+        no_profile, bad_counts, bad_answers, most_choices, bad_active = cursor.fetchone()
+    if no_profile or bad_counts or bad_answers or most_choices != 1 or bad_active:
+        raise RuntimeError(
+            f"members: {no_profile} memberships without a profile, {bad_counts} interest "
+            f"counts off, {bad_answers} answers not among the choices, {most_choices} answers "
+            f"to a one-choice question, {bad_active} activity dates out of range"
+        )
+    community = Community.objects.get(pk=info["community_id"])
+    for profile in MemberProfile.objects.filter(community=community).order_by("?")[:100]:
+        if profile.helped_count != member_selectors.helped_members(profile):
+            raise RuntimeError(f"profile {profile.pk}: helped_count disagrees with its answers")
+        # 1-5 drawn, and perhaps the rare one (the owner has none)
+        if len(member_selectors.profile_interests(profile)) > 6:
+            raise RuntimeError(f"profile {profile.pk}: more than 6 interests")
+    bench = MemberProfile.objects.get(community=community, user__username=BENCH_USERNAME)
+    mine = [i.name for i in member_selectors.profile_interests(bench)]
+    if sorted(mine) != sorted(BENCH_INTERESTS):
+        raise RuntimeError(f"the bench member's interests are {mine}")
+    actor = Actor.for_user(bench.user, community)
+    suggestions = member_selectors.members_like_you(actor, community)
+    if len(suggestions) != member_selectors.SUGGESTIONS or not all(s.reason for s in suggestions):
+        raise RuntimeError("members like you finds too few members for the bench member")
+    if info["rare_interest_members"] != RARE_INTEREST_MEMBERS + 1:
+        raise RuntimeError("the rare interest does not have its members")
+    if info["bench_replies"] != 30 or not info["helpful_listed"]:
+        raise RuntimeError("the bench member's replies or the helpful members are missing")
+
+
 def _doc_count(word: str) -> int:
     from django.db import connection
 
@@ -845,6 +1205,7 @@ def _check(info: dict) -> None:
     if total != visible:
         raise RuntimeError("category post counts disagree with the posts")
     _check_boards(info)
+    _check_members(info)
 
 
 def reset(info: dict) -> None:
@@ -907,6 +1268,8 @@ def main(argv: list[str] | None = None) -> int:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0, interactive=False)
+        if not marker.get("members_seeded"):  # seeded before the members app
+            add_members(marker)
         return 0
     print(f"bench.seed: seeding {name}: {args.posts:,} posts, {args.members:,} members")
     started = time.monotonic()

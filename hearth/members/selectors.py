@@ -327,11 +327,13 @@ def directory(
         )
     if filters.sort == "active":
         return profiles.order_by("-last_active_at", "-id")
-    # The membership's own community lets its (community, status, -joined_at) index give
-    # the order (the profile's community alone made PostgreSQL sort every membership).
-    return profiles.filter(membership__community=community).order_by(
-        F("membership__joined_at").desc(), "-membership_id"
-    )
+    if not filters.query:
+        # The membership's own community lets its (community, status, -joined_at) index
+        # give the order (the profile's community alone made PostgreSQL sort every
+        # membership). Not for a name search: PostgreSQL overestimates its matches and
+        # would walk every membership in join order to find a handful of names.
+        profiles = profiles.filter(membership__community=community)
+    return profiles.order_by(F("membership__joined_at").desc(), "-membership_id")
 
 
 def attach_card_details(actor: Actor, profiles: list[MemberProfile]) -> None:
