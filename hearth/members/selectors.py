@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hearth.communities.models import Community, Membership
+from hearth.communities import policy as community_policy
+from hearth.communities.models import Community, Membership, MembershipStatus
 from hearth.core.actor import Actor
 from hearth.core.markdown import clean_text
 from hearth.discussions import policy as discussion_policy
@@ -334,6 +335,21 @@ def directory(
         # would walk every membership in join order to find a handful of names.
         profiles = profiles.filter(membership__community=community)
     return profiles.order_by(F("membership__joined_at").desc(), "-membership_id")
+
+
+def directory_count(actor: Actor, community: Community, filters: DirectoryFilters) -> int | None:
+    """The unfiltered directory's size for a member, from the community's member counter
+    less the few who hid (a partial index), instead of counting every profile; ``None``
+    where only a count can tell (filters, or a visitor who cannot see members-only
+    profiles)."""
+    if filters.is_filtered or not policy.sees_members_only_profiles(actor):
+        return None
+    if not community_policy.can_view_community(actor, community):
+        return 0
+    hidden = MemberProfile.objects.filter(
+        community=community, hide_from_directory=True, membership__status=MembershipStatus.ACTIVE
+    ).count()
+    return max(0, community.member_count - hidden)
 
 
 def attach_card_details(actor: Actor, profiles: list[MemberProfile]) -> None:

@@ -32,7 +32,10 @@ def directory(request):
     questions = selectors.answer_filter_questions(actor, community)
     filters = selectors.directory_filters(actor, community, request.GET, questions)
     page = paginate(
-        request, selectors.directory(actor, community, filters), selectors.DIRECTORY_PER_PAGE
+        request,
+        selectors.directory(actor, community, filters),
+        selectors.DIRECTORY_PER_PAGE,
+        count=selectors.directory_count(actor, community, filters),
     )
     page.object_list = list(page.object_list)
     selectors.attach_card_details(actor, page.object_list)

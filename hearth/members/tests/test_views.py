@@ -330,3 +330,15 @@ def test_a_profile_offers_a_message_button_only_to_members_who_may_write(
     assert "messages/new" not in client.get(url).text  # not to yourself
     client.force_login(outsider)
     assert "messages/new" not in client.get(url).text
+
+
+def test_the_plain_directory_counts_members_from_the_counter(
+    client, community, member, newcomer, edit
+):
+    edit(newcomer, hide_from_directory=True)
+    client.force_login(member)
+    response = client.get(f"/c/{community.slug}/members/")
+    page = response.context["page"]
+    assert page.paginator.count == len(list(page.object_list)) == community.member_count - 1
+    filtered = client.get(f"/c/{community.slug}/members/?q=mel").context["page"]
+    assert filtered.paginator.count == 1
