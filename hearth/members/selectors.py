@@ -337,15 +337,20 @@ def directory(
     return profiles.order_by(F("membership__joined_at").desc(), "-membership_id")
 
 
-def directory_count(actor: Actor, community: Community, filters: DirectoryFilters) -> int | None:
-    """The unfiltered directory's size for a member, from the community's member counter
-    less the few who hid (a partial index), instead of counting every profile; ``None``
-    where only a count can tell (filters, or a visitor who cannot see members-only
-    profiles)."""
-    if filters.is_filtered or not policy.sees_members_only_profiles(actor):
-        return None
+DIRECTORY_COUNT_CAP = 1000  # filtered lists count this far, then say "1,000+"
+
+
+def directory_count(
+    actor: Actor, community: Community, filters: DirectoryFilters, profiles: QuerySet
+) -> int:
+    """How many members ``profiles`` (the directory's list) holds, without counting them
+    all: for a member looking at the unfiltered list, the community's member counter less
+    the few who hid (a partial index); otherwise the matches up to one past
+    ``DIRECTORY_COUNT_CAP`` (the page shows "1,000+" and pages that far)."""
     if not community_policy.can_view_community(actor, community):
         return 0
+    if filters.is_filtered or not policy.sees_members_only_profiles(actor):
+        return profiles[: DIRECTORY_COUNT_CAP + 1].count()
     hidden = MemberProfile.objects.filter(
         community=community, hide_from_directory=True, membership__status=MembershipStatus.ACTIVE
     ).count()

@@ -31,12 +31,9 @@ def directory(request):
     actor, community = request.actor, request.community
     questions = selectors.answer_filter_questions(actor, community)
     filters = selectors.directory_filters(actor, community, request.GET, questions)
-    page = paginate(
-        request,
-        selectors.directory(actor, community, filters),
-        selectors.DIRECTORY_PER_PAGE,
-        count=selectors.directory_count(actor, community, filters),
-    )
+    profiles = selectors.directory(actor, community, filters)
+    count = selectors.directory_count(actor, community, filters, profiles)
+    page = paginate(request, profiles, selectors.DIRECTORY_PER_PAGE, count=count)
     page.object_list = list(page.object_list)
     selectors.attach_card_details(actor, page.object_list)
     return render(
@@ -48,6 +45,8 @@ def directory(request):
             "interests": selectors.interest_options(community),
             "questions": questions,
             "can_read_feed": policy.can_read_feed(actor),
+            "count_cap": selectors.DIRECTORY_COUNT_CAP,
+            "count_capped": count > selectors.DIRECTORY_COUNT_CAP,
         },
     )
 

@@ -342,3 +342,17 @@ def test_the_plain_directory_counts_members_from_the_counter(
     assert page.paginator.count == len(list(page.object_list)) == community.member_count - 1
     filtered = client.get(f"/c/{community.slug}/members/?q=mel").context["page"]
     assert filtered.paginator.count == 1
+
+
+def test_a_long_filtered_list_is_counted_only_up_to_the_cap(
+    client, community, member, monkeypatch
+):
+    from hearth.members import selectors
+
+    for _ in range(4):
+        membership_factory(community)
+    monkeypatch.setattr(selectors, "DIRECTORY_COUNT_CAP", 2)
+    client.force_login(member)
+    response = client.get(f"/c/{community.slug}/members/?q=user")
+    assert response.context["count_capped"]
+    assert "More than 2 members" in response.text
