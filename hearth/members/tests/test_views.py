@@ -344,9 +344,7 @@ def test_the_plain_directory_counts_members_from_the_counter(
     assert filtered.paginator.count == 1
 
 
-def test_a_long_filtered_list_is_counted_only_up_to_the_cap(
-    client, community, member, monkeypatch
-):
+def test_a_long_filtered_list_is_counted_only_up_to_the_cap(client, community, member, monkeypatch):
     from hearth.members import selectors
 
     for _ in range(4):
