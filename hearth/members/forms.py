@@ -115,8 +115,17 @@ class ProfileQuestionForm(forms.Form):
     )
     position = forms.IntegerField(label=_("Position"), required=False, min_value=0, max_value=1000)
 
-    def cleaned_choices(self) -> list[str]:
-        return _lines(self.cleaned_data.get("choices", ""))
+    def question_fields(self) -> dict:
+        """The cleaned question as ``services.profile_question_save`` takes it."""
+        data = self.cleaned_data
+        return {
+            "text": data["text"],
+            "kind": data["kind"],
+            "choices": _lines(data.get("choices", "")),
+            "is_required": data["is_required"],
+            "is_public": data["is_public"],
+            "position": data["position"],
+        }
 
 
 class InterestListForm(forms.Form):

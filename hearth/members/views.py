@@ -219,15 +219,7 @@ def manage_profile(request):
         question_form = ProfileQuestionForm(request.POST)
         if question_form.is_valid():
             try:
-                services.profile_question_save(
-                    actor=actor,
-                    text=question_form.cleaned_data["text"],
-                    kind=question_form.cleaned_data["kind"],
-                    choices=question_form.cleaned_choices(),
-                    is_required=question_form.cleaned_data["is_required"],
-                    is_public=question_form.cleaned_data["is_public"],
-                    position=question_form.cleaned_data["position"],
-                )
+                services.profile_question_save(actor=actor, **question_form.question_fields())
             except ValidationError as exc:
                 add_service_errors(question_form, exc)
             else:
@@ -263,16 +255,7 @@ def manage_question(request, question_id: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.profile_question_save(
-                actor=actor,
-                question=question,
-                text=form.cleaned_data["text"],
-                kind=form.cleaned_data["kind"],
-                choices=form.cleaned_choices(),
-                is_required=form.cleaned_data["is_required"],
-                is_public=form.cleaned_data["is_public"],
-                position=form.cleaned_data["position"],
-            )
+            services.profile_question_save(actor=actor, question=question, **form.question_fields())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
