@@ -268,10 +268,35 @@ def _apply(community_id: int, batch: list[tuple]) -> None:
     _save_facts(new_facts, changed, member_facts, threads, ideas)
     AcceptDecision.objects.bulk_create(decisions, ignore_conflicts=True)
     IdeaShipped.objects.bulk_create(shipped, ignore_conflicts=True)
-    _add_member_days(community_id, member_days)
-    _add_pair_days(community_id, pair_days, pair_last)
-    _add_verb_days(community_id, verb_days)
-    _add_presence(community_id, presence)
+    _add_rows(
+        MemberDay,
+        community_id,
+        ("day", "user_id"),
+        {key: dict(counts) for key, counts in member_days.items()},
+        counts=("events", "posts", "contributions"),
+    )
+    _add_rows(
+        PairDay,
+        community_id,
+        ("day", "actor_id", "target_id"),
+        {key: {**counts, "last_at": pair_last[key]} for key, counts in pair_days.items()},
+        counts=tuple(PAIR_FIELDS.values()),
+        latest="last_at",
+    )
+    _add_rows(
+        VerbDay,
+        community_id,
+        ("day", "verb"),
+        {key: {"count": n} for key, n in verb_days.items()},
+        counts=("count",),
+    )
+    _add_rows(
+        TopicMemberDay,
+        community_id,
+        ("day", "topic_id", "user_id"),
+        {key: {"last_at": at} for key, at in presence.items()},
+        latest="last_at",
+    )
 
 
 def _earlier(at: datetime, current: datetime | None) -> bool:
@@ -323,116 +348,48 @@ def _save_facts(new_facts, changed, member_facts, threads, ideas) -> None:
             model.objects.bulk_update(objs, fields)
 
 
-def _add_member_days(community_id: int, member_days: dict[tuple, Counter]) -> None:
-    if not member_days:
-        return
-    days = {day for day, _ in member_days}
-    users = {user for _, user in member_days}
-    existing = {
-        (row.day, row.user_id): row
-        for row in MemberDay.objects.filter(
-            community_id=community_id, day__in=days, user_id__in=users
-        )
-    }
-    fields = ("events", "posts", "contributions")
-    create, update = [], []
-    for (day, user), counts in member_days.items():
-        row = existing.get((day, user))
-        if row is None:
-            create.append(MemberDay(community_id=community_id, day=day, user_id=user, **counts))
-        else:
-            for field in fields:
-                setattr(row, field, getattr(row, field) + counts[field])
-            update.append(row)
-    MemberDay.objects.bulk_create(create)
-    if update:
-        MemberDay.objects.bulk_update(update, fields)
-
-
-def _add_pair_days(community_id: int, pair_days: dict[tuple, Counter], last: dict) -> None:
-    if not pair_days:
-        return
-    days = {k[0] for k in pair_days}
-    actors = {k[1] for k in pair_days}
-    existing = {
-        (row.day, row.actor_id, row.target_id): row
-        for row in PairDay.objects.filter(
-            community_id=community_id, day__in=days, actor_id__in=actors
-        )
-    }
-    fields = tuple(PAIR_FIELDS.values())
-    create, update = [], []
-    for key, counts in pair_days.items():
-        row = existing.get(key)
-        if row is None:
-            day, actor, target = key
-            create.append(
-                PairDay(
-                    community_id=community_id,
-                    day=day,
-                    actor_id=actor,
-                    target_id=target,
-                    last_at=last[key],
-                    **counts,
-                )
-            )
-        else:
-            for field in fields:
-                setattr(row, field, getattr(row, field) + counts[field])
-            row.last_at = max(row.last_at, last[key])
-            update.append(row)
-    PairDay.objects.bulk_create(create)
-    if update:
-        PairDay.objects.bulk_update(update, [*fields, "last_at"])
-
-
-def _add_verb_days(community_id: int, verb_days: Counter) -> None:
-    existing = {
-        (row.day, row.verb): row
-        for row in VerbDay.objects.filter(
-            community_id=community_id, day__in={day for day, _ in verb_days}
-        )
-    }
-    create, update = [], []
-    for (day, verb), n in verb_days.items():
-        row = existing.get((day, verb))
-        if row is None:
-            create.append(VerbDay(community_id=community_id, day=day, verb=verb, count=n))
-        else:
-            row.count += n
-            update.append(row)
-    VerbDay.objects.bulk_create(create)
-    if update:
-        VerbDay.objects.bulk_update(update, ["count"])
-
-
-def _add_presence(community_id: int, presence: dict[tuple, datetime]) -> None:
-    if not presence:
+def _add_rows(
+    model,
+    community_id: int,
+    keys: tuple[str, ...],
+    rows: dict[tuple, dict],
+    *,
+    counts: tuple[str, ...] = (),
+    latest: str | None = None,
+) -> None:
+    """Add a batch's ``counts`` to the day table's rows with these ``keys`` (and keep the
+    later ``latest`` time), creating the rows that do not exist yet. The state's row lock
+    keeps this read-modify-write to one worker at a time."""
+    if not rows:
         return
     existing = {
-        (row.day, row.topic_id, row.user_id): row
-        for row in TopicMemberDay.objects.filter(
+        tuple(getattr(row, key) for key in keys): row
+        for row in model.objects.filter(
             community_id=community_id,
-            day__in={k[0] for k in presence},
-            topic_id__in={k[1] for k in presence},
+            **{f"{key}__in": {k[i] for k in rows} for i, key in enumerate(keys[:2])},
         )
     }
     create, update = [], []
-    for key, at in presence.items():
+    for key, values in rows.items():
         row = existing.get(key)
         if row is None:
-            day, topic, user = key
             create.append(
-                TopicMemberDay(
-                    community_id=community_id, day=day, topic_id=topic, user_id=user, last_at=at
-                )
+                model(community_id=community_id, **dict(zip(keys, key, strict=True)), **values)
             )
-        elif at > row.last_at:
-            row.last_at = at
+            continue
+        changed = False
+        for field in counts:
+            if values.get(field):
+                setattr(row, field, getattr(row, field) + values[field])
+                changed = True
+        if latest is not None and values[latest] > getattr(row, latest):
+            setattr(row, latest, values[latest])
+            changed = True
+        if changed:
             update.append(row)
-    TopicMemberDay.objects.bulk_create(create)
+    model.objects.bulk_create(create)
     if update:
-        TopicMemberDay.objects.bulk_update(update, ["last_at"])
+        model.objects.bulk_update(update, [*counts, *([latest] if latest else [])])
 
 
 # Reading ---------------------------------------------------------------------------------
