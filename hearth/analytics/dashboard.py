@@ -144,7 +144,10 @@ def build_dashboard(
     as_of = as_of or timezone.now()
     members = memberships(community)
     staff = frozenset(m.user for m in members if m.role in STAFF_ROLES)
-    report = rollups.health_report(community, window.start_at, window.end_at, as_of=as_of)
+    known = rollups.Members(staff, {m.user: m.joined_at for m in members if m.joined_at})
+    report = rollups.health_report(
+        community, window.start_at, window.end_at, as_of=as_of, members=known
+    )
     previous_window = window.previous()
     boundaries = ladder_boundaries(window)
     activity = rollups.active_days(
@@ -180,7 +183,7 @@ def build_dashboard(
         previous_window=previous_window,
         report=report,
         previous=rollups.health_report(
-            community, previous_window.start_at, previous_window.end_at, as_of=as_of
+            community, previous_window.start_at, previous_window.end_at, as_of=as_of, members=known
         ),
         days=tuple(
             replace(

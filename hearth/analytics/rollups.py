@@ -421,14 +421,20 @@ def _check(start: datetime, end: datetime) -> None:
 
 
 def health_report(
-    community: Community, start: datetime, end: datetime, *, as_of: datetime | None = None
+    community: Community,
+    start: datetime,
+    end: datetime,
+    *,
+    as_of: datetime | None = None,
+    members: Members | None = None,
 ) -> metrics.HealthReport:
-    """Every metric for the window of whole UTC days, from the rollups."""
+    """Every metric for the window of whole UTC days, from the rollups. ``members`` spares
+    reading the memberships again when the caller already has them."""
     _check(start, end)
     as_of = as_of or timezone.now()
     until = _follow_up_end(end, as_of)
     first_day, last_day = start.date(), end.date()  # [first_day, last_day)
-    members = _members(community.pk)
+    members = members or _members(community.pk)
     days = _member_days(community.pk, first_day - timedelta(days=MAU_DAYS - 1), last_day)
     pairs = _pair_totals(community.pk, first_day, last_day)
     threads = _threads(community.pk, start, end)
