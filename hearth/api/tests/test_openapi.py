@@ -5,6 +5,8 @@ from html.parser import HTMLParser
 
 import pytest
 from django.contrib.staticfiles import finders
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from hearth.analytics.schemas import HealthOut
 from hearth.api import services
@@ -121,6 +123,34 @@ def test_every_response_is_declared_and_matches_its_schema(client, community, ap
         assert str(status) in _operation(schema, template)["responses"], (path, status)
         if model is not None:
             model.model_validate(response.json())
+
+
+_values = st.one_of(
+    st.text(max_size=12),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.dates().map(str),
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    page=st.dictionaries(st.sampled_from(["page", "page_size"]), _values, max_size=2),
+    health=st.dictionaries(st.sampled_from(["start", "end", "days"]), _values, max_size=3),
+)
+def test_any_parameter_gets_a_declared_answer_never_a_500(client, schema, api_key, page, health):
+    """A small schemathesis: whatever the query, the status is one the document declares
+    and an error body has the declared shape."""
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {api_key}"}
+    for path, query, headers, template in (
+        ("/api/v1/communities/", page, {}, "/api/v1/communities/"),
+        (HEALTH.format(slug="garden"), health, auth, HEALTH),
+    ):
+        response = client.get(path, query, **headers)
+        assert str(response.status_code) in _operation(schema, template)["responses"], query
+        if response.status_code == 422:
+            InvalidInput.model_validate(response.json())
 
 
 # The docs page -------------------------------------------------------------------------------
