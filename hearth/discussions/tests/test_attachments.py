@@ -1,12 +1,12 @@
 """Post images: private storage, served only to people who may read the post; a full disk
 or a failed write leaves neither a file nor a row behind."""
 
-import errno
 import importlib
 from pathlib import Path
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DatabaseError
@@ -18,6 +18,7 @@ from hearth.core.uploads import private_storage
 from hearth.discussions import services
 from hearth.discussions.models import Attachment, PostRevision, Topic
 from hearth.testing.factories import actor_for, image_upload
+from hearth.testing.uploads import UPLOAD_FAILED, disk_full, stored_files
 
 STAFF = {"owner", "admin", "moderator"}
 PERSONAS = ["owner", "admin", "moderator", "member", "newcomer", "banned", "outsider", "anonymous"]
@@ -28,11 +29,6 @@ def client_for(user) -> Client:
     if user is not None:
         client.force_login(user)
     return client
-
-
-def stored_files(settings) -> list[Path]:
-    roots = (Path(settings.MEDIA_ROOT), Path(settings.HEARTH_PRIVATE_MEDIA_ROOT))
-    return [p for root in roots if root.exists() for p in root.rglob("*") if p.is_file()]
 
 
 def topic_with_image(community, user, category) -> Topic:
@@ -47,11 +43,6 @@ def topic_with_image(community, user, category) -> Topic:
 
 def image_of(topic) -> Attachment:
     return Attachment.objects.filter(post__topic=topic).order_by("pk").first()
-
-
-def full_disk(self, chunk_size=None):
-    yield b"partial"
-    raise OSError(errno.ENOSPC, "No space left on device")
 
 
 class TestAccess:
@@ -145,13 +136,10 @@ class TestAccess:
         assert denied.status_code == 404 and "X-Accel-Redirect" not in denied
 
 
-MESSAGE = "The server could not store the file right now; nothing was saved. Try again later."
-
-
 class TestFailedWrites:
     def test_full_disk_on_new_topic(self, settings, client, community, member, general):
         client.force_login(member)
-        with mock.patch.object(ContentFile, "chunks", full_disk):
+        with disk_full():
             response = client.post(
                 reverse("discussions:topic-new", args=[community.slug]),
                 {
@@ -163,42 +151,30 @@ class TestFailedWrites:
                 },
             )
         assert response.status_code == 200
-        assert MESSAGE in response.content.decode()
+        assert UPLOAD_FAILED in response.content.decode()
         assert not Topic.objects.filter(title="Picture").exists()
         assert not Attachment.objects.exists()
-        assert stored_files(settings) == []
+        assert stored_files() == []
 
     def test_full_disk_on_reply(self, settings, client, community, member, topic):
         client.force_login(member)
-        with mock.patch.object(ContentFile, "chunks", full_disk):
+        with disk_full():
             response = client.post(
                 reverse("discussions:reply", args=[community.slug, topic.pk]),
                 {"body": "Look", "image": image_upload("p.png"), "client_token": "t2"},
             )
         assert response.status_code == 400
-        assert MESSAGE in response.content.decode()
+        assert UPLOAD_FAILED in response.content.decode()
         assert topic.posts.count() == 1
         assert not Attachment.objects.exists()
-        assert stored_files(settings) == []
+        assert stored_files() == []
 
-    def test_second_file_failing_removes_the_first(self, settings, community, member, general):
-        real_chunks = ContentFile.chunks
-        calls = []
-
-        def second_write_fails(self, chunk_size=None):
-            calls.append(self.name)
-            if len(calls) == 2:
-                return full_disk(self)
-            return real_chunks(self, chunk_size)
-
-        with (
-            mock.patch.object(ContentFile, "chunks", second_write_fails),
-            pytest.raises(services.ValidationError) as exc,
-        ):
+    def test_second_file_failing_removes_the_first(self, community, member, general):
+        with disk_full(after=1) as written, pytest.raises(ValidationError) as exc:
             topic_with_image(community, member, general)
-        assert exc.value.message_dict == {"image": [MESSAGE]}
-        assert len(calls) == 2
-        assert stored_files(settings) == []
+        assert exc.value.message_dict == {"image": [UPLOAD_FAILED]}
+        assert len(written) == 2
+        assert stored_files() == []
         assert not Attachment.objects.exists()
 
     def test_database_failure_after_the_write_removes_the_files(
@@ -212,7 +188,7 @@ class TestFailedWrites:
         ):
             topic_with_image(community, member, general)
         assert not Attachment.objects.exists()
-        assert stored_files(settings) == []
+        assert stored_files() == []
 
 
 class TestLegacyImages:
