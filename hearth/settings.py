@@ -273,6 +273,8 @@ MEDIA_ROOT = DATA_DIR / "media"
 HEARTH_PRIVATE_MEDIA_ROOT = Path(
     os.environ.get("HEARTH_PRIVATE_MEDIA_ROOT") or DATA_DIR / "private-media"
 ).resolve()
+if HEARTH_PRIVATE_MEDIA_ROOT == MEDIA_ROOT or MEDIA_ROOT in HEARTH_PRIVATE_MEDIA_ROOT.parents:
+    raise ImproperlyConfigured("HEARTH_PRIVATE_MEDIA_ROOT must not be inside the media folder")
 # Set to nginx's internal location (e.g. "/protected-media/") to let nginx send private
 # uploads after the app has checked access (X-Accel-Redirect); empty streams them.
 HEARTH_MEDIA_ACCEL_REDIRECT = os.environ.get("HEARTH_MEDIA_ACCEL_REDIRECT", "")
