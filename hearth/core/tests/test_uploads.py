@@ -28,7 +28,8 @@ def test_failed_write_leaves_no_partial_file(code):
 def test_store_upload_returns_the_stored_name():
     name = store_upload(private_storage(), "posts/b.jpg", ContentFile(b"data"))
     assert name == "posts/b.jpg"
-    assert private_storage().open(name).read() == b"data"
+    with private_storage().open(name) as stored:
+        assert stored.read() == b"data"
 
 
 def test_private_storage_has_no_public_url():
