@@ -12,6 +12,7 @@ from hearth.testing.factories import actor_for, community_factory, membership_fa
 def _isolated(settings, tmp_path):
     """Uploads go to a temporary folder; rate-limit counters start from zero."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.HEARTH_PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
     cache.clear()
 
 

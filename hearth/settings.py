@@ -270,6 +270,25 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Uploads of content not everyone may read (post images) live outside MEDIA_ROOT, so no
+# /media/ route or proxy alias can reach them; a view checks the policy and serves them.
+HEARTH_PRIVATE_MEDIA_ROOT = Path(
+    os.environ.get("HEARTH_PRIVATE_MEDIA_ROOT") or DATA_DIR / "private-media"
+).resolve()
+if HEARTH_PRIVATE_MEDIA_ROOT == MEDIA_ROOT or MEDIA_ROOT in HEARTH_PRIVATE_MEDIA_ROOT.parents:
+    raise ImproperlyConfigured("HEARTH_PRIVATE_MEDIA_ROOT must not be inside the media folder")
+# Set to nginx's internal location (e.g. "/protected-media/") to let nginx send private
+# uploads after the app has checked access (X-Accel-Redirect); empty streams them.
+HEARTH_MEDIA_ACCEL_REDIRECT = os.environ.get("HEARTH_MEDIA_ACCEL_REDIRECT", "")
+if HEARTH_MEDIA_ACCEL_REDIRECT and not HEARTH_MEDIA_ACCEL_REDIRECT.startswith("/"):
+    raise ImproperlyConfigured(
+        "HEARTH_MEDIA_ACCEL_REDIRECT must be a path such as /protected-media/"
+    )
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "hearth.core.uploads.PrivateStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 HEARTH_MAX_UPLOAD_BYTES = env_int("HEARTH_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 # Page views are buffered per process and written every N views or T seconds; tests write
 # only when they flush, so other tests' query counts stay exact.

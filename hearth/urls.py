@@ -24,7 +24,9 @@ urlpatterns = [
     path("c/<slug:community_slug>/", include("hearth.audience.urls")),
 ]
 if settings.HEARTH_SERVE_MEDIA:
-    # Embedded mode serves uploads itself; at scale a proxy or object storage does.
+    # Embedded mode serves public uploads (avatars, logos) itself; at scale a proxy or object
+    # storage does. Post images are not under MEDIA_ROOT: discussions serves them after a
+    # permission check.
     urlpatterns.append(
         re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
     )

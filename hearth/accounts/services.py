@@ -4,11 +4,13 @@ from django.utils.translation import gettext as _
 
 from hearth.accounts.models import TIME_ZONE_CHOICES, User
 from hearth.core.images import process_image
+from hearth.core.uploads import discard_uploads_on_error, store_in_field
 
 AVATAR_MAX_SIDE = 256
 _TIME_ZONES = {tz for tz, _label in TIME_ZONE_CHOICES}
 
 
+@discard_uploads_on_error()
 @transaction.atomic
 def profile_update(
     *,
@@ -43,6 +45,6 @@ def profile_update(
     if remove_avatar:
         user.avatar = ""
     if avatar_file is not None:
-        user.avatar.save(avatar_file.name, avatar_file, save=False)
+        store_in_field(user.avatar, avatar_file, field="avatar")
     user.save(update_fields=["display_name", "bio", "time_zone", "avatar"])
     return user

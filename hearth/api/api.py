@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as InputError
 from hearth.analytics.api import router as analytics_router
 from hearth.api.docs import LocalSwagger
 from hearth.communities.api import router as communities_router
+from hearth.core.uploads import UploadFailed
 
 api = NinjaAPI(
     title="Hearth API",
@@ -30,6 +31,13 @@ def not_found(request, exc):
 @api.exception_handler(PermissionDenied)
 def forbidden(request, exc):
     return api.create_response(request, {"detail": str(exc) or "Forbidden."}, status=403)
+
+
+@api.exception_handler(UploadFailed)
+def upload_failed(request, exc):
+    """The server could not write an upload (disk full): not the client's fault, so not a
+    422; 507 Insufficient Storage tells the client to try again later."""
+    return api.create_response(request, {"detail": exc.messages[0]}, status=507)
 
 
 @api.exception_handler(ValidationError)

@@ -32,6 +32,7 @@ from hearth.core.colors import validate_hex_color
 from hearth.core.events import record_event
 from hearth.core.images import process_image
 from hearth.core.markdown import render_markdown
+from hearth.core.uploads import discard_uploads_on_error, store_in_field
 
 MAX_ANSWER_CHARS = 1000
 LOGO_MAX_SIDE = 512
@@ -97,6 +98,7 @@ def _adjust_member_count(community_id: int, delta: int) -> None:
     Community.objects.filter(pk=community_id).update(member_count=F("member_count") + delta)
 
 
+@discard_uploads_on_error()
 @transaction.atomic
 def community_create(
     *,
@@ -151,7 +153,8 @@ def community_create(
             {"slug": [_("“%(slug)s” is already taken.") % {"slug": slug}]}
         ) from exc
     if logo_file is not None:
-        community.logo.save(logo_file.name, logo_file, save=True)
+        store_in_field(community.logo, logo_file, field="logo")
+        community.save(update_fields=["logo"])
     text = validate_rules(rules)
     RulesVersion.objects.create(
         community=community, version=1, text=text, html=render_markdown(text), created_by=user
@@ -177,6 +180,7 @@ def community_create(
     return community
 
 
+@discard_uploads_on_error()
 @transaction.atomic
 def community_update(
     *,
@@ -223,7 +227,7 @@ def community_update(
         community.logo = ""
         changed["logo"] = None
     if logo_file is not None:
-        community.logo.save(logo_file.name, logo_file, save=False)
+        store_in_field(community.logo, logo_file, field="logo")
         changed["logo"] = community.logo.name
     community.save()
     old_questions = list(

@@ -1,7 +1,9 @@
-"""Uploaded images (avatars, logos): verified, re-encoded, metadata stripped, resized.
+"""Uploaded images (avatars, logos, post images): verified, re-encoded, metadata stripped,
+resized.
 
-Nothing the client sent is stored as-is: the file is decoded by Pillow and written anew,
-which drops EXIF/GPS data and anything appended to the image."""
+Nothing the client sent is stored as-is: the pixels are decoded by Pillow and written into a
+new file, which drops EXIF/GPS, XMP, IPTC, comments, PNG text chunks, colour profiles (after
+converting to sRGB) and anything appended to the image."""
 
 import io
 import uuid
@@ -11,10 +13,23 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 MAX_PIXELS = 40_000_000
+SRGB = ImageCms.createProfile("sRGB")
+
+
+def _to_srgb(image: Image.Image, mode: str) -> Image.Image:
+    """Convert to ``mode`` in sRGB. An embedded colour profile is applied, then dropped
+    with the rest of the metadata: it can name the device, and every browser assumes sRGB."""
+    if icc := image.info.get("icc_profile"):
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            return ImageCms.profileToProfile(image, source, SRGB, outputMode=mode)
+        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+            pass  # an unusable profile: convert without it
+    return image.convert(mode)
 
 
 def process_image(upload, *, max_side: int, prefix: str) -> ContentFile:
@@ -54,8 +69,11 @@ def process_image(upload, *, max_side: int, prefix: str) -> ContentFile:
 
     image = ImageOps.exif_transpose(image)
     has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-    image = image.convert("RGBA" if has_alpha else "RGB")
+    image = _to_srgb(image, "RGBA" if has_alpha else "RGB")
     image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    # A new image from the pixels alone: Pillow writes some of ``info`` back out (a JPEG's
+    # comment, a PNG's ICC profile), so nothing of the original's metadata may ride along.
+    image = Image.frombytes(image.mode, image.size, image.tobytes())
     out = io.BytesIO()
     if has_alpha:
         image.save(out, format="PNG", optimize=True)

@@ -1,10 +1,14 @@
+import posixpath
+
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hearth.core.colors import validate_hex_color
 from hearth.core.models import CommunityOwned
+from hearth.core.uploads import private_storage
 
 
 class ReadAccess(models.TextChoices):
@@ -164,6 +168,26 @@ class Post(CommunityOwned):
         return [
             (key, REACTIONS[key], n) for key, n in self.reactions.items() if n and key in REACTIONS
         ]
+
+
+class Attachment(CommunityOwned):
+    """A file uploaded with a post (an image or its thumbnail). It is stored privately and
+    served by a view that lets through exactly the people who may read the post."""
+
+    # Empty only between the upload and the post's creation, in the same transaction.
+    post = models.ForeignKey(Post, null=True, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(storage=private_storage, max_length=255)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.file.name
+
+    @property
+    def filename(self) -> str:
+        return posixpath.basename(self.file.name)
+
+    def get_absolute_url(self) -> str:
+        return reverse("discussions:attachment", args=[self.community.slug, self.pk, self.filename])
 
 
 class PostRevision(CommunityOwned):

@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 from hearth.communities import policy as community_policy
 from hearth.communities.models import Community
 from hearth.core.actor import Actor
-from hearth.discussions.models import Category, Post, PostAccess, ReadAccess, Topic
+from hearth.discussions.models import (
+    Attachment,
+    Category,
+    Post,
+    PostAccess,
+    ReadAccess,
+    Topic,
+)
 
 
 def _ensure(reason: str | None) -> None:
@@ -67,6 +74,19 @@ def can_read_topic(actor: Actor, topic: Topic) -> bool:
     if not _in_community(actor, topic) or not can_read_category(actor, topic.category):
         return False
     return topic.deleted_at is None or actor.is_staff or topic.merged_into_id is not None
+
+
+def can_read_attachment(actor: Actor, attachment: Attachment) -> bool:
+    """Whoever may read the post an upload came with may fetch it: a deleted post's files
+    only staff, who may still read (and restore) its text."""
+    post = attachment.post
+    if (
+        post is None
+        or not _in_community(actor, attachment)
+        or not can_read_topic(actor, post.topic)
+    ):
+        return False
+    return not post.is_deleted or actor.is_staff
 
 
 def start_topic_denial(actor: Actor, category: Category) -> str | None:

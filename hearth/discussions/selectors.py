@@ -11,7 +11,16 @@ from django.http import Http404
 from hearth.communities.models import Community, Membership
 from hearth.core.actor import Actor
 from hearth.discussions import policy
-from hearth.discussions.models import Category, Post, Reaction, Topic, TopicRead, Watch, WatchLevel
+from hearth.discussions.models import (
+    Attachment,
+    Category,
+    Post,
+    Reaction,
+    Topic,
+    TopicRead,
+    Watch,
+    WatchLevel,
+)
 
 TOPICS_PER_PAGE = 30
 POSTS_PER_PAGE = 20
@@ -118,6 +127,23 @@ def post_for(actor: Actor, post_id: int) -> Post:
     if post is None or not policy.can_read_topic(actor, post.topic):
         raise Http404
     return post
+
+
+def attachment_for(actor: Actor, attachment_id: int, filename: str) -> Attachment:
+    """The upload, if the actor may read its post; 404 otherwise. The file name must match
+    too, so a link cannot be made by counting ids."""
+    attachment = (
+        Attachment.objects.filter(community=actor.community, pk=attachment_id)
+        .select_related("post__topic__category")
+        .first()
+    )
+    if (
+        attachment is None
+        or attachment.filename != filename
+        or not policy.can_read_attachment(actor, attachment)
+    ):
+        raise Http404
+    return attachment
 
 
 def last_read_number(actor: Actor, topic: Topic) -> int | None:

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Lower
@@ -25,9 +24,11 @@ from hearth.core.colors import validate_hex_color
 from hearth.core.events import record_event
 from hearth.core.images import process_image
 from hearth.core.markdown import clean_text, mentioned_names, render_markdown
+from hearth.core.uploads import discard_uploads_on_error, private_storage, store_upload
 from hearth.discussions import policy
 from hearth.discussions.models import (
     REACTIONS,
+    Attachment,
     Category,
     CategoryKind,
     Mention,
@@ -111,19 +112,26 @@ def _render(community, body: str, members: dict[str, Membership], author_trust: 
     return render_markdown(body, mention_url=mention_url, nofollow=author_trust < LINK_TRUST_LEVEL)
 
 
-def _attach_image(community, body: str, image) -> str:
-    """Store an uploaded image (re-encoded, with a thumbnail) and link it from the body."""
+def _attach_image(community, body: str, image) -> tuple[str, list[Attachment]]:
+    """Store an uploaded image (re-encoded, with a thumbnail) privately and link it from
+    the body. The caller gives the attachments their post once it exists."""
     if not image:
-        return body
+        return body, []
     try:
         full = process_image(image, max_side=IMAGE_MAX_SIDE, prefix=f"posts/{community.pk}")
         image.seek(0)
         thumb = process_image(image, max_side=THUMB_MAX_SIDE, prefix=f"posts/{community.pk}/thumbs")
     except ValidationError as exc:
         raise ValidationError({"image": exc.messages}) from exc
-    full_url = default_storage.url(default_storage.save(full.name, full))
-    thumb_url = default_storage.url(default_storage.save(thumb.name, thumb))
-    return f"{body}\n\n[![{_('image')}]({thumb_url})]({full_url})"
+    attachments = [
+        Attachment.objects.create(
+            community=community,
+            file=store_upload(private_storage(), content.name, content, field="image"),
+        )
+        for content in (full, thumb)
+    ]
+    full_url, thumb_url = (a.get_absolute_url() for a in attachments)
+    return f"{body}\n\n[![{_('image')}]({thumb_url})]({full_url})", attachments
 
 
 # Categories ----------------------------------------------------------------------------
@@ -342,6 +350,7 @@ def _create_post(
     return post
 
 
+@discard_uploads_on_error()
 @transaction.atomic
 def topic_create(
     *,
@@ -363,7 +372,8 @@ def topic_create(
             errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
-    title, body = clean_title(title), _attach_image(actor.community, clean_body(body), image)
+    title = clean_title(title)
+    body, attachments = _attach_image(actor.community, clean_body(body), image)
     now = timezone.now()
     topic = Topic.objects.create(
         community=actor.community,
@@ -380,6 +390,7 @@ def topic_create(
     post = _create_post(
         actor=actor, topic=topic, body=body, reply_to=None, client_token=client_token
     )
+    Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(post=post)
     record_event(
         community=actor.community,
         actor=actor.user,
@@ -396,6 +407,7 @@ def topic_create(
     return topic
 
 
+@discard_uploads_on_error()
 @transaction.atomic
 def post_reply(
     *,
@@ -413,10 +425,11 @@ def post_reply(
         return existing
     if reply_to is not None and (reply_to.topic_id != topic.pk or reply_to.is_deleted):
         raise ValidationError({"reply_to": [_("You can only reply to a post in this topic.")]})
-    body = _attach_image(actor.community, clean_body(body), image)
+    body, attachments = _attach_image(actor.community, clean_body(body), image)
     post = _create_post(
         actor=actor, topic=topic, body=body, reply_to=reply_to, client_token=client_token
     )
+    Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(post=post)
     target = reply_to.author if reply_to is not None else topic.author
     record_event(
         community=actor.community,

@@ -7,13 +7,14 @@ from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from hearth.communities import policy as community_policy
 from hearth.communities.views import community_view
 from hearth.core.forms import add_service_errors
 from hearth.core.htmx import is_htmx
 from hearth.core.pagination import paginate
+from hearth.core.uploads import private_file_response
 from hearth.discussions import policy, selectors, services
 from hearth.discussions.forms import EditForm, ReplyForm, TopicForm, WatchForm
 from hearth.discussions.models import REACTIONS, CategoryKind, Post, WatchLevel
@@ -259,6 +260,13 @@ def reply(request, topic_id):
         {"topic": topic, "reply_form": form, "reactions": REACTIONS},
         status=400,
     )
+
+
+@require_safe
+@community_view
+def attachment(request, attachment_id, filename):
+    found = selectors.attachment_for(request.actor, attachment_id, filename)
+    return private_file_response(found.file)
 
 
 @login_required

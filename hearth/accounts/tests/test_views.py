@@ -6,6 +6,7 @@ from PIL import Image
 
 from hearth.accounts.models import User
 from hearth.testing.factories import PASSWORD, image_upload, user_factory
+from hearth.testing.uploads import UPLOAD_FAILED, disk_full, stored_files
 
 PROFILE = reverse("accounts:profile-edit")
 
@@ -132,3 +133,14 @@ def test_password_reset_sends_mail(client, db):
     user_factory(username="forgetful", email="forgetful@example.com")
     client.post(reverse("account_reset_password"), {"email": "forgetful@example.com"})
     assert any("forgetful@example.com" in m.to for m in mail.outbox)
+
+
+def test_profile_avatar_on_a_full_disk(client, outsider):
+    client.force_login(outsider)
+    with disk_full():
+        response = _profile_post(client, avatar=image_upload("me.png"))
+    assert response.status_code == 200
+    assert UPLOAD_FAILED in response.content.decode()
+    outsider.refresh_from_db()
+    assert not outsider.avatar and outsider.display_name != "Otto Updated"
+    assert stored_files() == []

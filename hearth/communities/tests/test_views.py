@@ -18,6 +18,7 @@ from hearth.testing.factories import (
     membership_factory,
     user_factory,
 )
+from hearth.testing.uploads import UPLOAD_FAILED, disk_full, stored_files
 
 
 def url(name, community, *args):
@@ -299,6 +300,24 @@ class TestStaffPages:
         community.refresh_from_db()
         assert community.name == "Garden Club"
 
+    def test_settings_logo_on_a_full_disk(self, as_user, community, owner):
+        with disk_full():
+            response = as_user(owner).post(
+                url("manage-settings", community),
+                {
+                    "name": "Renamed",
+                    "accent_color": "#2f6f4e",
+                    "join_policy": "open",
+                    "visibility": "public",
+                    "logo": image_upload("logo.png"),
+                },
+            )
+        assert response.status_code == 200
+        assert UPLOAD_FAILED in response.content.decode()
+        community.refresh_from_db()
+        assert community.name == "Garden Club" and not community.logo
+        assert stored_files() == []
+
     def test_staff_log_lists_actions(self, as_user, community, owner, member):
         target = Membership.objects.get(community=community, user=member)
         services.membership_ban(
@@ -366,6 +385,14 @@ class TestWizard:
         assert response.status_code == 200
         assert "the limit is" in response.content.decode()
         assert not Community.objects.exists()
+
+    def test_logo_on_a_full_disk(self, as_user, outsider):
+        with disk_full():
+            response = self._post(as_user(outsider), logo=image_upload("logo.png"))
+        assert response.status_code == 200
+        assert UPLOAD_FAILED in response.content.decode()
+        assert not Community.objects.exists()
+        assert stored_files() == []
 
     def test_slug_check(self, as_user, community, outsider):
         c = as_user(outsider)

@@ -63,6 +63,31 @@ def test_production_refuses_to_start_without_secret(tmp_path):
     assert "HEARTH_SECRET_KEY" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "variable, value",
+    [
+        ("HEARTH_PRIVATE_MEDIA_ROOT", "{data}/media/private"),  # /media/ would expose it
+        ("HEARTH_MEDIA_ACCEL_REDIRECT", "protected-media/"),  # not a path nginx can match
+    ],
+)
+def test_upload_settings_that_would_leak_stop_start_up(tmp_path, variable, value):
+    env = {
+        **os.environ,
+        "HEARTH_DATA_DIR": str(tmp_path),
+        variable: value.format(data=tmp_path),
+        "DJANGO_SETTINGS_MODULE": "hearth.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "hearth.cli", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert variable in result.stderr
+
+
 def test_demo_builds_through_services(db, capsys):
     call_command("demo", members=12, days=60)
     out = capsys.readouterr().out

@@ -131,8 +131,11 @@ class TestTopicCreate:
             actor=actor_for(member, community), category=general, title="Pic", body="Look",
             image=image_upload("p.jpg", fmt="JPEG", size=(2000, 1500)),
         )  # fmt: skip
-        html = Post.objects.get(topic=topic).html
-        assert "<img" in html and "/media/posts/" in html
+        post = Post.objects.get(topic=topic)
+        full, thumb = post.attachments.order_by("pk")
+        assert f'<img src="{thumb.get_absolute_url()}"' in post.html
+        assert f'href="{full.get_absolute_url()}"' in post.html
+        assert "/media/" not in post.html
 
     def test_non_image_attachment_is_refused(self, community, member, general):
         fake = image_upload("p.png")
