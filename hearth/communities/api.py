@@ -1,7 +1,8 @@
 from django.http import Http404
 from ninja import Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from hearth.api.pagination import PageNumberPagination
 from hearth.communities import policy, selectors
 from hearth.communities.models import Community
 from hearth.communities.schemas import CommunityDetailOut, CommunityOut
