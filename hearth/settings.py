@@ -127,6 +127,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "hearth.core.middleware.TimezoneMiddleware",
     "hearth.core.middleware.CommunityActorMiddleware",
+    # Last, so its 400 page renders with the user and messages like any other page.
+    "hearth.core.middleware.Utf8InputMiddleware",
 ]
 
 ROOT_URLCONF = "hearth.urls"
