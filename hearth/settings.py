@@ -127,6 +127,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "hearth.core.middleware.TimezoneMiddleware",
     "hearth.core.middleware.CommunityActorMiddleware",
+    # Last, so its 400 page renders with the user and messages like any other page.
+    "hearth.core.middleware.Utf8InputMiddleware",
 ]
 
 ROOT_URLCONF = "hearth.urls"
@@ -237,7 +239,9 @@ ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory" if PRODUCTION else "optional"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USERNAME_MIN_LENGTH = 3
+# Reserved in every look-alike spelling (ＡＤＭＩＮ, a Cyrillic "аdmin"): accounts/usernames.py.
 ACCOUNT_USERNAME_BLACKLIST = ["admin", "staff", "hearth", "system", "support", "moderator"]
+ACCOUNT_ADAPTER = "hearth.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"

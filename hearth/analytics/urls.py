@@ -10,5 +10,5 @@ urlpatterns = [
     path("health/guide/", views.guide, name="health-guide"),
     path("health/<slug:metric>/", views.drilldown, name="health-drilldown"),
     path("manage/api-keys/", api_views.api_keys, name="api-keys"),
-    path("manage/api-keys/<int:key_id>/revoke", api_views.api_key_revoke, name="api-key-revoke"),
+    path("manage/api-keys/<id:key_id>/revoke", api_views.api_key_revoke, name="api-key-revoke"),
 ]

@@ -1,6 +1,13 @@
 from django.apps import AppConfig
+from django.urls import register_converter
 
 
 class CoreConfig(AppConfig):
     name = "hearth.core"
     label = "core"
+
+    def ready(self):
+        from hearth.core.converters import IdConverter
+
+        # Registered before any URLconf is imported, so every app's urls.py can use <id:…>.
+        register_converter(IdConverter, "id")

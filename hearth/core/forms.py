@@ -1,6 +1,8 @@
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from hearth.core.converters import MAX_ID
+
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form: next to the field it names where the
@@ -12,3 +14,13 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
     else:
         for message in exc.messages:
             form.add_error(NON_FIELD_ERRORS, message)
+
+
+class IdField(forms.IntegerField):
+    """An integer naming a row (a topic number, a member's id): a number too large for an
+    id column is refused with the field's usual message instead of reaching the query."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)

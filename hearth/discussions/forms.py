@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from hearth.core.forms import IdField
 from hearth.discussions.models import CategoryKind, PostAccess, ReadAccess, WatchLevel
 
 IMAGE_ACCEPT = "image/png,image/jpeg,image/gif,image/webp"
@@ -54,7 +55,7 @@ class TopicForm(_TokenMixin):
 
 class ReplyForm(_TokenMixin):
     body = _body_field(_("Your reply"))
-    reply_to = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reply_to = IdField(widget=forms.HiddenInput, required=False)
     image = forms.FileField(
         label=_("Attach an image"),
         required=False,
@@ -116,9 +117,8 @@ class MoveForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    into = forms.IntegerField(
+    into = IdField(
         label=_("Merge into topic number"),
-        min_value=1,
         help_text=_("The number at the end of the other topic's address."),
     )
 

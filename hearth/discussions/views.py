@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from hearth.communities import policy as community_policy
 from hearth.communities.views import community_view
+from hearth.core.converters import parse_id
 from hearth.core.forms import add_service_errors
 from hearth.core.htmx import is_htmx
 from hearth.core.pagination import paginate
@@ -203,11 +204,11 @@ def topic(request, topic_slug, topic_id):
 
 
 def _replying_to(request, actor, topic):
-    post_id = request.GET.get("reply_to") or request.GET.get("quote")
-    if not post_id or not str(post_id).isdigit():
+    post_id = parse_id(request.GET.get("reply_to") or request.GET.get("quote") or "")
+    if post_id is None:
         return None
     try:
-        post = selectors.post_for(actor, int(post_id))
+        post = selectors.post_for(actor, post_id)
     except Http404:
         return None
     return post if post.topic_id == topic.pk and not post.is_deleted else None

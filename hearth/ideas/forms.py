@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hearth.core.forms import IdField
 from hearth.ideas.models import IdeaStatus
 
 
@@ -17,7 +18,7 @@ class StatusForm(forms.Form):
 
 
 class MergeIdeaForm(forms.Form):
-    into = forms.IntegerField(label=_("Merge into idea number"), min_value=1)
+    into = IdField(label=_("Merge into idea number"))
 
 
 class BoardSettingsForm(forms.Form):

@@ -7,7 +7,7 @@ urlpatterns = [
     path("ideas/roadmap", views.roadmap, name="roadmap"),
     path("ideas/export.csv", views.export, name="export"),
     path("manage/ideas/", views.board_settings, name="board-settings"),
-    path("t/<int:topic_id>/vote", views.vote, name="vote"),
-    path("t/<int:topic_id>/status", views.set_status, name="status"),
-    path("t/<int:topic_id>/merge", views.merge, name="merge"),
+    path("t/<id:topic_id>/vote", views.vote, name="vote"),
+    path("t/<id:topic_id>/status", views.set_status, name="status"),
+    path("t/<id:topic_id>/merge", views.merge, name="merge"),
 ]

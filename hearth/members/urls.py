@@ -11,12 +11,12 @@ urlpatterns = [
     path("feed", views.feed, name="feed"),
     path("manage/profile/", views.manage_profile, name="manage-profile"),
     path(
-        "manage/profile/questions/<int:question_id>/",
+        "manage/profile/questions/<id:question_id>/",
         views.manage_question,
         name="manage-question",
     ),
     path(
-        "manage/profile/questions/<int:question_id>/delete",
+        "manage/profile/questions/<id:question_id>/delete",
         views.manage_question_delete,
         name="manage-question-delete",
     ),

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hearth.core.forms import IdField
 from hearth.discussions.forms import MARKDOWN_HELP, _TokenMixin
 from hearth.onboarding.models import ChecklistKind
 from hearth.onboarding.services import MAX_ITEM_TITLE_CHARS, MAX_WELCOME_CHARS
@@ -22,7 +23,7 @@ class WelcomeMessageForm(forms.Form):
         label=_("Send it as a direct message when someone joins"), required=False
     )
     # Any id is accepted here: the service decides who may send (staff of this community).
-    sender = forms.IntegerField(label=_("Send the message from"), required=False)
+    sender = IdField(label=_("Send the message from"), required=False)
 
     def __init__(self, *args, senders=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,7 +43,7 @@ class ChecklistItemForm(forms.Form):
         widget=forms.TextInput(attrs={"maxlength": MAX_ITEM_TITLE_CHARS}),
     )
     # Any id is accepted here: the service checks the topic is this community's and readable.
-    topic = forms.IntegerField(
+    topic = IdField(
         label=_("Guide to read"),
         required=False,
         help_text=_("For “Read the guide”: a topic every member can read. Pinned topics first."),

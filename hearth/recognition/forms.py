@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from hearth.core.converters import parse_id
 from hearth.recognition.models import MAX_WEIGHT
 
 # /c/<community>/t/<topic-slug>/<topic-id>/ with an optional #post-<number>.
@@ -23,18 +24,18 @@ class ContentReference:
 def parse_reference(value: str) -> ContentReference:
     """A topic number, or a topic or post address as copied from the browser."""
     value = value.strip()
-    if value.isdigit():
-        return ContentReference(None, int(value), None)
+    if (topic_id := parse_id(value)) is not None:
+        return ContentReference(None, topic_id, None)
     parts = urlsplit(value)
     match = TOPIC_PATH.match(parts.path)
     fragment = POST_FRAGMENT.match(parts.fragment) if parts.fragment else None
-    if match is None or (parts.fragment and fragment is None):
+    topic_id = parse_id(match["topic"]) if match else None
+    post_number = parse_id(fragment["number"]) if fragment else None
+    if topic_id is None or (parts.fragment and post_number is None):
         raise ValidationError(
             _("Paste the address of a topic or post in this community, or a topic number.")
         )
-    return ContentReference(
-        match["slug"], int(match["topic"]), int(fragment["number"]) if fragment else None
-    )
+    return ContentReference(match["slug"], topic_id, post_number)
 
 
 class BadgeForm(forms.Form):

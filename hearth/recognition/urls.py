@@ -5,7 +5,7 @@ from hearth.recognition import views
 app_name = "recognition"
 urlpatterns = [
     path("badges/", views.badges, name="badges"),
-    path("badges/<int:badge_id>/", views.badge, name="badge"),
+    path("badges/<id:badge_id>/", views.badge, name="badge"),
     path("leaderboard", views.leaderboard, name="leaderboard"),
     path("manage/badges/", views.manage_badges, name="manage-badges"),
     path("manage/badges/new", views.badge_create, name="badge-create"),
@@ -16,7 +16,7 @@ urlpatterns = [
     path("manage/highlights/spotlight/end", views.spotlight_end, name="spotlight-end"),
     path("manage/highlights/feature", views.feature_add, name="feature-add"),
     path(
-        "manage/highlights/feature/<int:feature_id>/remove",
+        "manage/highlights/feature/<id:feature_id>/remove",
         views.feature_remove,
         name="feature-remove",
     ),

@@ -1,3 +1,6 @@
+import pytest
+
+from hearth.api.pagination import MAX_PAGE
 from hearth.communities.models import Visibility
 from hearth.testing.factories import community_factory
 
@@ -29,3 +32,28 @@ def test_detail_flags_and_private_404(client, community, owner, outsider):
 def test_openapi_schema(client, db):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/communities/{slug}" in schema["paths"]
+
+
+@pytest.mark.parametrize("page", [str(2**62), str(2**63), str(2**64), "0", "-1", "x", "1.5"])
+def test_list_refuses_a_page_out_of_bounds_with_json(client, community, page):
+    response = client.get(f"/api/v1/communities/?page={page}")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "page"]
+
+
+def test_list_past_the_last_page_is_empty(client, community):
+    response = client.get(f"/api/v1/communities/?page={MAX_PAGE}&page_size=100")
+    assert response.status_code == 200 and response.json()["items"] == []
+
+
+def test_every_paged_endpoint_bounds_its_page(client, db):
+    """A ``page`` query parameter without a maximum would reach the database's OFFSET."""
+    schema = client.get("/api/v1/openapi.json").json()
+    pages = [
+        param["schema"]
+        for operations in schema["paths"].values()
+        for operation in operations.values()
+        for param in operation.get("parameters", [])
+        if param["in"] == "query" and param["name"] == "page"
+    ]
+    assert pages and all(page.get("maximum") == MAX_PAGE for page in pages)
