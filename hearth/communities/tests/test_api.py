@@ -38,7 +38,7 @@ def test_openapi_schema(client, db):
 def test_list_refuses_a_page_out_of_bounds_with_json(client, community, page):
     response = client.get(f"/api/v1/communities/?page={page}")
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["query", "page"]
+    assert list(response.json()["detail"]) == ["page"]
 
 
 def test_list_past_the_last_page_is_empty(client, community):
