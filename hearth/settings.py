@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -92,6 +93,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "allauth",
     "allauth.account",
     "django_tasks",
@@ -115,6 +117,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that may answer early, so every page carries the policy.
+    "csp.middleware.CSPMiddleware",
     # Before sessions, so a landing visitor's new session is seen on the way out.
     "hearth.audience.middleware.PageViewMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -319,6 +323,23 @@ else:
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+# Scripts only from our own static files: no inline <script>, no on*= handlers, no eval, so
+# an HTML injection that slips past escaping still cannot run. Styles allow 'unsafe-inline':
+# the community palette and category swatches are <style> blocks of validated colours, and
+# ECharts' tooltips and htmx's indicator put style attributes in the DOM. Images may come
+# from the web because Markdown posts may show them. docs/operators/running.md explains it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "https:", "http:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:

@@ -129,3 +129,53 @@ def roadmap_column(page: Page, status: str):
 
 def roadmap_card(page: Page, status: str, title: str):
     return roadmap_column(page, status).locator("a.roadmap__card").filter(has_text=title)
+
+
+# Charts ----------------------------------------------------------------------------------
+
+
+def chart_node_point(page: Page, chart: str, node_id: str) -> dict | None:
+    """The viewport point {x, y} of a node (by id) of an ECharts graph series, or None."""
+    return page.evaluate(
+        """([name, key]) => {
+            const el = document.querySelector(`[data-chart=${name}]`);
+            const chart = echarts.getInstanceByDom(el);
+            const data = chart.getModel().getSeriesByIndex(0).getData();
+            for (let i = 0; i < data.count(); i++) {
+                if (data.getId(i) === key) {
+                    const item = data.getRawDataItem(i);
+                    const [x, y] = chart.convertToPixel({seriesIndex: 0}, [item.x, item.y]);
+                    const box = el.getBoundingClientRect();
+                    return {x: box.left + x, y: box.top + y};
+                }
+            }
+            return null;
+        }""",
+        [chart, node_id],
+    )
+
+
+def show_every_tooltip(page: Page) -> list[str]:
+    """Ask every chart on the page to show the tooltip of each of its data points in turn
+    (what hovering each one does) and return the names of the charts drawn."""
+    return page.evaluate(
+        """() => {
+            const drawn = [];
+            document.querySelectorAll("[data-chart]").forEach((el) => {
+                const chart = echarts.getInstanceByDom(el);
+                if (!chart) return;
+                drawn.push(el.dataset.chart);
+                chart.getModel().eachSeries((series) => {
+                    const tip = (dataIndex, dataType) => chart.dispatchAction(
+                        {type: "showTip", seriesIndex: series.seriesIndex, dataIndex, dataType});
+                    const data = series.getData();
+                    for (let i = 0; i < data.count(); i++) tip(i);
+                    if (data.graph) {  // graph and sankey: the edges have tooltips too
+                        for (let i = 0; i < data.graph.edgeData.count(); i++) tip(i, "edge");
+                    }
+                });
+                chart.dispatchAction({type: "hideTip"});
+            });
+            return drawn;
+        }"""
+    )

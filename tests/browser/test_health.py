@@ -19,7 +19,7 @@ from hearth.analytics.tests.test_dashboard_seed import seed_history  # noqa: E40
 from hearth.testing.factories import PASSWORD, community_factory, user_factory  # noqa: E402
 
 from .conftest import shot  # noqa: E402
-from .pages import sign_in  # noqa: E402
+from .pages import chart_node_point, sign_in  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -82,23 +82,7 @@ def test_manager_reads_the_health_dashboard(live_server, new_context, shot_both,
     graph.scroll_into_view_if_needed()
     shot(page, "health-graph")
     ben = garden.people["ben"]
-    point = page.evaluate(
-        """(key) => {
-            const el = document.querySelector("[data-chart=graph]");
-            const chart = echarts.getInstanceByDom(el);
-            const data = chart.getModel().getSeriesByIndex(0).getData();
-            for (let i = 0; i < data.count(); i++) {
-                if (data.getId(i) === key) {
-                    const item = data.getRawDataItem(i);
-                    const [x, y] = chart.convertToPixel({seriesIndex: 0}, [item.x, item.y]);
-                    const box = el.getBoundingClientRect();
-                    return {x: box.left + x, y: box.top + y};
-                }
-            }
-            return null;
-        }""",
-        f"m{ben.pk}",
-    )
+    point = chart_node_point(page, "graph", f"m{ben.pk}")
     assert point is not None
     page.mouse.click(point["x"], point["y"])
     expect(page).to_have_url(re.compile(r"/c/garden/u/ben/$"))

@@ -368,6 +368,13 @@ def test_idea_is_voted_planned_and_shown_on_roadmap(live_server, new_context, sh
     )
     shot_both(dev, "ideas-category-list")
 
+    # Choosing a status filters at once (a data-autosubmit script, not an inline handler).
+    dev.get_by_label("Status", exact=True).select_option(label="In progress")
+    expect(dev).to_have_url(re.compile(r"status=in_progress"))
+    expect(rows).to_have_count(1)
+    expect(rows.first.locator("a.topic-row__title")).to_have_text("Evening wheel sessions")
+    dev.goto(f"{base}/c/{SLUG}/category/ideas/")
+
     # The roadmap, from the tab on the ideas list.
     dev.locator(".tabs").get_by_role("link", name=re.compile(r"^Roadmap")).click()
     expect(dev).to_have_url(f"{base}/c/{SLUG}/ideas/roadmap")

@@ -28,9 +28,9 @@
       var match = /(^|[^\w@])@([\w.+-]{1,50})$/.exec(before);
       return match ? match[2] : null;
     }
-    function close() { menu.hidden = true; items = []; menu.innerHTML = ""; textarea.removeAttribute("aria-activedescendant"); }
+    function close() { menu.hidden = true; items = []; menu.replaceChildren(); textarea.removeAttribute("aria-activedescendant"); }
     function render() {
-      menu.innerHTML = "";
+      menu.replaceChildren();
       items.forEach(function (member, index) {
         var li = document.createElement("li");
         li.id = menu.id + "-" + index;

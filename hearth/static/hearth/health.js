@@ -1,7 +1,12 @@
 /* Community health charts: progressive enhancement of the dashboard. Every chart reads the
    JSON the server put in #health-data; its numbers are also in the table under it, so the
    page reads fine without JavaScript. Colours: Okabe–Ito (colour-blind safe) for
-   categories, a single-hue blue ramp for quantities. */
+   categories, a single-hue blue ramp for quantities.
+
+   Names here are members' own words. Axes, legends and labels are SVG text, which is never
+   parsed; tooltips are HTML (ECharts sets innerHTML). ECharts escapes its own tooltips, and
+   every formatter below returns tooltipLines(...), which escapes each line, so a display
+   name like <img onerror=...> shows as those characters. */
 (function () {
   "use strict";
   var source = document.getElementById("health-data");
@@ -21,6 +26,17 @@
   var WAITING = "#D55E00";
   var NO_GROUP = dark ? "#7c8594" : "#8a94a6";
 
+  var encodeHTML = window.echarts.format.encodeHTML;
+
+  // The only way a formatter builds tooltip HTML: plain-text lines, escaped, one per row.
+  function tooltipLines() {
+    return Array.prototype.map.call(arguments, encodeHTML).join("<br>");
+  }
+
+  function tooltip(extra) {
+    return Object.assign({ trigger: "axis", confine: true, className: "health-tooltip" }, extra || {});
+  }
+
   function axisStyle(extra) {
     return Object.assign({
       axisLine: { lineStyle: { color: border } },
@@ -38,7 +54,7 @@
       textStyle: { color: text, fontFamily: "inherit" },
       animation: !still,
       animationDuration: 400,
-      tooltip: { trigger: "axis", confine: true },
+      tooltip: tooltip(),
       legend: { top: 0, textStyle: { color: text }, type: "scroll", itemGap: 18 },
       grid: { left: 16, right: 24, top: 44, bottom: 8, containLabel: true },
     }, option);
@@ -91,7 +107,7 @@
     response: function (d) {
       var r = d.response;
       return base({
-        tooltip: { trigger: "axis", confine: true, valueFormatter: function (v) { return v == null ? "—" : v + " h"; } },
+        tooltip: tooltip({ valueFormatter: function (v) { return v == null ? "—" : v + " h"; } }),
         xAxis: axisStyle({ type: "value", name: "hours" }),
         yAxis: axisStyle({ type: "category", data: r.labels }),
         series: [
@@ -109,10 +125,11 @@
       });
       return base({
         legend: { show: false },
-        tooltip: { trigger: "item", confine: true, formatter: function (p) {
+        tooltip: tooltip({ trigger: "item", formatter: function (p) {
           var v = p.value[2];
-          return "Joined week of " + r.cohorts[p.value[1]] + " (" + r.sizes[p.value[1]] + ")<br>" + r.weeks[p.value[0]] + ": " + (v === "-" ? "not reached yet" : v + "% active");
-        } },
+          return tooltipLines("Joined week of " + r.cohorts[p.value[1]] + " (" + r.sizes[p.value[1]] + ")",
+                              r.weeks[p.value[0]] + ": " + (v === "-" ? "not reached yet" : v + "% active"));
+        } }),
         grid: { left: 8, right: 16, top: 16, bottom: 56, containLabel: true },
         xAxis: axisStyle({ type: "category", data: r.weeks, splitArea: { show: false } }),
         yAxis: axisStyle({ type: "category", inverse: true, data: r.cohorts.map(function (w, i) { return w.slice(5) + " (" + r.sizes[i] + ")"; }) }),
@@ -146,10 +163,10 @@
       });
       return base({
         legend: { show: false },
-        tooltip: { trigger: "item", confine: true, formatter: function (p) {
-          if (p.dataType === "edge") return p.data.source + " " + p.data.target + ": " + p.data.value;
-          return p.name;
-        } },
+        tooltip: tooltip({ trigger: "item", formatter: function (p) {
+          if (p.dataType === "edge") return tooltipLines(p.data.source + " " + p.data.target + ": " + p.data.value);
+          return tooltipLines(p.name);
+        } }),
         series: [{
           type: "sankey", left: 8, right: 120, top: 16, bottom: 16, nodeGap: 12, draggable: false,
           data: Object.keys(names).map(function (n) { return { name: n, itemStyle: { color: colour[n] || NO_GROUP } }; }),
@@ -163,7 +180,7 @@
       var f = d.funnel;
       if (!f.sources.length) return null;
       return base({
-        tooltip: { trigger: "axis", confine: true, valueFormatter: function (v) { return v == null ? "not measured" : v; } },
+        tooltip: tooltip({ valueFormatter: function (v) { return v == null ? "not measured" : v; } }),
         xAxis: axisStyle({ type: "value", minInterval: 1 }),
         yAxis: axisStyle({ type: "category", inverse: true, data: f.stages }),
         series: f.sources.map(function (s) { return { name: s.name, type: "bar", data: s.counts, barMaxWidth: 14 }; }),
@@ -195,10 +212,10 @@
       });
       return base({
         legend: { show: false },
-        tooltip: { trigger: "item", confine: true, formatter: function (p) {
-          if (p.dataType === "edge") return "Interaction weight " + p.data.value;
-          return p.data.name + (p.data.url ? "" : "") + "<br>weight " + p.data.value + (p.data.symbol === "diamond" ? " · staff" : "");
-        } },
+        tooltip: tooltip({ trigger: "item", formatter: function (p) {
+          if (p.dataType === "edge") return tooltipLines("Interaction weight " + p.data.value);
+          return tooltipLines(p.data.name, "weight " + p.data.value + (p.data.symbol === "diamond" ? " · staff" : ""));
+        } }),
         series: [{
           type: "graph", layout: "none", data: nodes, links: edges, roam: !narrow,
           left: 32, right: 130, top: 32, bottom: 32,
