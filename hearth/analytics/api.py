@@ -11,6 +11,7 @@ from hearth.analytics import dashboard, display, rollups
 from hearth.analytics.forms import parse_window, utc_today
 from hearth.api.auth import ApiKeyAuth
 from hearth.communities.models import Community
+from hearth.core.db import best_effort
 
 router = Router(tags=["analytics"], auth=ApiKeyAuth())
 
@@ -30,5 +31,6 @@ def community_health(request, slug: str, start: str = "", end: str = "", days: s
     window, form, _custom = parse_window(params, utc_today())
     if form.errors:
         raise ValidationError(form.messages)
-    rollups.update(community)
+    with best_effort("health rollups catch-up"):
+        rollups.update(community)
     return display.api_payload(dashboard.dashboard_for(community, window))
