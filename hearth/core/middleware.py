@@ -69,7 +69,10 @@ def database_unavailable_response(request) -> HttpResponse:
             status=503,
         )
     else:
-        response = HttpResponse(render_to_string("errors/503.html"), status=503)
+        was_read = request.method in ("GET", "HEAD")
+        response = HttpResponse(
+            render_to_string("errors/503.html", {"was_read": was_read}), status=503
+        )
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response

@@ -302,6 +302,13 @@ class TestDatabaseUnavailableAnswers503:
         assert response["Content-Type"].startswith("text/html")
         assert b"try again in a few seconds" in response.content
 
+    def test_html_page_after_a_form_says_it_was_not_saved(self, client, member, topic):
+        client.force_login(member)
+        with mock.patch("hearth.discussions.services.post_reply", side_effect=LOCKED):
+            response = client.post(f"/c/garden/t/{topic.pk}/reply", {"body": "Lost in the lock"})
+        assert response.status_code == 503
+        assert b"was not saved" in response.content
+
     def test_api_json(self, client, community):
         lost = InterfaceError("connection already closed")
         with mock.patch("hearth.communities.selectors.current_rules", side_effect=lost):
