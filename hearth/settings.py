@@ -119,6 +119,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside everything that may answer early, so every page carries the policy.
     "csp.middleware.CSPMiddleware",
+    # A view failing on a locked or unreachable database answers 503 + Retry-After.
+    "hearth.core.middleware.DatabaseUnavailableMiddleware",
     # Before sessions, so a landing visitor's new session is seen on the way out.
     "hearth.audience.middleware.PageViewMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -181,7 +183,12 @@ else:
             "NAME": DATA_DIR / "hearth.sqlite3",
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                # Seconds a write waits for SQLite's lock before "database is locked".
+                # Healthy writes hold it for milliseconds; a request waiting longer holds
+                # a thread and a connection while its visitor stares at a blank page, so
+                # it gives up after 5 s and answers 503 + Retry-After instead. The worker,
+                # whom no one waits for, raises it (hearth.core.worker).
+                "timeout": env_int("HEARTH_SQLITE_BUSY_TIMEOUT", 5),
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
                 ),
@@ -216,6 +223,12 @@ TASKS = {
         )
     }
 }
+
+# `hearth worker` records a heartbeat every HEARTH_WORKER_HEARTBEAT_SECONDS; /readyz
+# answers 503 when tasks go through the database and no worker was seen for
+# HEARTH_WORKER_HEARTBEAT_STALE_SECONDS (0 turns that check off).
+HEARTH_WORKER_HEARTBEAT_SECONDS = env_int("HEARTH_WORKER_HEARTBEAT_SECONDS", 10)
+HEARTH_WORKER_HEARTBEAT_STALE_SECONDS = env_int("HEARTH_WORKER_HEARTBEAT_STALE_SECONDS", 60)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

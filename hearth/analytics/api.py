@@ -13,6 +13,7 @@ from hearth.analytics.schemas import HealthOut, WindowQuery
 from hearth.api.auth import ApiKeyAuth
 from hearth.api.schemas import Error, InvalidInput
 from hearth.communities.models import Community
+from hearth.core.db import best_effort
 
 router = Router(tags=["analytics"], auth=ApiKeyAuth())
 
@@ -35,5 +36,6 @@ def community_health(request, slug: str, window: Query[WindowQuery]):
     chosen, form, _custom = parse_window(params, utc_today())
     if form.errors:
         raise ValidationError(form.messages)  # {"detail": {"__all__": [...]}}
-    rollups.update(community)
+    with best_effort("health rollups catch-up"):
+        rollups.update(community)
     return display.api_payload(dashboard.dashboard_for(community, chosen))

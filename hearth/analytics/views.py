@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from hearth.analytics import dashboard, display, policy, rollups
 from hearth.analytics.forms import PRESETS, parse_window, utc_today
 from hearth.communities.views import community_view
+from hearth.core.db import best_effort
 from hearth.core.spreadsheets import spreadsheet_safe
 
 PER_PAGE = 30
@@ -34,7 +35,8 @@ def health_view(view):
         policy.ensure_view_health(request.actor)
         # The worker keeps the rollups current; this applies whatever it has not yet (usually
         # nothing), so the page is right even where no worker runs (`make run`).
-        rollups.update(request.community)
+        with best_effort("health rollups catch-up"):
+            rollups.update(request.community)
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -10,6 +10,7 @@ from ninja.security import HttpBearer
 
 from hearth.api import policy, services
 from hearth.api.models import ApiKey
+from hearth.core.db import best_effort
 
 # Write "last used" at most this often per key, not on every request.
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -28,7 +29,8 @@ class ApiKeyAuth(HttpBearer):
             return None
         now = timezone.now()
         if key.last_used_at is None or now - key.last_used_at > LAST_USED_PRECISION:
-            ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+            with best_effort("API key last use"):
+                ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
         request.api_key = key
         request.actor = actor
         return key

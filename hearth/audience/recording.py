@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import atexit
 import hashlib
-import logging
 import re
 import threading
 import time
@@ -23,10 +22,9 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import DatabaseError
 from django.utils.crypto import salted_hmac
 
-logger = logging.getLogger(__name__)
+from hearth.core.db import best_effort
 
 FLUSH_EVERY = 50
 FLUSH_SECONDS = 10
@@ -153,14 +151,12 @@ class PageViewBuffer:
         from hearth.audience.services import page_views_save
 
         views = self.take()
-        if not views:
-            return 0
-        try:
-            page_views_save(views)
-        except DatabaseError:
-            logger.exception("Could not save %d page views; they are lost", len(views))
-            return 0
-        return len(views)
+        written = 0
+        if views:
+            with best_effort(f"saving {len(views)} page views (they are lost)"):
+                page_views_save(views)
+                written = len(views)
+        return written
 
 
 buffer = PageViewBuffer()

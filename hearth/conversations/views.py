@@ -24,6 +24,7 @@ from hearth.conversations.forms import (
     ReportForm,
     ResolveForm,
 )
+from hearth.core.db import best_effort
 from hearth.core.forms import add_service_errors
 from hearth.core.pagination import paginate
 
@@ -168,7 +169,8 @@ def conversation(request, conversation_id: int):
     others = [p for p in people if p.user_id != actor.user.pk]
     last_read = me.last_read_at
     if page.number == 1 and me.unread_count:
-        services.conversation_mark_read(actor=actor, conversation=conversation)
+        with best_effort("conversation read position"):
+            services.conversation_mark_read(actor=actor, conversation=conversation)
     shown = list(reversed(page.object_list))
     for message in shown:
         message.is_new = (

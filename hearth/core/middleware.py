@@ -1,13 +1,18 @@
+import logging
 import zoneinfo
 from urllib.parse import parse_qsl
 
 from django.core.handlers.wsgi import get_bytes_from_wsgi
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hearth.core.actor import Actor
+from hearth.core.db import RETRY_AFTER_SECONDS, is_database_unavailable
+
+logger = logging.getLogger(__name__)
 
 
 class TimezoneMiddleware:
@@ -115,3 +120,43 @@ class Utf8InputMiddleware:
         if request.path_info.startswith("/api/"):
             return JsonResponse({"detail": reason}, status=400)
         return render(request, "errors/400.html", {"reason": reason}, status=400)
+
+
+def database_unavailable_response(request) -> HttpResponse:
+    """503 with ``Retry-After``: JSON ``{"detail": ...}`` for the API and the ``.json``
+    compatibility routes, a static page otherwise (rendered without the request, whose
+    context processors would read the database again)."""
+    path = request.path_info
+    if path.startswith("/api/") or path.endswith(".json"):
+        response = JsonResponse(
+            {"detail": "The database is busy or unreachable. Try again in a few seconds."},
+            status=503,
+        )
+    else:
+        was_read = request.method in ("GET", "HEAD")
+        response = HttpResponse(
+            render_to_string("errors/503.html", {"was_read": was_read}), status=503
+        )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that fails because the database is locked (SQLite) or out of reach
+    (PostgreSQL) answers 503 with ``Retry-After`` instead of a 500. Errors raised in other
+    middleware reach ``hearth.core.views.error_500``, which answers the same way."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_database_unavailable(exception):
+            return None
+        logger.warning(
+            "Database unavailable for %s %s: %s", request.method, request.path, exception
+        )
+        return database_unavailable_response(request)

@@ -41,3 +41,18 @@ class InteractionEvent(CommunityOwned):
 
     def __str__(self) -> str:
         return f"{self.verb} by {self.actor_id} in {self.community_id}"
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per running ``hearth worker`` process, touched every few seconds from a
+    thread of its own; ``/readyz`` reads the newest. A row in the database, not a file or
+    the cache, so that app processes on other hosts see it too."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid} seen {self.seen_at:%Y-%m-%d %H:%M:%S}"

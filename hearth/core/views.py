@@ -1,7 +1,8 @@
+import sys
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,8 +13,11 @@ from hearth.communities import selectors, services
 from hearth.communities.forms import CommunityCreateForm
 from hearth.communities.policy import can_view_community
 from hearth.communities.validators import validate_slug
+from hearth.core.db import is_database_unavailable
 from hearth.core.forms import add_service_errors
+from hearth.core.middleware import database_unavailable_response
 from hearth.core.pagination import paginate
+from hearth.core.readiness import readiness
 
 
 def home(request):
@@ -69,12 +73,9 @@ def healthz(request):
 
 @never_cache
 def readyz(request):
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception as exc:  # noqa: BLE001 - any database failure means not ready
-        return JsonResponse({"status": "unavailable", "error": type(exc).__name__}, status=503)
-    return JsonResponse({"status": "ok"})
+    """503 with a JSON body naming what is wrong (see hearth.core.readiness)."""
+    ready, report = readiness()
+    return JsonResponse(report, status=200 if ready else 503)
 
 
 def error_404(request, exception=None):
@@ -91,6 +92,11 @@ def error_403(request, exception=None):
 
 
 def error_500(request):
+    # Django calls this inside its except clause, so the error is at hand. A locked or
+    # unreachable database met outside a view (loading the session, finding the
+    # community) answers like one met inside it: see DatabaseUnavailableMiddleware.
+    if is_database_unavailable(sys.exc_info()[1]):
+        return database_unavailable_response(request)
     return render(request, "errors/500.html", status=500)
 
 

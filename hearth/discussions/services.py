@@ -741,12 +741,13 @@ def _mark_read(actor: Actor, topic: Topic, number: int) -> None:
         )
 
 
-@transaction.atomic
 def topic_mark_read(*, actor: Actor, topic: Topic, number: int) -> None:
     """Record that the member has seen posts up to ``number`` (never moves backwards)."""
     number = max(0, min(int(number), topic.highest_post_number))
-    if number:
-        _mark_read(actor, topic, number)
+    # Visitors keep no reading state: no write transaction (on SQLite, the write lock) for them.
+    if number and policy.can_track_reading(actor):
+        with transaction.atomic():
+            _mark_read(actor, topic, number)
 
 
 def _watch(

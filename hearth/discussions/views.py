@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from hearth.communities import policy as community_policy
 from hearth.communities.views import community_view
 from hearth.core.converters import parse_id
+from hearth.core.db import best_effort
 from hearth.core.forms import add_service_errors
 from hearth.core.htmx import is_htmx
 from hearth.core.pagination import paginate
@@ -180,7 +181,8 @@ def topic(request, topic_slug, topic_id):
     if page.object_list:
         # Questions sort answers by merit, so the last post shown need not be the highest.
         seen = max(post.number for post in page.object_list)
-        services.topic_mark_read(actor=actor, topic=topic, number=seen)
+        with best_effort("topic read position"):
+            services.topic_mark_read(actor=actor, topic=topic, number=seen)
     reply_form = None
     if policy.can_reply(actor, topic):
         reply_form = ReplyForm(initial=_reply_initial(request, actor, topic))

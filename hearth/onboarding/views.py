@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from hearth.communities import policy as community_policy
 from hearth.communities.views import community_view
+from hearth.core.db import best_effort
 from hearth.core.forms import add_service_errors
 from hearth.core.htmx import is_htmx
 from hearth.core.pagination import paginate
@@ -35,7 +36,8 @@ def welcome(request):
     completion = None
     if user is not None and progress.is_complete:
         # Reading the guide leaves no event, so completion may first be noticed here.
-        completion = services.checklist_record_completion(community=community, user=user)
+        with best_effort("checklist completion"):
+            completion = services.checklist_record_completion(community=community, user=user)
     return render(
         request,
         "onboarding/welcome.html",

@@ -15,7 +15,12 @@ from hearth.settings import env_bool
 
 def test_healthz_and_readyz(client, db):
     assert client.get("/healthz").content == b"ok"
-    assert client.get("/readyz").json() == {"status": "ok"}
+    # Tests run tasks in-process: no worker is expected.
+    assert client.get("/readyz").json() == {
+        "status": "ok",
+        "database": "ok",
+        "worker": "not expected",
+    }
 
 
 @pytest.mark.parametrize("value", ["yes", "on", "2"])

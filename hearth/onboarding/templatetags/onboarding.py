@@ -3,6 +3,7 @@ for newcomers, and for welcomers how many first posts wait for a welcome."""
 
 from django import template
 
+from hearth.core.db import best_effort
 from hearth.onboarding import selectors, services
 
 register = template.Library()
@@ -16,7 +17,8 @@ def newcomer_panel(context) -> dict:
     if panel is not None and panel["progress"].is_complete:
         # Reading the guide leaves no event, so completion may first be noticed here; once
         # recorded, the checklist leaves the home page.
-        services.checklist_record_completion(community=actor.community, user=actor.user)
+        with best_effort("checklist completion"):
+            services.checklist_record_completion(community=actor.community, user=actor.user)
         panel["just_completed"] = True
     waiting = 0
     if panel is None and actor is not None and actor.is_member:

@@ -1,16 +1,37 @@
 import argparse
-import subprocess
+import signal
 import sys
 
 import uvicorn
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from hearth.core.worker import ChildSupervisor
+
+
+def stop_on_sigterm() -> None:
+    """Make SIGTERM stop the server the way Ctrl+C does.
+
+    uvicorn shuts down gracefully on SIGTERM, then raises the signal again under the
+    handler it found; with the default one the process would die on the spot and the
+    worker child outlive it. This handler turns it into KeyboardInterrupt, which uvicorn
+    swallows, so ``serve`` goes on to stop the worker."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+
+
+def stop_worker(supervisor: ChildSupervisor) -> None:
+    """Terminate the worker and wait for it; a second signal meanwhile cannot cut this
+    short and leave the worker behind."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    supervisor.stop()
+
 
 class Command(BaseCommand):
     help = (
         "Serve Hearth over HTTP with the ASGI server (uvicorn). In embedded mode it also runs "
-        "the background worker (badges, welcome messages, analytics rollups) beside it."
+        "the background worker (badges, welcome messages, analytics rollups) beside it, "
+        "restarts it if it dies, and stops it on SIGTERM or Ctrl+C."
     )
 
     def add_arguments(self, parser):
@@ -31,15 +52,19 @@ class Command(BaseCommand):
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
         self.stdout.write(self.style.SUCCESS(f"Hearth is running at http://{shown_host}:{port}/"))
         self.stdout.write(f"Data directory: {settings.DATA_DIR}  (Ctrl+C to stop)")
-        worker = None
-        if with_worker:
-            log_path = settings.DATA_DIR / "worker.log"
-            self.stdout.write(f"Background worker running; its log: {log_path}")
-            with open(log_path, "ab") as log:
-                worker = subprocess.Popen(  # noqa: S603
-                    [sys.executable, "-m", "hearth.cli", "worker"], stdout=log, stderr=log
-                )
+        stop_on_sigterm()
+        supervisor = None
         try:
+            if with_worker:
+                log_path = settings.DATA_DIR / "worker.log"
+                supervisor = ChildSupervisor(
+                    [sys.executable, "-m", "hearth.cli", "worker"], log_path=log_path
+                )
+                supervisor.start()
+                self.stdout.write(
+                    f"Background worker running (pid {supervisor.process.pid}); its log: {log_path}"
+                )
+                self.stdout.flush()
             uvicorn.run(
                 "hearth.asgi:application",
                 host=host,
@@ -47,9 +72,11 @@ class Command(BaseCommand):
                 workers=workers,
                 log_level="warning",
                 proxy_headers=True,
-                lifespan="off",
+                # The lifespan shutdown writes buffered page views (hearth.asgi).
+                lifespan="on",
             )
+        except KeyboardInterrupt:
+            pass  # a signal before uvicorn took over its handling
         finally:
-            if worker is not None:
-                worker.terminate()
-                worker.wait(timeout=10)
+            if supervisor is not None:
+                stop_worker(supervisor)
