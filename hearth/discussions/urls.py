@@ -19,7 +19,7 @@ urlpatterns = [
     path("p/<id:post_id>/restore", views.post_restore, name="post-restore"),
     path("p/<id:post_id>/react", views.post_react, name="post-react"),
     path("mentions", views.mention_search, name="mentions"),
-    path("uploads/<int:attachment_id>/<str:filename>", views.attachment, name="attachment"),
+    path("uploads/<id:attachment_id>/<str:filename>", views.attachment, name="attachment"),
     path("manage/categories/", views_staff.categories, name="manage-categories"),
     path("manage/categories/<id:category_id>/", views_staff.category_edit, name="category-edit"),
     path(
