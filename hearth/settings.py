@@ -273,8 +273,14 @@ HEARTH_MAX_UPLOAD_BYTES = env_int("HEARTH_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 # only when they flush, so other tests' query counts stay exact.
 HEARTH_PAGEVIEW_FLUSH_EVERY = 0 if TESTING else env_int("HEARTH_PAGEVIEW_FLUSH_EVERY", 50)
 HEARTH_PAGEVIEW_FLUSH_SECONDS = 0 if TESTING else env_int("HEARTH_PAGEVIEW_FLUSH_SECONDS", 10)
-DATA_UPLOAD_MAX_MEMORY_SIZE = HEARTH_MAX_UPLOAD_BYTES + 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = HEARTH_MAX_UPLOAD_BYTES + 1024 * 1024
+# Request bodies: the largest upload plus room for the form around it. `hearth serve`
+# refuses anything bigger with 413 before Django reads it (hearth.core.body_limit), and
+# requests without credentials much earlier; under WSGI the proxy must cap. Django's own
+# limits match, so a body that passes is never refused later and never spooled to disk.
+HEARTH_MAX_REQUEST_BYTES = HEARTH_MAX_UPLOAD_BYTES + 1024 * 1024
+HEARTH_MAX_ANONYMOUS_BODY_BYTES = env_int("HEARTH_MAX_ANONYMOUS_BODY_BYTES", 64 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = HEARTH_MAX_REQUEST_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = HEARTH_MAX_REQUEST_BYTES
 
 DEFAULT_FROM_EMAIL = os.environ.get("HEARTH_FROM_EMAIL", "Hearth <hearth@localhost>")
 if TESTING:
