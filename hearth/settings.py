@@ -6,6 +6,7 @@ a generated secret key kept beside it, mail written to files. Production mode
 every ``check --deploy`` hardening setting.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -37,6 +38,10 @@ def env_int(name: str, default: int) -> int:
         return int(value)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from exc
+
+
+def env_list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
 def env_secret(name: str) -> str | None:
@@ -83,6 +88,18 @@ CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("HEARTH_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
 SITE_URL = os.environ.get("HEARTH_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Proxies (addresses or networks) whose X-Forwarded-For names the client. Nobody by default:
+# rate limits and counters then use the socket address, which a client cannot forge.
+# `hearth serve` passes the same list to uvicorn; see hearth.core.client_ip.
+HEARTH_TRUSTED_PROXIES = env_list("HEARTH_TRUSTED_PROXIES")
+for _proxy in HEARTH_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"HEARTH_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network"
+        ) from exc
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -241,13 +258,26 @@ ACCOUNT_USERNAME_BLACKLIST = ["admin", "staff", "hearth", "system", "support", "
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+ACCOUNT_ADAPTER = "hearth.accounts.adapter.AccountAdapter"
+# Failed logins (hearth.accounts.login_limits): "login_failed" is per address and per
+# (account, address), so an attacker's guesses lock out only the attacker's address;
+# "login_failed_account" is per account across all addresses, looser, against guessing
+# from many addresses; "login_failed_surge" applies on top while failures across the whole
+# platform exceed HEARTH_LOGIN_FAILURES_ALARM_PER_MINUTE.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
+    "login_failed_account": "30/5m/key",
+    "login_failed_surge": "3/m/ip,10/5m/key",
     "signup": "20/h/ip" if not TESTING else "1000/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
+    # Starting communities, per address (per account: HEARTH_COMMUNITIES_PER_*).
+    "community_create": "10/d/ip",
 }
+HEARTH_LOGIN_FAILURES_ALARM_PER_MINUTE = env_int("HEARTH_LOGIN_FAILURES_ALARM_PER_MINUTE", 100)
+HEARTH_COMMUNITIES_PER_HOUR = env_int("HEARTH_COMMUNITIES_PER_HOUR", 2)
+HEARTH_COMMUNITIES_PER_DAY = env_int("HEARTH_COMMUNITIES_PER_DAY", 5)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]

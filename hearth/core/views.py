@@ -90,6 +90,13 @@ def error_403(request, exception=None):
     return render(request, "errors/403.html", {"reason": reason}, status=403)
 
 
+def error_429(request):
+    response = render(request, "errors/429.html", status=429)
+    # allauth does not say which limit refused; a minute is the shortest window.
+    response["Retry-After"] = "60"
+    return response
+
+
 def error_500(request):
     return render(request, "errors/500.html", status=500)
 
