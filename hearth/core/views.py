@@ -8,9 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from hearth.communities import selectors, services
+from hearth.communities import policy, selectors, services
 from hearth.communities.forms import CommunityCreateForm
-from hearth.communities.policy import can_view_community
 from hearth.communities.validators import validate_slug
 from hearth.core.forms import add_service_errors
 from hearth.core.pagination import paginate
@@ -32,6 +31,10 @@ def community_new(request):
         request.FILES if request.method == "POST" else None,
     )
     if request.method == "POST" and form.is_valid():
+        denial = policy.create_community_attempt_denial(request.user, request)
+        if denial is not None:
+            form.add_error(None, denial)
+            return render(request, "core/community_new.html", {"form": form}, status=429)
         try:
             community = services.community_create(
                 user=request.user,
@@ -79,7 +82,7 @@ def readyz(request):
 
 def error_404(request, exception=None):
     community = getattr(request, "community", None)
-    if community is not None and not can_view_community(request.actor, community):
+    if community is not None and not policy.can_view_community(request.actor, community):
         # Never brand a 404 with a community the visitor may not know exists.
         request.community = None
     return render(request, "errors/404.html", status=404)
