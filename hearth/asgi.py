@@ -13,6 +13,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hearth.settings")
 
 django_application = get_asgi_application()
 
+# Imported once Django is set up. The limit sits outside Django: its handler reads the whole
+# body before any middleware runs (see hearth.core.body_limit).
+from hearth.core.body_limit import BodySizeLimit  # noqa: E402
+
+limited_application = BodySizeLimit(django_application)
+
 
 async def _lifespan(receive, send) -> None:
     while True:
@@ -29,4 +35,4 @@ async def application(scope, receive, send):
     if scope["type"] == "lifespan":
         await _lifespan(receive, send)
     else:
-        await django_application(scope, receive, send)
+        await limited_application(scope, receive, send)

@@ -6,6 +6,7 @@ a generated secret key kept beside it, mail written to files. Production mode
 every ``check --deploy`` hardening setting.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -38,6 +39,10 @@ def env_int(name: str, default: int) -> int:
         return int(value)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from exc
+
+
+def env_list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
 def env_secret(name: str) -> str | None:
@@ -84,6 +89,18 @@ CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("HEARTH_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
 SITE_URL = os.environ.get("HEARTH_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Proxies (addresses or networks) whose X-Forwarded-For names the client. Nobody by default:
+# rate limits and counters then use the socket address, which a client cannot forge.
+# `hearth serve` passes the same list to uvicorn; see hearth.core.client_ip.
+HEARTH_TRUSTED_PROXIES = env_list("HEARTH_TRUSTED_PROXIES")
+for _proxy in HEARTH_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"HEARTH_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network"
+        ) from exc
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -262,13 +279,25 @@ ACCOUNT_ADAPTER = "hearth.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# Failed logins (hearth.accounts.login_limits): "login_failed" is per address and per
+# (account, address), so an attacker's guesses lock out only the attacker's address;
+# "login_failed_account" is per account across all addresses, looser, against guessing
+# from many addresses; "login_failed_surge" applies on top while failures across the whole
+# platform exceed HEARTH_LOGIN_FAILURES_ALARM_PER_MINUTE.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
+    "login_failed_account": "30/5m/key",
+    "login_failed_surge": "3/m/ip,10/5m/key",
     "signup": "20/h/ip" if not TESTING else "1000/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
+    # Starting communities, per address (per account: HEARTH_COMMUNITIES_PER_*).
+    "community_create": "10/d/ip",
 }
+HEARTH_LOGIN_FAILURES_ALARM_PER_MINUTE = env_int("HEARTH_LOGIN_FAILURES_ALARM_PER_MINUTE", 100)
+HEARTH_COMMUNITIES_PER_HOUR = env_int("HEARTH_COMMUNITIES_PER_HOUR", 2)
+HEARTH_COMMUNITIES_PER_DAY = env_int("HEARTH_COMMUNITIES_PER_DAY", 5)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]
@@ -315,8 +344,14 @@ HEARTH_MAX_UPLOAD_BYTES = env_int("HEARTH_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 # only when they flush, so other tests' query counts stay exact.
 HEARTH_PAGEVIEW_FLUSH_EVERY = 0 if TESTING else env_int("HEARTH_PAGEVIEW_FLUSH_EVERY", 50)
 HEARTH_PAGEVIEW_FLUSH_SECONDS = 0 if TESTING else env_int("HEARTH_PAGEVIEW_FLUSH_SECONDS", 10)
-DATA_UPLOAD_MAX_MEMORY_SIZE = HEARTH_MAX_UPLOAD_BYTES + 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = HEARTH_MAX_UPLOAD_BYTES + 1024 * 1024
+# Request bodies: the largest upload plus room for the form around it. `hearth serve`
+# refuses anything bigger with 413 before Django reads it (hearth.core.body_limit), and
+# requests without credentials much earlier; under WSGI the proxy must cap. Django's own
+# limits match, so a body that passes is never refused later and never spooled to disk.
+HEARTH_MAX_REQUEST_BYTES = HEARTH_MAX_UPLOAD_BYTES + 1024 * 1024
+HEARTH_MAX_ANONYMOUS_BODY_BYTES = env_int("HEARTH_MAX_ANONYMOUS_BODY_BYTES", 64 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = HEARTH_MAX_REQUEST_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = HEARTH_MAX_REQUEST_BYTES
 
 DEFAULT_FROM_EMAIL = os.environ.get("HEARTH_FROM_EMAIL", "Hearth <hearth@localhost>")
 if TESTING:

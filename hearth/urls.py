@@ -34,3 +34,5 @@ if settings.HEARTH_SERVE_MEDIA:
 handler404 = "hearth.core.views.error_404"
 handler403 = "hearth.core.views.error_403"
 handler500 = "hearth.core.views.error_500"
+# Not a Django hook: allauth answers its rate limits (sign-up, login, password reset) with it.
+handler429 = "hearth.core.views.error_429"

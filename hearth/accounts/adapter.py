@@ -1,10 +1,15 @@
-"""allauth's account adapter: sign-up usernames are normalised and compared by look."""
+"""Hearth's allauth adapter: sign-up usernames are normalised and compared by look, one
+client address serves every limit, and the login limits of hearth.accounts.login_limits
+replace allauth's per-account lock."""
+
+from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.utils.translation import gettext_lazy as _
 
-from hearth.accounts import usernames
+from hearth.accounts import login_limits, usernames
 from hearth.accounts.models import User
+from hearth.core.client_ip import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -23,3 +28,16 @@ class AccountAdapter(DefaultAccountAdapter):
         if not shallow and User.objects.filter(username_key=usernames.key(username)).exists():
             raise self.validation_error("username_taken")
         return username
+
+    def get_client_ip(self, request) -> str:
+        return client_ip(request)
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        account = self._get_login_attempts_cache_key(request, **credentials)
+        self._login_failed_rl_usage = login_limits.consume_attempt(request, account)
+        if self._login_failed_rl_usage is None:
+            raise self.validation_error("too_many_login_attempts")
+
+    def _delete_login_attempts_cached_email(self, request, **credentials) -> None:
+        # After a password reset, allauth wipes the failed-login counts of the account.
+        login_limits.clear(request, self._get_login_attempts_cache_key(request, **credentials))

@@ -1,3 +1,4 @@
+from allauth.account import views as allauth_views
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -26,3 +27,16 @@ def profile_edit(request):
             messages.success(request, _("Your profile is saved."))
             return redirect("accounts:profile-edit")
     return render(request, "accounts/profile_edit.html", {"form": form})
+
+
+class LoginView(allauth_views.LoginView):
+    """allauth's login page, answering 429 with ``Retry-After`` when a failed-login limit
+    refused the attempt (hearth.accounts.login_limits), not 200 with the form."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        retry_after = getattr(self.request, "login_retry_after", None)
+        if retry_after is not None:
+            response.status_code = 429
+            response["Retry-After"] = str(retry_after)
+        return response

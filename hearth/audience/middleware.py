@@ -19,6 +19,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.utils import timezone
 
 from hearth.audience.recording import PageView, buffer, clean_source, referrer_host, visitor_hash
+from hearth.core.client_ip import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ def _identity(request, day: date) -> tuple[str, date | None]:
     session_key = session.session_key if session is not None else None
     if session_key:
         return f"s:{session_key}", None
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_ip(request)
     user_agent = request.META.get("HTTP_USER_AGENT", "")[:MAX_USER_AGENT_CHARS]
     return f"a:{address}|{user_agent}", day
 

@@ -7,8 +7,13 @@ community (tenant first)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from allauth.core import ratelimit
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hearth.communities.models import (
@@ -31,6 +36,44 @@ def _ensure(reason: str | None) -> None:
 
 def _same_community(actor: Actor, obj) -> bool:
     return actor.community is not None and obj.community_id == actor.community.pk
+
+
+# Starting a community (platform level) ---------------------------------------------------
+
+
+def create_community_attempt_denial(user, request) -> str | None:
+    """Anti-spam limits on starting communities from the wizard; counts the attempt against
+    the client address when it is allowed.
+
+    Per account, ``HEARTH_COMMUNITIES_PER_HOUR`` and ``HEARTH_COMMUNITIES_PER_DAY``,
+    counted from the communities themselves (exact across app processes). Per client
+    address, ``ACCOUNT_RATE_LIMITS["community_create"]`` attempts, counted atomically in
+    the shared cache, which also stops a burst of simultaneous submissions. Platform staff
+    are exempt; the ``hearth community create`` command does not ask."""
+    if user.is_staff:
+        return None
+    now = timezone.now()
+    started = list(
+        Community.objects.filter(
+            created_by=user, created_at__gte=now - timedelta(days=1)
+        ).values_list("created_at", flat=True)
+    )
+    per_day = settings.HEARTH_COMMUNITIES_PER_DAY
+    if len(started) >= per_day:
+        return _(
+            "You can start %(n)s communities a day, and you have reached that. Try again tomorrow."
+        ) % {"n": per_day}
+    per_hour = settings.HEARTH_COMMUNITIES_PER_HOUR
+    if sum(1 for created_at in started if created_at >= now - timedelta(hours=1)) >= per_hour:
+        return _(
+            "You can start %(n)s communities an hour, and you have reached that. "
+            "Try again in an hour."
+        ) % {"n": per_hour}
+    if not ratelimit.consume(request, action="community_create"):
+        return _(
+            "Too many communities have been started from your network today. Try again tomorrow."
+        )
+    return None
 
 
 # Seeing a community ----------------------------------------------------------------------

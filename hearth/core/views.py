@@ -9,9 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from hearth.communities import selectors, services
+from hearth.communities import policy, selectors, services
 from hearth.communities.forms import CommunityCreateForm
-from hearth.communities.policy import can_view_community
 from hearth.communities.validators import validate_slug
 from hearth.core.db import is_database_unavailable
 from hearth.core.forms import add_service_errors
@@ -36,6 +35,10 @@ def community_new(request):
         request.FILES if request.method == "POST" else None,
     )
     if request.method == "POST" and form.is_valid():
+        denial = policy.create_community_attempt_denial(request.user, request)
+        if denial is not None:
+            form.add_error(None, denial)
+            return render(request, "core/community_new.html", {"form": form}, status=429)
         try:
             community = services.community_create(
                 user=request.user,
@@ -80,7 +83,7 @@ def readyz(request):
 
 def error_404(request, exception=None):
     community = getattr(request, "community", None)
-    if community is not None and not can_view_community(request.actor, community):
+    if community is not None and not policy.can_view_community(request.actor, community):
         # Never brand a 404 with a community the visitor may not know exists.
         request.community = None
     return render(request, "errors/404.html", status=404)
@@ -89,6 +92,13 @@ def error_404(request, exception=None):
 def error_403(request, exception=None):
     reason = str(exception) if exception and str(exception) else ""
     return render(request, "errors/403.html", {"reason": reason}, status=403)
+
+
+def error_429(request):
+    response = render(request, "errors/429.html", status=429)
+    # allauth does not say which limit refused; a minute is the shortest window.
+    response["Retry-After"] = "60"
+    return response
 
 
 def error_500(request):

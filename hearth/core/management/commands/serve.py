@@ -71,7 +71,10 @@ class Command(BaseCommand):
                 port=port,
                 workers=workers,
                 log_level="warning",
-                proxy_headers=True,
+                # X-Forwarded-For/-Proto only from the proxies the operator names; uvicorn
+                # would otherwise trust them from any local process (hearth.core.client_ip).
+                proxy_headers=bool(settings.HEARTH_TRUSTED_PROXIES),
+                forwarded_allow_ips=settings.HEARTH_TRUSTED_PROXIES,
                 # The lifespan shutdown writes buffered page views (hearth.asgi).
                 lifespan="on",
             )
