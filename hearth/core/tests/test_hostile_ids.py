@@ -70,7 +70,7 @@ def test_the_largest_id_is_an_ordinary_miss(client, community, owner, route):
     client.force_login(owner)
     url = _url(route, MAX_ID)
     assert client.get(url).status_code in (404, 405)
-    assert client.post(url, {"body": "x", "reason": "x"}).status_code == 404
+    assert client.post(url, {"body": "x", "reason": "x"}).status_code in (404, 405)
 
 
 def test_ids_in_forms_and_query_strings_are_bounded(client, community, topic, member):
