@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "hearth.onboarding",
     "hearth.recognition",
     "hearth.audience",
+    "hearth.moderation",
     "hearth.api",
 ]
 
