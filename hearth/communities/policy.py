@@ -139,7 +139,7 @@ def ensure_accept_rules(actor: Actor) -> None:
 
 
 def _until(moment) -> str:
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    return date_format(timezone.localtime(moment), "j F Y, H:i")
 
 
 def sanction_denial(actor: Actor) -> str | None:
