@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "hearth.onboarding",
     "hearth.recognition",
     "hearth.audience",
+    "hearth.moderation",
     "hearth.api",
 ]
 

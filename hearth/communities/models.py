@@ -136,6 +136,14 @@ class Membership(CommunityOwned):
     campaign = models.CharField(_("campaign"), max_length=100, blank=True)
     invite = models.ForeignKey("Invite", null=True, blank=True, on_delete=models.SET_NULL)
     ban_reason = models.TextField(_("reason"), blank=True)
+    # Where the member stood before a ban, so lifting it puts them back.
+    status_before_ban = models.CharField(max_length=16, blank=True)
+    role_before_ban = models.CharField(max_length=16, blank=True)
+    # The end of the member's current silence / suspension (kept by the moderation app from
+    # its Sanction rows). A past or empty value means none: a sanction ends by itself when
+    # its time passes, with no task needed, and the policy reads these without a query.
+    silenced_until = models.DateTimeField(null=True, blank=True)
+    suspended_until = models.DateTimeField(null=True, blank=True)
     requested_at = models.DateTimeField(default=timezone.now)
     joined_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -161,7 +169,15 @@ class Membership(CommunityOwned):
 
     @property
     def is_staff(self) -> bool:
-        return self.is_active and self.role in STAFF_ROLES
+        return self.is_active and self.role in STAFF_ROLES and not self.is_suspended
+
+    @property
+    def is_silenced(self) -> bool:
+        return self.silenced_until is not None and self.silenced_until > timezone.now()
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_until is not None and self.suspended_until > timezone.now()
 
     @property
     def rank(self) -> int:
@@ -208,6 +224,15 @@ STAFF_ACTION_LABELS = {
     "member.role": _("Changed a role"),
     "member.ban": _("Removed a member"),
     "member.unban": _("Lifted a ban"),
+    "member.silence": _("Silenced a member"),
+    "member.suspend": _("Suspended a member"),
+    "sanction.lift": _("Lifted a sanction"),
+    "appeal.uphold": _("Upheld a sanction on appeal"),
+    "appeal.lift": _("Lifted a sanction on appeal"),
+    "review.approve": _("Approved a post in review"),
+    "review.reject": _("Rejected a post in review"),
+    "review.dismiss": _("Dismissed flags"),
+    "moderation.settings": _("Changed the moderation settings"),
     "invite.create": _("Created an invite"),
     "invite.revoke": _("Revoked an invite"),
     "category.create": _("Created a category"),

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from hearth.communities.models import (
@@ -179,10 +180,31 @@ def ensure_accept_rules(actor: Actor) -> None:
     _ensure(accept_rules_denial(actor))
 
 
+def _until(moment) -> str:
+    return date_format(timezone.localtime(moment), "j F Y, H:i")
+
+
+def sanction_denial(actor: Actor) -> str | None:
+    """A current suspension or silence (each ends by itself when its time passes)."""
+    if actor.is_suspended:
+        return _("Your membership is suspended until %(end)s. Your sanction page says why.") % {
+            "end": _until(actor.membership.suspended_until)
+        }
+    if actor.is_silenced:
+        return _(
+            "You are silenced until %(end)s: you can read but not post, react, message or "
+            "flag. Your sanction page says why."
+        ) % {"end": _until(actor.membership.silenced_until)}
+    return None
+
+
 def participate_denial(actor: Actor) -> str | None:
-    """Posting, replying, reacting and voting (used by the features built on this one)."""
+    """Posting, replying, reacting, voting, messaging and flagging (used by the features
+    built on this one): the one place a silence or suspension is enforced."""
     if actor.is_banned:
         return _("You were removed from this community.")
+    if (reason := sanction_denial(actor)) is not None:
+        return reason
     if not actor.is_member:
         return _("Join this community to take part.")
     if actor.needs_rules_acceptance:

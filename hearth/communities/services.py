@@ -474,10 +474,16 @@ def membership_ban(*, actor: Actor, membership: Membership, reason: str) -> Memb
     membership = _locked(membership)
     policy.ensure_ban(actor, membership)
     was_active = membership.is_active
+    membership.status_before_ban = membership.status
+    membership.role_before_ban = membership.role
     membership.status = MembershipStatus.BANNED
     membership.role = Role.MEMBER
     membership.ban_reason = reason
-    membership.save(update_fields=["status", "role", "ban_reason", "updated_at"])
+    membership.save(
+        update_fields=[
+            "status", "role", "ban_reason", "status_before_ban", "role_before_ban", "updated_at",
+        ]
+    )  # fmt: skip
     if was_active:
         _adjust_member_count(membership.community_id, -1)
     staff_log_record(
@@ -494,13 +500,26 @@ def membership_ban(*, actor: Actor, membership: Membership, reason: str) -> Memb
 
 
 @transaction.atomic
-def membership_unban(*, actor: Actor, membership: Membership) -> Membership:
-    """Lift a ban. The person is not a member again until they rejoin."""
+def membership_unban(*, actor: Actor, membership: Membership, reason: str = "") -> Membership:
+    """Lift a ban: the person stands where they stood before it (an active member with their
+    role back, a pending applicant…). Bans recorded before that was kept leave them "left",
+    free to rejoin."""
     membership = _locked(membership)
     policy.ensure_unban(actor, membership)
-    membership.status = MembershipStatus.LEFT
-    membership.save(update_fields=["status", "updated_at"])
-    staff_log_record(actor, actor.community, "member.unban", target_user=membership.user)
+    membership.status = membership.status_before_ban or MembershipStatus.LEFT
+    membership.role = membership.role_before_ban or Role.MEMBER
+    membership.status_before_ban = membership.role_before_ban = ""
+    membership.ban_reason = ""
+    membership.save(
+        update_fields=[
+            "status", "role", "ban_reason", "status_before_ban", "role_before_ban", "updated_at",
+        ]
+    )  # fmt: skip
+    if membership.is_active:
+        _adjust_member_count(membership.community_id, +1)
+    staff_log_record(
+        actor, actor.community, "member.unban", target_user=membership.user, reason=reason.strip()
+    )
     record_event(
         community=actor.community,
         actor=actor.user,

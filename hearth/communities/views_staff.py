@@ -45,7 +45,7 @@ def _url(request, name: str) -> str:
 
 
 def staff_nav(request) -> dict:
-    from hearth.conversations.selectors import open_report_count
+    from hearth.moderation.selectors import pending_count as review_count
     from hearth.onboarding import policy as onboarding_policy
     from hearth.recognition import policy as recognition_policy
 
@@ -55,7 +55,7 @@ def staff_nav(request) -> dict:
         "can_manage_api_keys": api_policy.can_manage_api_keys(actor),
         "can_review": policy.can_review_requests(actor),
         "pending_count": selectors.pending_request_count(request.community),
-        "open_message_reports": open_report_count(request.community),
+        "review_count": review_count(actor, request.community),
         "can_manage_onboarding": onboarding_policy.can_manage_onboarding(actor),
         # Recognition's staff pages: highlights for all staff, badges for admins.
         "can_manage_badges": recognition_policy.can_manage_badges(actor),
@@ -181,7 +181,12 @@ def member_ban(request, membership_id: int):
 def member_unban(request, membership_id: int):
     membership = selectors.membership_for(request.actor, membership_id)
     services.membership_unban(actor=request.actor, membership=membership)
-    messages.success(request, _("%(name)s may rejoin.") % {"name": membership.user.name})
+    text = (
+        _("%(name)s is back in the community.")
+        if membership.is_active
+        else _("%(name)s may rejoin.")
+    )
+    messages.success(request, text % {"name": membership.user.name})
     return redirect(_url(request, "manage-members") + "?status=banned")
 
 

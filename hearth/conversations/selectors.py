@@ -114,14 +114,6 @@ def reports_of(conversation: Conversation) -> list[ConversationReport]:
     )
 
 
-def report_queue(community: Community, *, resolved: bool) -> QuerySet[ConversationReport]:
-    return (
-        ConversationReport.objects.filter(community=community, resolved_at__isnull=not resolved)
-        .select_related("reporter", "resolved_by", "conversation")
-        .order_by("-created_at", "-id")
-    )
-
-
 def open_report_count(community: Community) -> int:
     return ConversationReport.objects.filter(community=community, resolved_at__isnull=True).count()
 

@@ -274,16 +274,15 @@ def unblock(request, user_id: int):
 # Staff ----------------------------------------------------------------------------------
 
 
+def _review_queue_url(request) -> str:
+    return reverse("moderation:review", args=[request.community.slug]) + "?kind=messages"
+
+
 @staff_view
 def reports(request):
+    """Reported conversations are part of the review queue now; old links land there."""
     policy.ensure_view_message_reports(request.actor)
-    resolved = request.GET.get("status") == "resolved"
-    page = paginate(request, selectors.report_queue(request.community, resolved=resolved))
-    return render(
-        request,
-        "conversations/manage/reports.html",
-        {"page": page, "status": "resolved" if resolved else "", **staff_nav(request)},
-    )
+    return redirect(_review_queue_url(request), permanent=True)
 
 
 @staff_view
@@ -335,4 +334,4 @@ def resolve(request, conversation_id: int):
         request,
         _("Marked %(n)s report(s) resolved.") % {"n": count},
     )
-    return redirect(_url(request, "reports"))
+    return redirect(_review_queue_url(request))

@@ -44,8 +44,22 @@ class Actor:
 
     @property
     def is_member(self) -> bool:
-        """An active member of the actor's community, in good standing."""
-        return self.membership is not None and self.membership.is_active
+        """An active member of the actor's community, in good standing (a suspended member
+        keeps their membership but acts as a visitor until the suspension ends)."""
+        return (
+            self.membership is not None
+            and self.membership.is_active
+            and not self.membership.is_suspended
+        )
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.membership is not None and self.membership.is_suspended
+
+    @property
+    def is_silenced(self) -> bool:
+        """Silenced members read but do not post, react, message or flag."""
+        return self.is_member and self.membership.is_silenced
 
     @property
     def role(self) -> str | None:

@@ -29,6 +29,15 @@ class PostAccess(models.TextChoices):
     STAFF = "staff", _("Staff only")
 
 
+class ReviewState(models.TextChoices):
+    """Whether a post (or, through its first post, a topic) is out of sight pending a staff
+    decision. Only its author and the community's staff see it meanwhile."""
+
+    PUBLISHED = "", _("Published")
+    HELD = "held", _("Waiting for review")
+    FLAGGED = "flagged", _("Hidden after flags")
+
+
 REACTIONS = {
     "thumbsup": "👍",
     "heart": "❤️",
@@ -97,6 +106,10 @@ class Topic(CommunityOwned):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Mirrors the first post's review state: a held or flag-hidden first post hides its topic.
+    review_state = models.CharField(
+        max_length=16, choices=ReviewState.choices, default=ReviewState.PUBLISHED, blank=True
+    )
 
     class Meta:
         indexes = [
@@ -136,6 +149,11 @@ class Post(CommunityOwned):
     client_token = models.CharField(max_length=64, null=True, blank=True)
     # The author's first post in this community (set on write; feeds the welcome queue).
     is_first_post = models.BooleanField(_("first post"), default=False)
+    review_state = models.CharField(
+        max_length=16, choices=ReviewState.choices, default=ReviewState.PUBLISHED, blank=True
+    )
+    # Why it is held or hidden, as its author is told ("spam; breaks a rule: Be kind").
+    review_note = models.CharField(max_length=500, blank=True)
 
     class Meta:
         constraints = [
@@ -162,6 +180,10 @@ class Post(CommunityOwned):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_in_review(self) -> bool:
+        return self.review_state != ReviewState.PUBLISHED
 
     @property
     def reaction_list(self) -> list[tuple[str, str, int]]:

@@ -7,7 +7,7 @@ they can never show more than the pages do."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from hearth.communities import policy as community_policy
@@ -19,6 +19,7 @@ from hearth.discussions.models import (
     Post,
     PostAccess,
     ReadAccess,
+    ReviewState,
     Topic,
 )
 
@@ -44,6 +45,36 @@ def readable_access_levels(actor: Actor) -> list[str]:
     return levels
 
 
+def sees_posts_in_review(actor: Actor) -> bool:
+    return actor.is_staff or actor.is_platform_staff
+
+
+def in_review_filter(actor: Actor, prefix: str = "") -> Q:
+    """The rows (posts, or topics through their first post) the actor may see by review
+    state: published ones, and their own held or flag-hidden ones; staff see all. Every list
+    of posts or topics applies it, so a post in review is out of sight everywhere at once."""
+    if sees_posts_in_review(actor):
+        return Q()
+    condition = Q(**{f"{prefix}review_state": ReviewState.PUBLISHED})
+    if actor.user is not None:
+        condition |= Q(**{f"{prefix}author": actor.user})
+    return condition
+
+
+def _sees_in_review(actor: Actor, obj: Post | Topic) -> bool:
+    return (
+        obj.review_state == ReviewState.PUBLISHED
+        or sees_posts_in_review(actor)
+        or (actor.user is not None and actor.user.pk == obj.author_id)
+    )
+
+
+def can_see_post(actor: Actor, post: Post) -> bool:
+    """The post itself (its topic already readable): hidden while in review from everyone
+    but its author and staff."""
+    return _sees_in_review(actor, post)
+
+
 def visible_categories(actor: Actor, community: Community) -> QuerySet[Category]:
     if not community_policy.can_view_community(actor, community):
         return Category.objects.none()
@@ -54,6 +85,7 @@ def visible_categories(actor: Actor, community: Community) -> QuerySet[Category]
 
 def visible_topics(actor: Actor, community: Community) -> QuerySet[Topic]:
     return Topic.objects.filter(
+        in_review_filter(actor),
         community=community,
         category__in=visible_categories(actor, community),
         deleted_at__isnull=True,
@@ -72,6 +104,8 @@ def can_read_topic(actor: Actor, topic: Topic) -> bool:
     """Deleted topics stay readable to staff, who may restore them; a merged topic's
     address stays valid for everyone, as a pointer to where its posts went."""
     if not _in_community(actor, topic) or not can_read_category(actor, topic.category):
+        return False
+    if not _sees_in_review(actor, topic):
         return False
     return topic.deleted_at is None or actor.is_staff or topic.merged_into_id is not None
 
@@ -211,6 +245,28 @@ def can_react(actor: Actor, post: Post) -> bool:
 
 def ensure_react(actor: Actor, post: Post) -> None:
     _ensure(react_denial(actor, post))
+
+
+def flag_post_denial(actor: Actor, post: Post) -> str | None:
+    """What discussions knows about flagging a post (the moderation app adds the rest: a
+    member flags a post once)."""
+    if not can_read_topic(actor, post.topic) or not can_see_post(actor, post):
+        return _("That post does not exist.")
+    if actor.user is None:
+        return _("Sign in to flag a post.")
+    if (reason := community_policy.participate_denial(actor)) is not None:
+        return reason
+    if post.is_deleted:
+        return _("That post was deleted.")
+    if actor.user.pk == post.author_id:
+        return _("You cannot flag your own post.")
+    if post.is_in_review:
+        return _("That post is already waiting for the moderators.")
+    return None
+
+
+def can_flag_post(actor: Actor, post: Post) -> bool:
+    return flag_post_denial(actor, post) is None
 
 
 def moderate_topic_denial(actor: Actor, topic: Topic) -> str | None:

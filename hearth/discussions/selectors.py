@@ -61,7 +61,10 @@ def topic_list(
         # A short list of ids plans far faster than the visibility subquery inside this join.
         readable = list(policy.visible_categories(actor, community).values_list("pk", flat=True))
     topics = Topic.objects.filter(
-        community=community, category_id__in=readable, deleted_at__isnull=True
+        policy.in_review_filter(actor),
+        community=community,
+        category_id__in=readable,
+        deleted_at__isnull=True,
     ).select_related("category", "author", "last_poster", "question", "idea")
     if policy.can_track_reading(actor):
         read = TopicRead.objects.filter(topic=OuterRef("pk"), user=actor.user)
@@ -124,7 +127,11 @@ def post_for(actor: Actor, post_id: int) -> Post:
         .select_related("topic__category", "author")
         .first()
     )
-    if post is None or not policy.can_read_topic(actor, post.topic):
+    if (
+        post is None
+        or not policy.can_read_topic(actor, post.topic)
+        or not policy.can_see_post(actor, post)
+    ):
         raise Http404
     return post
 
@@ -168,7 +175,9 @@ def topic_posts(actor: Actor, topic: Topic, page_number, posts: QuerySet[Post] |
     ``posts`` may give another order (questions sort answers by acceptance and votes)."""
     if posts is None:
         posts = Post.objects.filter(topic=topic).order_by("number")
-    posts = posts.select_related("author", "reply_to__author")
+    posts = posts.filter(policy.in_review_filter(actor)).select_related(
+        "author", "reply_to__author"
+    )
     page = Paginator(posts, POSTS_PER_PAGE).get_page(page_number)
     items = list(page.object_list)
     author_ids = {p.author_id for p in items if p.author_id}
@@ -190,6 +199,7 @@ def topic_posts(actor: Actor, topic: Topic, page_number, posts: QuerySet[Post] |
         post.can_delete = policy.can_delete_post(actor, post)
         post.can_restore = policy.can_restore_post(actor, post)
         post.can_react = policy.can_react(actor, post)
+        post.can_flag = policy.can_flag_post(actor, post)
         post.my_reactions = {kind for post_id, kind in mine if post_id == post.pk}
     page.object_list = items
     return page

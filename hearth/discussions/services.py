@@ -25,7 +25,7 @@ from hearth.core.events import record_event
 from hearth.core.images import process_image
 from hearth.core.markdown import clean_text, mentioned_names, render_markdown
 from hearth.core.uploads import discard_uploads_on_error, private_storage, store_upload
-from hearth.discussions import policy
+from hearth.discussions import hooks, policy
 from hearth.discussions.models import (
     REACTIONS,
     Attachment,
@@ -37,6 +37,7 @@ from hearth.discussions.models import (
     PostRevision,
     Reaction,
     ReadAccess,
+    ReviewState,
     Topic,
     TopicRead,
     Watch,
@@ -347,6 +348,7 @@ def _create_post(
             )  # fmt: skip
     _mark_read(actor, topic, number)
     search_index.index_post(post, topic)
+    hooks.post_created(actor=actor, post=post)
     return post
 
 
@@ -493,6 +495,7 @@ def post_edit(*, actor: Actor, post: Post, body: str, title: str | None = None) 
             target_user=membership.user, obj=post, data={"topic": topic.pk},
         )  # fmt: skip
     search_index.index_post(post, topic)
+    hooks.post_edited(actor=actor, post=post)
     return post
 
 
@@ -511,6 +514,21 @@ def post_delete(*, actor: Actor, post: Post) -> Post:
     """Soft delete. Deleting the first post deletes the topic (staff can restore both)."""
     post = Post.objects.select_for_update().select_related("topic__category").get(pk=post.pk)
     policy.ensure_delete_post(actor, post)
+    return _soft_delete(actor, post)
+
+
+@transaction.atomic
+def post_delete_after_review(*, actor: Actor, post: Post) -> Post:
+    """Soft-delete a post rejected in the review queue. The moderation app's policy decided
+    who may (level-4 members reject flagged posts without being staff); this only writes."""
+    post = Post.objects.select_for_update().select_related("topic__category").get(pk=post.pk)
+    if post.is_deleted:
+        return post
+    return _soft_delete(actor, post)
+
+
+def _soft_delete(actor: Actor, post: Post) -> Post:
+    """Caller holds the post's row lock and has checked who may."""
     post.deleted_at = timezone.now()
     post.deleted_by = actor.user
     post.save(update_fields=["deleted_at", "deleted_by"])
@@ -530,6 +548,27 @@ def post_delete(*, actor: Actor, post: Post) -> Post:
             target_user=post.author,
             details={"topic": topic.pk, "post": post.number},
         )
+    return post
+
+
+@transaction.atomic
+def post_set_review_state(*, post: Post, state: str, note: str = "") -> Post:
+    """Put a post out of sight pending review (held, or hidden after flags) or publish it
+    again. A first post carries its topic with it. The moderation app decides when; this keeps
+    the post, its topic and the search index in step."""
+    if state not in ReviewState.values:
+        raise ValueError(state)
+    post = Post.objects.select_for_update().select_related("topic").get(pk=post.pk)
+    post.review_state, post.review_note = state, note[:500]
+    post.save(update_fields=["review_state", "review_note"])
+    topic = post.topic
+    if post.number == 1 and topic.review_state != state:
+        topic.review_state = state
+        topic.save(update_fields=["review_state"])
+    if state == ReviewState.PUBLISHED and topic.review_state == ReviewState.PUBLISHED:
+        search_index.index_post(post, topic)
+    else:
+        search_index.unindex_post(post)
     return post
 
 

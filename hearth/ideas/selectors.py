@@ -7,7 +7,7 @@ from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Subquery
 from hearth.communities.models import Community
 from hearth.core.actor import Actor
 from hearth.discussions import policy as discussion_policy
-from hearth.discussions.models import CategoryKind, Topic, TopicRead, Watch, WatchLevel
+from hearth.discussions.models import CategoryKind, ReviewState, Topic, TopicRead, Watch, WatchLevel
 from hearth.ideas.models import ROADMAP_COLUMNS, Idea, IdeaStatus, IdeaVote
 
 IDEA_SORTS = ("votes", "trending", "newest")
@@ -24,11 +24,15 @@ def ideas_in_category(actor: Actor, category, *, sort: str, status: str | None) 
     """An ideas category's list, ordered from the ideas' indexes (votes, trending score or
     age), with the topic shown and the actor's read position. Caller checked the category
     is readable."""
-    ideas = Idea.objects.filter(
-        community_id=category.community_id,
-        topic__category=category,
-        topic__deleted_at__isnull=True,
-    ).exclude(status=IdeaStatus.MERGED)
+    ideas = (
+        Idea.objects.filter(
+            community_id=category.community_id,
+            topic__category=category,
+            topic__deleted_at__isnull=True,
+        )
+        .filter(discussion_policy.in_review_filter(actor, "topic__"))
+        .exclude(status=IdeaStatus.MERGED)
+    )
     if status in IdeaStatus.values:
         ideas = ideas.filter(status=status)
     ideas = ideas.select_related("topic__author", "topic__last_poster", "topic__category")
@@ -77,6 +81,7 @@ def roadmap(
                 status=status,
                 topic__category_id__in=readable,
                 topic__deleted_at__isnull=True,
+                topic__review_state=ReviewState.PUBLISHED,
             )
             .select_related("topic__category")
             .order_by("-vote_count", "-topic_id")[:per_column]

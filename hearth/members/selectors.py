@@ -170,6 +170,8 @@ def recent_activity(
         return []
     posts = (
         Post.objects.filter(
+            discussion_policy.in_review_filter(actor),
+            discussion_policy.in_review_filter(actor, "topic__"),
             community=profile.community_id,
             author_id=profile.user_id,
             deleted_at__isnull=True,
@@ -556,6 +558,7 @@ def following_feed(actor: Actor, community: Community) -> QuerySet[Topic]:
     followed = Follow.objects.filter(community=community, follower=actor.user).values("followed_id")
     return (
         Topic.objects.filter(
+            discussion_policy.in_review_filter(actor),
             community=community,
             category_id__in=readable,
             deleted_at__isnull=True,

@@ -17,7 +17,7 @@ from hearth.communities.models import Community, Membership
 from hearth.core.actor import Actor
 from hearth.core.models import InteractionEvent
 from hearth.discussions import policy as discussion_policy
-from hearth.discussions.models import Post, Topic, TopicRead
+from hearth.discussions.models import Post, ReviewState, Topic, TopicRead
 from hearth.onboarding import policy
 from hearth.onboarding.models import (
     ChecklistCompletion,
@@ -184,6 +184,7 @@ def welcome_queue(actor: Actor, community: Community) -> QuerySet[Post]:
             community=community,
             is_first_post=True,
             deleted_at__isnull=True,
+            review_state=ReviewState.PUBLISHED,
             created_at__gte=timezone.now() - timedelta(days=QUEUE_DAYS),
             topic__category_id__in=readable,
             topic__deleted_at__isnull=True,

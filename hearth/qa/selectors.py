@@ -8,7 +8,7 @@ from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subq
 from hearth.communities.models import Community, Membership
 from hearth.core.actor import Actor
 from hearth.discussions import policy as discussion_policy
-from hearth.discussions.models import CategoryKind, Post, Topic
+from hearth.discussions.models import CategoryKind, Post, ReviewState, Topic
 from hearth.qa.models import AnswerVote, Question
 
 QUESTION_FILTERS = ("all", "unanswered", "unsolved", "solved", "mine")
@@ -46,6 +46,7 @@ def unanswered_queue(actor: Actor, community: Community) -> QuerySet[Question]:
             first_response_at__isnull=True,
             topic__category_id__in=readable,
             topic__deleted_at__isnull=True,
+            topic__review_state=ReviewState.PUBLISHED,
             topic__is_closed=False,
         )
         .select_related("topic__category", "topic__author")

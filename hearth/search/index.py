@@ -2,7 +2,8 @@
 
 The discussions services call these inside their own transactions, so the index commits or
 rolls back with the write that changed it. The rule they keep: a post has a document exactly
-while the post and its topic are not deleted. Reads never check deletion again."""
+while the post and its topic are neither deleted nor in review (held or hidden after flags:
+see ``discussions.models.ReviewState``). Reads never check either again."""
 
 from __future__ import annotations
 
@@ -49,11 +50,15 @@ def _document(post: Post, topic: Topic) -> PostDocument:
     )
 
 
+def _in_review(post: Post, topic: Topic) -> bool:
+    return bool(post.review_state or topic.review_state)
+
+
 def index_post(post: Post, topic: Topic) -> None:
     """Add or refresh the post's document. Indexing the first post also brings the rest of
     the topic in step: its edit may have changed the title every document repeats, and its
     restore brings the topic's replies back."""
-    if post.deleted_at is not None or topic.deleted_at is not None:
+    if post.deleted_at is not None or topic.deleted_at is not None or _in_review(post, topic):
         unindex_post(post)
         return
     document = _document(post, topic)
@@ -72,7 +77,9 @@ def unindex_post(post: Post) -> None:
     PostDocument.objects.filter(post_id=post.pk).delete()
     if (
         post.number == 1
-        and Topic.objects.filter(pk=post.topic_id, deleted_at__isnull=False).exists()
+        and Topic.objects.filter(pk=post.topic_id)
+        .exclude(deleted_at__isnull=True, review_state="")
+        .exists()
     ):
         PostDocument.objects.filter(topic_id=post.topic_id).delete()
 
@@ -84,15 +91,15 @@ def reindex_topic(topic: Topic) -> None:
     from hearth.discussions.models import Post
 
     documents = PostDocument.objects.filter(topic_id=topic.pk)
-    if topic.deleted_at is not None:
+    if topic.deleted_at is not None or topic.review_state:
         documents.delete()
         return
     title = document_text(topic.title)
     documents.exclude(category_id=topic.category_id).update(category_id=topic.category_id)
     documents.exclude(title=title).update(title=title)
-    missing = Post.objects.filter(topic_id=topic.pk, deleted_at__isnull=True).exclude(
-        pk__in=documents.values("post_id")
-    )
+    missing = Post.objects.filter(
+        topic_id=topic.pk, deleted_at__isnull=True, review_state=""
+    ).exclude(pk__in=documents.values("post_id"))
     PostDocument.objects.bulk_create(
         [
             _document(post, topic)
@@ -112,11 +119,12 @@ def rebuild_index(*, community_id: int | None = None, full: bool = False) -> int
     from hearth.discussions.models import Topic
 
     documents = PostDocument.objects.all()
-    topics = Topic.objects.filter(deleted_at__isnull=True).order_by("pk")
+    topics = Topic.objects.filter(deleted_at__isnull=True, review_state="").order_by("pk")
     if community_id is not None:
         documents = documents.filter(community_id=community_id)
         topics = topics.filter(community_id=community_id)
     stale = Q(post__deleted_at__isnull=False) | Q(topic__deleted_at__isnull=False)
+    stale |= ~Q(post__review_state="") | ~Q(topic__review_state="")
     stale |= ~Q(topic_id=F("post__topic_id"))
     (documents if full else documents.filter(stale)).delete()
     count = 0
