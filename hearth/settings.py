@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "hearth.conversations",
     "hearth.onboarding",
     "hearth.recognition",
+    "hearth.trust",
     "hearth.audience",
     "hearth.api",
 ]

@@ -22,6 +22,7 @@ urlpatterns = [
     path("c/<slug:community_slug>/", include("hearth.recognition.urls")),
     path("c/<slug:community_slug>/", include("hearth.analytics.urls")),
     path("c/<slug:community_slug>/", include("hearth.audience.urls")),
+    path("c/<slug:community_slug>/", include("hearth.trust.urls")),
 ]
 if settings.HEARTH_SERVE_MEDIA:
     # Embedded mode serves uploads itself; at scale a proxy or object storage does.
