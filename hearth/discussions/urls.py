@@ -13,6 +13,7 @@ urlpatterns = [
     path("t/<int:topic_id>/watch", views.topic_watch, name="topic-watch"),
     path("t/<int:topic_id>/state", views_staff.topic_state, name="topic-state"),
     path("t/<int:topic_id>/tools", views_staff.topic_tools, name="topic-tools"),
+    path("t/<int:topic_id>/details", views_staff.topic_details, name="topic-details"),
     path("p/<int:post_id>/edit", views.post_edit, name="post-edit"),
     path("p/<int:post_id>/history", views.post_history, name="post-history"),
     path("p/<int:post_id>/delete", views.post_delete, name="post-delete"),
