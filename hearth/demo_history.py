@@ -40,14 +40,19 @@ from hearth.accounts.models import User
 from hearth.communities import services as community_services
 from hearth.communities.models import Community, Membership
 from hearth.core.actor import Actor
+from hearth.discussions import policy as discussion_policy
 from hearth.discussions import services as discussion_services
 from hearth.discussions.models import REACTIONS, Category, Post, Topic
 from hearth.ideas import services as idea_services
 from hearth.ideas.models import CLOSED_STATUSES, Idea, IdeaStatus
 from hearth.qa import services as qa_services
+from hearth.trust import levels as trust_levels
+from hearth.trust import services as trust_services
 
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
+# How many of the latest topics a visit reads.
+READS_PER_VISIT = {"leader": 6, "regular": 4, "casual": 3, "lurker": 2}
 
 
 # Who joins, from where, and how they behave ------------------------------------------
@@ -794,6 +799,7 @@ class _History:
         return self._day_cache[1]
 
     def day(self, at: datetime, number: int) -> None:
+        self.update_trust_levels()
         rng, phase = self.rng, self.phase(at)
         for person, chance in self.members_on(at):
             if rng.random() < chance:
@@ -812,6 +818,7 @@ class _History:
         """A member's visit: maybe a new topic, and a reaction or a vote."""
         if person.left:
             return
+        self._read_latest(person)
         rng, profile = self.rng, PROFILES[person.kind]
         new = (at - person.joins_at) < 21 * DAY
         if rng.random() < profile.starts_topic + (0.06 if new else 0):
@@ -915,6 +922,8 @@ class _History:
         image = None
         if category == "critique" and self.images < 12 and rng.random() < 0.5:
             image, self.images = demo_image(rng), self.images + 1
+            if not discussion_policy.can_attach_image(person.actor):
+                image = None  # a new member cannot attach one yet
         thread = self._start(person, category, "discussion", title, body, image)
         self._after_post(at, thread, thread.posts[0])
         self._plan_discussion(at, thread)
@@ -1217,15 +1226,55 @@ class _History:
 
     # The end -------------------------------------------------------------------------------
 
-    def settle_trust_levels(self) -> None:
-        # Trust levels arrive with their own feature; until then the demo shows the spread
-        # its story implies.
-        levels = {"leader": 3, "regular": 2, "casual": 1, "lurker": 0}
-        for kind, level in levels.items():
+    def _read_latest(self, person: Person) -> None:
+        topics = Topic.objects.filter(community=self.community, deleted_at__isnull=True).order_by(
+            "-last_posted_at"
+        )[: READS_PER_VISIT[person.kind]]
+        for topic in topics:
+            discussion_services.topic_mark_read(
+                actor=person.actor, topic=topic, number=topic.highest_post_number
+            )
+
+    def update_trust_levels(self) -> None:
+        """What the trust task does after activity and daily, at the history's time; the
+        members' cached actors then see their new level."""
+        trust_levels.update(self.community, lag=timedelta(0))
+        trust_levels.sweep(self.community)
+        current = dict(
+            Membership.objects.filter(community=self.community).values_list(
+                "user_id", "trust_level"
+            )
+        )
+        for person in self.joined:
+            if person.actor is not None and person.actor.membership is not None:
+                person.actor.membership.trust_level = current.get(person.user.pk, 0)
+
+    def grant_leader(self) -> None:
+        """Staff make the most involved remaining leader a level-4 leader (by hand: the
+        task never grants level 4)."""
+        candidates = [p for p in self.joined if p.kind == "leader" and not p.left]
+        if not candidates:
+            return
+        levels = dict(
             Membership.objects.filter(
-                community=self.community,
-                user__in=[p.user for p in self.joined if p.kind == kind and not p.left],
-            ).update(trust_level=level)
+                community=self.community, user__in=[p.user for p in candidates]
+            ).values_list("user_id", "trust_level")
+        )
+        chosen = max(candidates, key=lambda p: (levels.get(p.user.pk, 0), -p.user.pk))
+        trust_services.trust_level_set(
+            actor=self.staff[0].actor,
+            membership=Membership.objects.get(community=self.community, user=chosen.user),
+            level=4,
+            locked=False,
+            reason="Runs the weekly critique thread and keeps the categories tidy.",
+        )
+
+    def settle_trust_levels(self) -> None:
+        # As of today's start (UTC), so a seed always gives the same story relative to the
+        # history; the worker applies the hours since then.
+        with time_machine.travel(history_start(self.until, 0), tick=False):
+            self.update_trust_levels()
+            self.grant_leader()
 
 
 def history_start(until: datetime, days: int) -> datetime:

@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "hearth.conversations",
     "hearth.onboarding",
     "hearth.recognition",
+    "hearth.trust",
     "hearth.audience",
     "hearth.moderation",
     "hearth.api",

@@ -268,14 +268,14 @@ def _apply(community_id: int, batch: list[tuple]) -> None:
     _save_facts(new_facts, changed, member_facts, threads, ideas)
     AcceptDecision.objects.bulk_create(decisions, ignore_conflicts=True)
     IdeaShipped.objects.bulk_create(shipped, ignore_conflicts=True)
-    _add_rows(
+    add_day_rows(
         MemberDay,
         community_id,
         ("day", "user_id"),
         {key: dict(counts) for key, counts in member_days.items()},
         counts=("events", "posts", "contributions"),
     )
-    _add_rows(
+    add_day_rows(
         PairDay,
         community_id,
         ("day", "actor_id", "target_id"),
@@ -283,14 +283,14 @@ def _apply(community_id: int, batch: list[tuple]) -> None:
         counts=tuple(PAIR_FIELDS.values()),
         latest="last_at",
     )
-    _add_rows(
+    add_day_rows(
         VerbDay,
         community_id,
         ("day", "verb"),
         {key: {"count": n} for key, n in verb_days.items()},
         counts=("count",),
     )
-    _add_rows(
+    add_day_rows(
         TopicMemberDay,
         community_id,
         ("day", "topic_id", "user_id"),
@@ -348,7 +348,7 @@ def _save_facts(new_facts, changed, member_facts, threads, ideas) -> None:
             model.objects.bulk_update(objs, fields)
 
 
-def _add_rows(
+def add_day_rows(
     model,
     community_id: int,
     keys: tuple[str, ...],

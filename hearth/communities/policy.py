@@ -28,6 +28,7 @@ from hearth.communities.models import (
     Visibility,
 )
 from hearth.core.actor import Actor
+from hearth.trust import policy as trust_policy
 
 
 def _ensure(reason: str | None) -> None:
@@ -232,6 +233,43 @@ def can_manage_community(actor: Actor) -> bool:
 
 def ensure_manage_community(actor: Actor) -> None:
     _ensure(_admin_denial(actor))
+
+
+def create_invite_denial(actor: Actor) -> str | None:
+    """Admins; other staff and members from trust level 2 (their own invites, smaller)."""
+    if actor.is_admin:
+        return None
+    if (reason := participate_denial(actor)) is not None:
+        return reason
+    if not trust_policy.can_send_invites(actor):
+        return _(
+            "Members can invite people once they reach trust level 2, if the community allows it."
+        )
+    return None
+
+
+def can_create_invite(actor: Actor) -> bool:
+    return create_invite_denial(actor) is None
+
+
+def ensure_create_invite(actor: Actor) -> None:
+    _ensure(create_invite_denial(actor))
+
+
+def revoke_invite_denial(actor: Actor, invite: Invite) -> str | None:
+    if not _same_community(actor, invite):
+        return _("That invite belongs to another community.")
+    if actor.is_admin or (actor.user is not None and invite.created_by_id == actor.user.pk):
+        return None
+    return _("You can only revoke your own invites.")
+
+
+def can_revoke_invite(actor: Actor, invite: Invite) -> bool:
+    return revoke_invite_denial(actor, invite) is None
+
+
+def ensure_revoke_invite(actor: Actor, invite: Invite) -> None:
+    _ensure(revoke_invite_denial(actor, invite))
 
 
 def review_request_denial(actor: Actor, membership: Membership) -> str | None:

@@ -530,6 +530,10 @@ def membership_unban(*, actor: Actor, membership: Membership, reason: str = "") 
     return membership
 
 
+# A non-admin's invites: at most this many uses, days to expiry (the default) and a day.
+MEMBER_INVITE_LIMITS = (10, 30, 10)
+
+
 @transaction.atomic
 def invite_create(
     *,
@@ -538,39 +542,61 @@ def invite_create(
     max_uses: int | None = None,
     expires_in_days: int | None = None,
 ) -> Invite:
-    policy.ensure_manage_community(actor)
-    if max_uses is not None and not 1 <= max_uses <= 100_000:
+    """Admins' invites go to the staff log; other staff's and trusted members' invites are
+    smaller (:data:`MEMBER_INVITE_LIMITS`) and recorded as an interaction event."""
+    policy.ensure_create_invite(actor)
+    if actor.is_admin:
+        limits = (100_000, 365, None)
+    else:
+        limits = MEMBER_INVITE_LIMITS
+        max_uses, expires_in_days = max_uses or 1, expires_in_days or limits[1]
+    most_uses, longest, per_day = limits
+    if max_uses is not None and not 1 <= max_uses <= most_uses:
         raise ValidationError(
-            {"max_uses": [_("Allow between 1 and 100,000 uses, or leave empty.")]}
+            {"max_uses": [_("Allow between 1 and %(n)s uses.") % {"n": f"{most_uses:,}"}]}
         )
-    if expires_in_days is not None and not 1 <= expires_in_days <= 365:
+    if expires_in_days is not None and not 1 <= expires_in_days <= longest:
         raise ValidationError(
-            {"expires_in_days": [_("Expire within 1 to 365 days, or leave empty.")]}
+            {"expires_in_days": [_("Expire within 1 to %(n)s days.") % {"n": longest}]}
         )
-    expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None
+    now = timezone.now()
+    if (
+        per_day is not None
+        and Invite.objects.filter(
+            community=actor.community,
+            created_by=actor.user,
+            created_at__gte=now - timedelta(days=1),
+        ).count()
+        >= per_day
+    ):
+        raise ValidationError(
+            _("You can create %(n)s invites a day; try again tomorrow.") % {"n": per_day}
+        )
     invite = Invite.objects.create(
         community=actor.community,
         created_by=actor.user,
         source=(source or "").strip()[:100],
         max_uses=max_uses,
-        expires_at=expires_at,
+        expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None,
     )
-    staff_log_record(
-        actor,
-        actor.community,
-        "invite.create",
-        details={"code": invite.code, "source": invite.source},
-    )
+    if actor.is_admin:
+        staff_log_record(
+            actor,
+            actor.community,
+            "invite.create",
+            details={"code": invite.code, "source": invite.source},
+        )
+    else:
+        record_event(community=actor.community, actor=actor.user, verb="invite.create", obj=invite)
     return invite
 
 
 @transaction.atomic
 def invite_revoke(*, actor: Actor, invite: Invite) -> Invite:
-    policy.ensure_manage_community(actor)
-    if invite.community_id != actor.community.pk:
-        raise ValidationError(_("That invite belongs to another community."))
+    policy.ensure_revoke_invite(actor, invite)
     if invite.revoked_at is None:
         invite.revoked_at = timezone.now()
         invite.save(update_fields=["revoked_at"])
-        staff_log_record(actor, actor.community, "invite.revoke", details={"code": invite.code})
+        if actor.is_admin:
+            staff_log_record(actor, actor.community, "invite.revoke", details={"code": invite.code})
     return invite

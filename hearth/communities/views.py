@@ -9,11 +9,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from hearth.communities import policy, selectors, services
-from hearth.communities.forms import JoinForm
+from hearth.communities.forms import InviteForm, JoinForm
 from hearth.communities.models import JoinPolicy, MembershipStatus, Visibility
 from hearth.core.forms import add_service_errors
+from hearth.core.pagination import paginate
 from hearth.discussions import selectors as discussion_selectors
 
 SOURCE_SESSION_KEY = "hearth_join_source"
@@ -182,3 +184,44 @@ def leave(request):
         return redirect("core:home")
     status = 403 if denial and request.method == "POST" else 200
     return render(request, "communities/leave.html", {"denial": denial}, status=status)
+
+
+@login_required
+@community_view
+def my_invites(request):
+    """A trusted member's own invites (admins manage every invite on the staff page)."""
+    actor = request.actor
+    policy.ensure_create_invite(actor)
+    form = InviteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invite = services.invite_create(actor=actor, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Invite %(code)s created.") % {"code": invite.code})
+            return redirect("communities:invites", request.community.slug)
+    page = paginate(request, selectors.invites(request.community).filter(created_by=actor.user))
+    join_url = request.build_absolute_uri(
+        reverse("communities:join", args=[request.community.slug])
+    )
+    return render(
+        request,
+        "communities/invites.html",
+        {
+            "form": form,
+            "page": page,
+            "join_url": join_url,
+            "limits": services.MEMBER_INVITE_LIMITS,
+        },
+    )
+
+
+@require_POST
+@login_required
+@community_view
+def my_invite_revoke(request, invite_id: int):
+    invite = selectors.invite_for(request.actor, invite_id)
+    services.invite_revoke(actor=request.actor, invite=invite)
+    messages.success(request, _("Invite %(code)s revoked.") % {"code": invite.code})
+    return redirect("communities:invites", request.community.slug)

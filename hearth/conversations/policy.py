@@ -39,6 +39,7 @@ from hearth.conversations.models import (
     Participant,
 )
 from hearth.core.actor import Actor
+from hearth.trust import policy as trust_policy
 
 if TYPE_CHECKING:
     from hearth.accounts.models import User
@@ -180,7 +181,7 @@ def daily_cap_denial(actor: Actor, *, starting: bool) -> str | None:
     """The anti-spam caps over the last 24 hours (see the module docstring)."""
     if actor.is_staff:
         return None
-    new_member = actor.membership.trust_level == 0
+    new_member = trust_policy.is_new_member(actor)
     since = timezone.now() - CAP_WINDOW
     message_cap = DM_DAILY_CAP_NEW_MEMBER if new_member else DM_DAILY_CAP
     sent = Message.objects.filter(

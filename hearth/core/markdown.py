@@ -109,6 +109,16 @@ def mentioned_names(text: str) -> list[str]:
     return list(seen)
 
 
+def link_and_image_counts(text: str) -> tuple[int, int]:
+    """How many links and images ``text`` renders to (mentions are not links yet here)."""
+    links = images = 0
+    for block in _md.parse(text):
+        for token in block.children or ():
+            links += token.type == "link_open"
+            images += token.type == "image"
+    return links, images
+
+
 def render_markdown(
     text: str, *, mention_url: Callable[[str], str | None] | None = None, nofollow: bool = True
 ) -> str:

@@ -116,6 +116,15 @@ class MoveForm(forms.Form):
         self.fields["category"].choices = [(str(c.pk), c.name) for c in categories]
 
 
+class TopicDetailsForm(MoveForm):
+    title = forms.CharField(label=_("Title"), max_length=1000)
+    field_order = ["title", "category"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].label = _("Category")
+
+
 class MergeForm(forms.Form):
     into = IdField(
         label=_("Merge into topic number"),

@@ -22,6 +22,7 @@ from hearth.discussions.models import (
     ReviewState,
     Topic,
 )
+from hearth.trust import policy as trust_policy
 
 
 def _ensure(reason: str | None) -> None:
@@ -270,12 +271,14 @@ def can_flag_post(actor: Actor, post: Post) -> bool:
 
 
 def moderate_topic_denial(actor: Actor, topic: Topic) -> str | None:
-    """Pin, close, archive, move, merge and split."""
+    """Pin, close, archive, move, merge and split: staff and trust level 4."""
     if not can_read_topic(actor, topic):
         return _("That topic does not exist.")
-    if not actor.is_staff:
-        return _("Only staff can do that.")
-    return None
+    if actor.is_staff:
+        return None
+    if not trust_policy.can_moderate_topics(actor):
+        return _("Only staff and leaders (trust level 4) can do that.")
+    return community_policy.participate_denial(actor)
 
 
 def can_moderate_topic(actor: Actor, topic: Topic) -> bool:
@@ -284,6 +287,44 @@ def can_moderate_topic(actor: Actor, topic: Topic) -> bool:
 
 def ensure_moderate_topic(actor: Actor, topic: Topic) -> None:
     _ensure(moderate_topic_denial(actor, topic))
+
+
+def edit_topic_details_denial(actor: Actor, topic: Topic) -> str | None:
+    """Retitle and recategorise any topic: staff and trust level 3 and up."""
+    if not can_read_topic(actor, topic):
+        return _("That topic does not exist.")
+    if topic.deleted_at is not None:
+        return _("This topic was deleted.")
+    if actor.is_staff:
+        return None
+    if not trust_policy.can_edit_topic_details(actor):
+        return _("Only staff and regulars (trust level 3) can retitle or recategorise topics.")
+    if (reason := community_policy.participate_denial(actor)) is not None:
+        return reason
+    if topic.is_archived:
+        return _("This topic is archived: it is kept for reading only.")
+    return None
+
+
+def can_edit_topic_details(actor: Actor, topic: Topic) -> bool:
+    return edit_topic_details_denial(actor, topic) is None
+
+
+def ensure_edit_topic_details(actor: Actor, topic: Topic) -> None:
+    _ensure(edit_topic_details_denial(actor, topic))
+
+
+def attach_image_denial(actor: Actor) -> str | None:
+    return trust_policy.upload_denial(actor)
+
+
+def can_attach_image(actor: Actor) -> bool:
+    return attach_image_denial(actor) is None
+
+
+def post_content_denial(actor: Actor, *, links: int, images: int, mentions: int) -> str | None:
+    """A new member's per-post limits on links, images and mentions (trust level 0)."""
+    return trust_policy.post_content_denial(actor, links=links, images=images, mentions=mentions)
 
 
 def can_manage_categories(actor: Actor) -> bool:

@@ -23,7 +23,12 @@ from hearth.core.actor import Actor
 from hearth.core.colors import validate_hex_color
 from hearth.core.events import record_event
 from hearth.core.images import process_image
-from hearth.core.markdown import clean_text, mentioned_names, render_markdown
+from hearth.core.markdown import (
+    clean_text,
+    link_and_image_counts,
+    mentioned_names,
+    render_markdown,
+)
 from hearth.core.uploads import discard_uploads_on_error, private_storage, store_upload
 from hearth.discussions import hooks, policy
 from hearth.discussions.models import (
@@ -111,6 +116,19 @@ def _render(community, body: str, members: dict[str, Membership], author_trust: 
         return reverse("communities:profile", args=[community.slug, membership.user.username])
 
     return render_markdown(body, mention_url=mention_url, nofollow=author_trust < LINK_TRUST_LEVEL)
+
+
+def _check_content(actor: Actor, body: str, image=None) -> None:
+    """Refuse, before anything is written, what the author's trust level does not allow:
+    an attachment, or more links, images or mentions than a new member may post."""
+    if image and (reason := policy.attach_image_denial(actor)) is not None:
+        raise ValidationError({"image": [reason]})
+    links, images = link_and_image_counts(body)
+    reason = policy.post_content_denial(
+        actor, links=links, images=images + (1 if image else 0), mentions=len(mentioned_names(body))
+    )
+    if reason is not None:
+        raise ValidationError({"body": [reason]})
 
 
 def _attach_image(community, body: str, image) -> tuple[str, list[Attachment]]:
@@ -374,6 +392,7 @@ def topic_create(
             errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
+    _check_content(actor, clean_body(body), image)
     title = clean_title(title)
     body, attachments = _attach_image(actor.community, clean_body(body), image)
     now = timezone.now()
@@ -427,6 +446,7 @@ def post_reply(
         return existing
     if reply_to is not None and (reply_to.topic_id != topic.pk or reply_to.is_deleted):
         raise ValidationError({"reply_to": [_("You can only reply to a post in this topic.")]})
+    _check_content(actor, clean_body(body), image)
     body, attachments = _attach_image(actor.community, clean_body(body), image)
     post = _create_post(
         actor=actor, topic=topic, body=body, reply_to=reply_to, client_token=client_token
@@ -461,6 +481,8 @@ def post_edit(*, actor: Actor, post: Post, body: str, title: str | None = None) 
     new_title = clean_title(title) if title is not None and post.number == 1 else topic.title
     if body == post.body and new_title == topic.title:
         return post
+    if body != post.body:
+        _check_content(actor, body)
     author_membership = Membership.objects.filter(
         community=actor.community, user_id=post.author_id
     ).first()
@@ -655,7 +677,7 @@ def topic_set_state(
 @transaction.atomic
 def topic_move(*, actor: Actor, topic: Topic, category: Category) -> Topic:
     topic = Topic.objects.select_for_update().select_related("category").get(pk=topic.pk)
-    policy.ensure_moderate_topic(actor, topic)
+    policy.ensure_edit_topic_details(actor, topic)
     if category.community_id != topic.community_id or not policy.can_read_category(actor, category):
         raise ValidationError({"category": [_("Choose a category of this community.")]})
     if category.pk == topic.category_id:
@@ -676,6 +698,35 @@ def topic_move(*, actor: Actor, topic: Topic, category: Category) -> Topic:
         "topic.move",
         details={"topic": topic.pk, "from": old.slug, "to": category.slug},
     )
+    return topic
+
+
+@transaction.atomic
+def topic_retitle(*, actor: Actor, topic: Topic, title: str) -> Topic:
+    """Change a topic's title (staff and trust level 3); the first post's history keeps the
+    old one."""
+    topic = Topic.objects.select_for_update().select_related("category").get(pk=topic.pk)
+    policy.ensure_edit_topic_details(actor, topic)
+    title = clean_title(title)
+    if title == topic.title:
+        return topic
+    first = Post.objects.select_for_update().filter(topic=topic, number=1).first()
+    if first is not None:
+        PostRevision.objects.create(
+            community=actor.community, post=first, number=first.edit_count + 1,
+            editor=actor.user, title_before=topic.title, body_before=first.body,
+            body_after=first.body,
+        )  # fmt: skip
+        first.edit_count += 1
+        first.save(update_fields=["edit_count"])
+    old_title = topic.title
+    topic.title, topic.slug = title, _unique_topic_slug(title)
+    topic.save(update_fields=["title", "slug"])
+    search_index.reindex_topic(topic)
+    staff_log_record(
+        actor, actor.community, "topic.retitle",
+        details={"topic": topic.pk, "from": old_title, "to": title},
+    )  # fmt: skip
     return topic
 
 
@@ -766,27 +817,43 @@ def _move_posts(posts: list[Post], into: Topic) -> None:
 # Reading state -------------------------------------------------------------------------
 
 
-def _mark_read(actor: Actor, topic: Topic, number: int) -> None:
+def _mark_read(actor: Actor, topic: Topic, number: int) -> int:
+    """Move the member's read position forward; returns how many posts it moved by."""
     if not policy.can_track_reading(actor):
-        return
-    updated = TopicRead.objects.filter(
-        user=actor.user, topic=topic, last_read_number__lt=number
-    ).update(last_read_number=number, updated_at=timezone.now())
-    if not updated:
-        TopicRead.objects.get_or_create(
-            user=actor.user,
-            topic=topic,
-            defaults={"community": actor.community, "last_read_number": number},
-        )
+        return 0
+    before = (
+        TopicRead.objects.filter(user=actor.user, topic=topic)
+        .values_list("last_read_number", flat=True)
+        .first()
+    )
+    if before is not None:
+        if before >= number:
+            return 0
+        updated = TopicRead.objects.filter(
+            user=actor.user, topic=topic, last_read_number__lt=number
+        ).update(last_read_number=number, updated_at=timezone.now())
+        return number - before if updated else 0
+    _read, created = TopicRead.objects.get_or_create(
+        user=actor.user,
+        topic=topic,
+        defaults={"community": actor.community, "last_read_number": number},
+    )
+    return number if created else 0
 
 
 def topic_mark_read(*, actor: Actor, topic: Topic, number: int) -> None:
-    """Record that the member has seen posts up to ``number`` (never moves backwards)."""
+    """Record that the member has seen posts up to ``number`` (never moves backwards), and
+    a ``topic.read`` event with how many posts were new to them (trust levels count
+    reading from it). A post's author has read it: writing one records no event."""
     number = max(0, min(int(number), topic.highest_post_number))
     # Visitors keep no reading state: no write transaction (on SQLite, the write lock) for them.
     if number and policy.can_track_reading(actor):
         with transaction.atomic():
-            _mark_read(actor, topic, number)
+            if newly := _mark_read(actor, topic, number):
+                record_event(
+                    community=actor.community, actor=actor.user, verb="topic.read", obj=topic,
+                    data={"topic": topic.pk, "posts": newly},
+                )  # fmt: skip
 
 
 def _watch(

@@ -13,6 +13,7 @@ urlpatterns = [
     path("t/<id:topic_id>/watch", views.topic_watch, name="topic-watch"),
     path("t/<id:topic_id>/state", views_staff.topic_state, name="topic-state"),
     path("t/<id:topic_id>/tools", views_staff.topic_tools, name="topic-tools"),
+    path("t/<id:topic_id>/details", views_staff.topic_details, name="topic-details"),
     path("p/<id:post_id>/edit", views.post_edit, name="post-edit"),
     path("p/<id:post_id>/history", views.post_history, name="post-history"),
     path("p/<id:post_id>/delete", views.post_delete, name="post-delete"),

@@ -143,7 +143,11 @@ def topic_new(request):
             form.add_error(None, str(exc))
         else:
             return redirect(topic_url(topic))
-    return render(request, "discussions/topic_new.html", {"form": form})
+    return render(
+        request,
+        "discussions/topic_new.html",
+        {"form": form, "can_attach_image": policy.can_attach_image(actor)},
+    )
 
 
 @community_view
@@ -196,6 +200,8 @@ def topic(request, topic_slug, topic_id):
             "reply_denial": policy.reply_denial(actor, topic) if actor.is_authenticated else None,
             "replying_to": _replying_to(request, actor, topic),
             "can_moderate": policy.can_moderate_topic(actor, topic),
+            "can_edit_details": policy.can_edit_topic_details(actor, topic),
+            "can_attach_image": policy.can_attach_image(actor),
             "watch_level": selectors.watch_level(actor, topic),
             "watch_levels": WatchLevel.choices,
             "reactions": REACTIONS,
@@ -260,7 +266,12 @@ def reply(request, topic_id):
     return render(
         request,
         "discussions/reply_failed.html",
-        {"topic": topic, "reply_form": form, "reactions": REACTIONS},
+        {
+            "topic": topic,
+            "reply_form": form,
+            "reactions": REACTIONS,
+            "can_attach_image": policy.can_attach_image(actor),
+        },
         status=400,
     )
 

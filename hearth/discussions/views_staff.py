@@ -1,6 +1,8 @@
-"""Staff tools for discussions: categories, and pin/close/archive/move/merge/split."""
+"""Staff tools for discussions: categories, and pin/close/archive/move/merge/split (also
+for trust level 4), retitle and recategorise (also for trust level 3)."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -8,10 +10,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hearth.communities.views import community_view
 from hearth.communities.views_staff import staff_nav, staff_view
 from hearth.core.forms import add_service_errors
 from hearth.discussions import policy, selectors, services
-from hearth.discussions.forms import CategoryForm, MergeForm, MoveForm, SplitForm
+from hearth.discussions.forms import (
+    CategoryForm,
+    MergeForm,
+    MoveForm,
+    SplitForm,
+    TopicDetailsForm,
+)
 from hearth.discussions.models import Category
 from hearth.discussions.views import topic_url
 
@@ -81,7 +90,8 @@ def category_move(request, category_id):
 
 
 @require_POST
-@staff_view
+@login_required
+@community_view
 def topic_state(request, topic_id):
     topic = selectors.topic_for(request.actor, topic_id)
     flags = {}
@@ -93,7 +103,8 @@ def topic_state(request, topic_id):
     return redirect(topic_url(topic))
 
 
-@staff_view
+@login_required
+@community_view
 def topic_tools(request, topic_id):
     """Move, merge or split a topic."""
     actor = request.actor
@@ -147,3 +158,34 @@ def topic_tools(request, topic_id):
             "split_form": split_form,
         },
     )
+
+
+@login_required
+@community_view
+def topic_details(request, topic_id):
+    """Retitle and recategorise a topic."""
+    actor = request.actor
+    topic = selectors.topic_for(actor, topic_id)
+    policy.ensure_edit_topic_details(actor, topic)
+    form = TopicDetailsForm(
+        request.POST if request.method == "POST" else None,
+        categories=selectors.categories(actor, request.community),
+        initial={"title": topic.title, "category": topic.category_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = selectors.category_by_id(
+                actor, request.community, form.cleaned_data["category"]
+            )
+            if target is None:
+                raise ValidationError({"category": [_("Choose a category of this community.")]})
+            topic = services.topic_retitle(
+                actor=actor, topic=topic, title=form.cleaned_data["title"]
+            )
+            topic = services.topic_move(actor=actor, topic=topic, category=target)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Topic updated."))
+            return redirect(topic_url(topic))
+    return render(request, "discussions/topic_details.html", {"topic": topic, "form": form})

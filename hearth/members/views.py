@@ -20,6 +20,7 @@ from hearth.discussions import selectors as discussion_selectors
 from hearth.members import policy, selectors, services
 from hearth.members.forms import InterestListForm, MemberProfileForm, ProfileQuestionForm
 from hearth.members.models import ProfileQuestion
+from hearth.trust import policy as trust_policy
 
 
 def _profile_url(request, username: str) -> str:
@@ -77,6 +78,8 @@ def profile(request, username):
             "can_follow": policy.can_follow(actor, profile),
             "can_edit": policy.can_edit_profile(actor, profile),
             "can_ban": community_policy.can_ban(actor, membership),
+            "can_view_trust": trust_policy.can_view_progress(actor, membership),
+            "can_invite": is_self and community_policy.can_create_invite(actor),
             "can_message": not is_self
             and conversation_policy.can_start_conversation(actor, [user]),
             "suggestions": (

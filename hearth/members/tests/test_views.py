@@ -38,7 +38,7 @@ class TestProfilePage:
         assert "Birds" in body
         assert "Staff secret" not in body  # staff-only answer
         assert "Hello garden" in body  # recent activity
-        assert "Trust level 1" in body
+        assert "Trust level" not in body  # only the member themself and staff see it
 
     def test_staff_only_answers_are_shown_to_staff_and_self(
         self, client, member, moderator, edit, questions
