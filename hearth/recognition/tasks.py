@@ -14,8 +14,8 @@ from hearth.core.models import InteractionEvent
 from hearth.recognition import awards, reputation
 
 logger = logging.getLogger(__name__)
-# Our own output: evaluating it again could only loop.
-IGNORED_VERBS = frozenset({"badge.grant"})
+# Our own output (evaluating it again could only loop) and reading, which no badge counts.
+IGNORED_VERBS = frozenset({"badge.grant", "topic.read"})
 
 
 def enqueue_for_events(events: list[InteractionEvent]) -> None:
