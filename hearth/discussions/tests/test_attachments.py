@@ -26,13 +26,14 @@ PERSONAS = ["owner", "admin", "moderator", "member", "newcomer", "banned", "outs
 
 
 def fetch(user, url: str) -> SimpleNamespace:
-    """GET ``url`` as ``user``, read the body and close the file, as a server would."""
+    """GET ``url`` as ``user`` and read the body; the test client closes the file once the
+    body is read, as a server would. (Closing again would send request_finished and, on
+    PostgreSQL, close the test's connection inside its transaction.)"""
     client = Client()
     if user is not None:
         client.force_login(user)
     response = client.get(url)
     body = response.getvalue()
-    response.close()
     return SimpleNamespace(status_code=response.status_code, body=body, headers=response)
 
 
