@@ -264,6 +264,8 @@ if (BASE_DIR / "node_modules" / "htmx.org" / "dist").exists():
     STATICFILES_DIRS.append(("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"))
 if (BASE_DIR / "node_modules" / "echarts" / "dist").exists():
     STATICFILES_DIRS.append(("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"))
+if (BASE_DIR / "node_modules" / "swagger-ui-dist").exists():  # the API docs page
+    STATICFILES_DIRS.append(("vendor/swagger-ui", BASE_DIR / "node_modules" / "swagger-ui-dist"))
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 

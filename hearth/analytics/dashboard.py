@@ -30,11 +30,13 @@ from hearth.analytics.models import DashboardSnapshot, VerbDay
 from hearth.audience.selectors import Audience, audience_figures, visitors_by_source
 from hearth.communities.models import STAFF_ROLES, Membership, MembershipStatus
 from hearth.core.models import InteractionEvent
+from hearth.discussions import policy as discussion_policy
 from hearth.discussions.models import Topic
 from hearth.members.models import MemberProfile
 
 if TYPE_CHECKING:
     from hearth.communities.models import Community
+    from hearth.core.actor import Actor
 
 DAY = timedelta(days=1)
 LADDER_MONTHS_BEFORE = 2  # month starts shown before the window's own month
@@ -454,6 +456,23 @@ def drilldown_items(
     raise ValueError(f"unknown drill-down {metric!r}")
 
 
+TOPIC_DRILLDOWNS = ("unanswered-questions", "unanswered-topics")
+
+
+def readable_items(actor: Actor, community: Community, metric: str, items: list) -> list:
+    """The drill-down's items this viewer may be shown, in order. The figures count every
+    topic; a list names only topics the viewer may open (their category's read level, as
+    the discussions policy decides), so a moderator never sees an admins-only title."""
+    if metric not in TOPIC_DRILLDOWNS:
+        return items
+    readable = set(
+        discussion_policy.visible_topics(actor, community)
+        .filter(pk__in=items)
+        .values_list("pk", flat=True)
+    )
+    return [pk for pk in items if pk in readable]
+
+
 def relationship_rows(pairs: tuple[PairActivity, ...]) -> list[RelationshipRow]:
     """Reciprocated pairs, most interactions first."""
     counts = {
@@ -522,6 +541,7 @@ class DrillRow:
     at: datetime | None = None
     counts: tuple[int, int] | None = None  # a pair's interactions each way
     is_relationship: bool = False
+    post_unlisted: bool = False  # a post the viewer may not open (category, deleted topic)
 
 
 def _topic_url(community: Community, topic: Topic, number: int | None = None) -> str:
@@ -530,18 +550,18 @@ def _topic_url(community: Community, topic: Topic, number: int | None = None) ->
 
 
 def drilldown_rows(
-    community: Community, metric: str, items: list, window: Window
+    actor: Actor, community: Community, metric: str, items: list, window: Window
 ) -> list[DrillRow]:
-    """Rows for one page of a drill-down's items: two or three queries for any page."""
-    if metric in ("unanswered-questions", "unanswered-topics"):
-        topics = Topic.objects.filter(community=community, pk__in=items).select_related(
-            "author", "category"
-        )
+    """Rows for one page of a drill-down's items: two or three queries for any page. A
+    topic is named only when ``actor`` may read it."""
+    visible_topics = discussion_policy.visible_topics(actor, community)
+    if metric in TOPIC_DRILLDOWNS:
+        topics = visible_topics.filter(pk__in=items).select_related("author", "category")
         by_id = {t.pk: t for t in topics}
         return [
             DrillRow(user=t.author, topic=t, url=_topic_url(community, t), at=t.created_at)
             for t in (by_id.get(pk) for pk in items)
-            if t is not None and t.deleted_at is None
+            if t is not None
         ]
     if metric == "relationships":
         users = {
@@ -560,12 +580,7 @@ def drilldown_rows(
     if metric != "newcomers":
         return [DrillRow(user=users[pk]) for pk in items if pk in users]
     posts = first_posts(community, items, window.start_at)
-    topics = {
-        t.pk: t
-        for t in Topic.objects.filter(
-            community=community, pk__in={p.topic_id for p in posts.values()}
-        )
-    }
+    topics = {t.pk: t for t in visible_topics.filter(pk__in={p.topic_id for p in posts.values()})}
     rows = []
     for pk in items:
         post = posts.get(pk)
@@ -576,6 +591,7 @@ def drilldown_rows(
                 topic=topic,
                 url=_topic_url(community, topic, post.number) if topic else "",
                 at=post.at if post else None,
+                post_unlisted=post is not None and topic is None,
             )
         )
     return rows

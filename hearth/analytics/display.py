@@ -828,5 +828,16 @@ def api_payload(d: Dashboard) -> dict:
             }
             for c in d.report.retention
         ],
-        "days": [{column: value(row) for column, value in CSV_COLUMNS} for row in d.days],
+        "days": [
+            {column: API_DAY_VALUES.get(column, value)(row) for column, value in CSV_COLUMNS}
+            for row in d.days
+        ],
     }
+
+
+# The API's day rows are the CSV's columns, as JSON numbers and null rather than text.
+API_DAY_VALUES = {
+    "stickiness_percent": lambda r: _num(r.stickiness),
+    "page_views": lambda r: r.page_views,
+    "unique_visitors": lambda r: r.unique_visitors,
+}

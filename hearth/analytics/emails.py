@@ -1,7 +1,11 @@
 """The weekly health email to a community's staff: the headline figures of the last seven
 days against the seven before, what moved, and the three members or posts that most need
 someone's attention now (an unwelcomed newcomer, an unanswered question, a member whose
-posts nobody answered)."""
+posts nobody answered).
+
+Each staff member gets their own copy: the figures are the same for all, but a question is
+named only to those who may read its category (a moderator is not shown an admins-only
+title)."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +23,8 @@ from hearth.accounts.models import User
 from hearth.analytics import display, rollups
 from hearth.analytics.dashboard import Window, build_dashboard
 from hearth.communities.models import STAFF_ROLES, Community, Membership, MembershipStatus
+from hearth.core.actor import Actor
+from hearth.discussions import policy as discussion_policy
 from hearth.discussions.models import Topic
 
 ATTENTION_ITEMS = 3
@@ -35,8 +41,17 @@ def _absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def attention_items(community: Community, dashboard) -> list[AttentionItem]:
-    """Unwelcomed newcomers first, then unanswered questions, then members nobody answered."""
+def readable_unanswered(actor: Actor, community: Community, dashboard) -> list[Topic]:
+    """The window's unanswered questions ``actor`` may read, oldest first."""
+    unanswered = dashboard.report.support.unanswered
+    topics = discussion_policy.visible_topics(actor, community).filter(pk__in=unanswered)
+    by_id = {t.pk: t for t in topics}
+    return [by_id[pk] for pk in unanswered if pk in by_id]
+
+
+def attention_items(community: Community, dashboard, questions: list[Topic]) -> list[AttentionItem]:
+    """Unwelcomed newcomers first, then the unanswered ``questions`` (those the recipient
+    may read), then members nobody answered."""
     report = dashboard.report
     items: list[AttentionItem] = []
     users = User.objects.in_bulk(
@@ -55,10 +70,7 @@ def attention_items(community: Community, dashboard) -> list[AttentionItem]:
                     _absolute(reverse("communities:profile", args=[community.slug, user.username])),
                 )
             )
-    questions = Topic.objects.filter(
-        community=community, pk__in=report.support.unanswered[:ATTENTION_ITEMS], deleted_at=None
-    )
-    for topic in questions:
+    for topic in questions[:ATTENTION_ITEMS]:
         items.append(
             AttentionItem(
                 _("Question nobody has answered"),
@@ -81,9 +93,10 @@ def attention_items(community: Community, dashboard) -> list[AttentionItem]:
     return items[:ATTENTION_ITEMS]
 
 
-def staff_recipients(community: Community) -> list[User]:
+def staff_recipients(community: Community) -> list[Actor]:
+    """The community's active staff with an email address, each as the actor they read as."""
     return [
-        m.user
+        Actor(user=m.user, community=community, membership=m)
         for m in Membership.objects.filter(
             community=community, status=MembershipStatus.ACTIVE, role__in=STAFF_ROLES
         ).select_related("user")
@@ -91,13 +104,13 @@ def staff_recipients(community: Community) -> list[User]:
     ]
 
 
-def weekly_email(
+def weekly_emails(
     community: Community, *, as_of: datetime | None = None
-) -> EmailMultiAlternatives | None:
-    """The email for the week ending at the last UTC midnight, or None without recipients."""
+) -> list[EmailMultiAlternatives]:
+    """One email per staff member for the week ending at the last UTC midnight."""
     recipients = staff_recipients(community)
     if not recipients:
-        return None
+        return []
     as_of = as_of or timezone.now()
     rollups.update(community)
     last_day = as_of.date() - timedelta(days=1)
@@ -105,33 +118,37 @@ def weekly_email(
         community, Window(last_day - timedelta(days=6), last_day), as_of=as_of
     )
     figures = display.headlines(dashboard)
-    context = {
-        "community": community,
-        "dashboard": dashboard,
-        "figures": figures,
-        "moved": display.moved(figures),
-        "attention": attention_items(community, dashboard),
-        "dashboard_url": _absolute(reverse("analytics:health", args=[community.slug])),
-    }
     subject = _("%(community)s this week: %(active)s active members") % {
         "community": community.name,
         "active": dashboard.report.active.total,
     }
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("analytics/email/weekly.txt", context),
-        to=[u.email for u in recipients],
-    )
-    message.attach_alternative(
-        render_to_string("analytics/email/weekly.html", context), "text/html"
-    )
-    return message
+    messages = []
+    for actor in recipients:
+        questions = readable_unanswered(actor, community, dashboard)
+        context = {
+            "community": community,
+            "dashboard": dashboard,
+            "figures": figures,
+            "moved": display.moved(figures),
+            "attention": attention_items(community, dashboard, questions),
+            "unlisted_questions": len(dashboard.report.support.unanswered) - len(questions),
+            "dashboard_url": _absolute(reverse("analytics:health", args=[community.slug])),
+        }
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string("analytics/email/weekly.txt", context),
+            to=[actor.user.email],
+        )
+        message.attach_alternative(
+            render_to_string("analytics/email/weekly.html", context), "text/html"
+        )
+        messages.append(message)
+    return messages
 
 
 def send_weekly_email(community: Community, *, as_of: datetime | None = None) -> int:
-    """Send the email; returns how many staff members it went to."""
-    message = weekly_email(community, as_of=as_of)
-    if message is None:
+    """Send each staff member their email; returns how many were sent."""
+    messages = weekly_emails(community, as_of=as_of)
+    if not messages:
         return 0
-    message.send()
-    return len(message.to)
+    return get_connection().send_messages(messages)

@@ -119,14 +119,18 @@ def drilldown(request, metric: str):
     items = dashboard.drilldown_items(request.community, window, metric, week=week)
     if items is None:
         raise Http404
-    page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
-    rows = dashboard.drilldown_rows(request.community, metric, list(page.object_list), window)
+    listed = dashboard.readable_items(request.actor, request.community, metric, items)
+    page = Paginator(listed, PER_PAGE).get_page(request.GET.get("page"))
+    rows = dashboard.drilldown_rows(
+        request.actor, request.community, metric, list(page.object_list), window
+    )
     context.update(
         {
             "metric": metric,
             "title": str(DRILLDOWN_TITLES[metric]),
             "page": page,
             "rows": rows,
+            "unlisted": len(items) - len(listed),
             "week": week,
             "extra_query": urlencode({"week": week.isoformat()}) if week else "",
         }

@@ -1,17 +1,23 @@
 """The one NinjaAPI instance. Each app mounts its router here; errors come back as JSON
-(``{"detail": ...}``) with a 4xx status, never an HTML page or a 500."""
+(``{"detail": ...}``, see :mod:`hearth.api.schemas`) with a 4xx status, never an HTML page
+or a 500. Every operation declares the errors it can return, so the OpenAPI document at
+``/api/v1/openapi.json`` is complete; ``/api/v1/docs`` shows it with Swagger UI served
+from the install."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
+from ninja.errors import ValidationError as InputError
 
 from hearth.analytics.api import router as analytics_router
+from hearth.api.docs import LocalSwagger
 from hearth.communities.api import router as communities_router
 
 api = NinjaAPI(
     title="Hearth API",
     version="1",
     urls_namespace="api",
+    docs=LocalSwagger(),
     docs_url="/docs",
 )
 
@@ -29,6 +35,17 @@ def forbidden(request, exc):
 @api.exception_handler(ValidationError)
 def invalid(request, exc):
     detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(InputError)
+def invalid_input(request, exc):
+    """A parameter of the wrong type or out of bounds: the same shape as ``invalid``, the
+    messages under the parameter's name (``loc`` is ``["query", "page"]`` and the like)."""
+    detail: dict[str, list[str]] = {}
+    for error in exc.errors:
+        name = ".".join(str(part) for part in error.get("loc", ())[1:]) or "__all__"
+        detail.setdefault(name, []).append(error["msg"])
     return api.create_response(request, {"detail": detail}, status=422)
 
 

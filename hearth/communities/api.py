@@ -1,7 +1,9 @@
 from django.http import Http404
 from ninja import Router
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from hearth.api.pagination import BoundedPageNumberPagination
+from hearth.api.schemas import Error, InvalidInput
 from hearth.communities import policy, selectors
 from hearth.communities.models import Community
 from hearth.communities.schemas import CommunityDetailOut, CommunityOut
@@ -10,14 +12,14 @@ from hearth.core.actor import Actor
 router = Router(tags=["communities"])
 
 
-@router.get("/", response=list[CommunityOut])
-@paginate(PageNumberPagination, page_size=50)
+@router.get("/", response={200: list[CommunityOut], 422: InvalidInput})
+@paginate(BoundedPageNumberPagination, page_size=50)
 def community_list(request):
     """Communities the caller can see: public ones and private ones they belong to."""
     return selectors.communities_for_home(request.actor)
 
 
-@router.get("/{slug}", response=CommunityDetailOut)
+@router.get("/{slug}", response={200: CommunityDetailOut, 404: Error})
 def community_detail(request, slug: str):
     """One community, with the caller's standing and whether they may join."""
     community = Community.objects.filter(slug=slug).first()

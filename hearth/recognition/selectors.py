@@ -185,16 +185,27 @@ def featured_for(actor: Actor, community: Community, limit: int = HOME_FEATURES)
     )
 
 
-def features_for_staff(community: Community) -> QuerySet[Feature]:
+def features_for_staff(actor: Actor, community: Community) -> QuerySet[Feature]:
+    """The staff page's list: only features whose topic ``actor`` may still read (a
+    category tightened to admins after featuring drops out of a moderator's list)."""
     return (
-        Feature.objects.filter(community=community, removed_at__isnull=True)
+        Feature.objects.filter(
+            community=community,
+            removed_at__isnull=True,
+            topic__category__in=discussion_policy.visible_categories(actor, community),
+        )
         .select_related("topic__category", "topic__author", "post__author", "created_by")
         .order_by("-created_at", "-id")
     )
 
 
-def feature_for(community: Community, feature_id: int) -> Feature:
-    feature = Feature.objects.filter(community=community, pk=feature_id).first()
+def feature_for(actor: Actor, community: Community, feature_id: int) -> Feature:
+    """A feature whose topic ``actor`` may read, or 404."""
+    feature = Feature.objects.filter(
+        community=community,
+        pk=feature_id,
+        topic__category__in=discussion_policy.visible_categories(actor, community),
+    ).first()
     if feature is None:
         raise Http404
     return feature

@@ -13,6 +13,7 @@ from hearth.communities.views import community_view
 from hearth.communities.views_staff import staff_nav, staff_view
 from hearth.core.forms import add_service_errors
 from hearth.core.pagination import paginate
+from hearth.discussions import policy as discussion_policy
 from hearth.discussions.models import Post, Topic
 from hearth.recognition import policy, reputation, selectors, services
 from hearth.recognition.forms import (
@@ -214,7 +215,7 @@ def _highlights_page(request, *, spotlight_form=None, feature_form=None):
     context = {
         "spotlight": selectors.current_spotlight(community),
         "history": paginate(request, selectors.spotlight_history(community), per_page=10),
-        "features": list(selectors.features_for_staff(community)[:20]),
+        "features": list(selectors.features_for_staff(request.actor, community)[:20]),
         "spotlight_form": spotlight_form or SpotlightForm(),
         "feature_form": feature_form or FeatureForm(),
         **_recognition_nav(request),
@@ -271,8 +272,13 @@ def _feature_target(request, reference) -> tuple[Topic, Post | None]:
     community = request.community
     if reference.community_slug not in (None, community.slug):
         raise ValidationError({"reference": [_("That address is in another community.")]})
+    # A topic in a category the actor may not read is "not found", not "not allowed".
     topic = (
-        Topic.objects.filter(community=community, pk=reference.topic_id)
+        Topic.objects.filter(
+            community=community,
+            pk=reference.topic_id,
+            category__in=discussion_policy.visible_categories(request.actor, community),
+        )
         .select_related("category", "author")
         .first()
     )
@@ -312,7 +318,7 @@ def feature_add(request):
 @require_POST
 @staff_view
 def feature_remove(request, feature_id: int):
-    feature = selectors.feature_for(request.community, feature_id)
+    feature = selectors.feature_for(request.actor, request.community, feature_id)
     services.feature_remove(actor=request.actor, feature=feature)
     messages.success(request, _("No longer featured: “%(t)s”.") % {"t": feature.topic.title})
     return redirect(_url(request, "manage-highlights"))

@@ -115,21 +115,24 @@ def test_a_preset_window(client, community, owner):
 
 
 @pytest.mark.parametrize(
-    "params",
+    "params, problem",
     [
-        {"start": "2025-03-10", "end": "2025-03-01"},
-        {"start": "garbage", "end": "2025-03-01"},
-        {"start": "2025-03-01"},
-        {"start": "2020-01-01", "end": "2025-01-01"},
-        {"start": "2025-01-01", "end": "2999-01-01"},
-        {"days": "5"},
+        ({"start": "2025-03-10", "end": "2025-03-01"}, "__all__"),
+        ({"start": "garbage", "end": "2025-03-01"}, "start"),
+        ({"start": "2025-03-01"}, "__all__"),
+        ({"start": "2020-01-01", "end": "2025-01-01"}, "__all__"),
+        ({"start": "2025-01-01", "end": "2999-01-01"}, "__all__"),
+        ({"days": "5"}, "days"),
+        ({"days": "99999999999999999999999"}, "days"),
     ],
 )
-def test_bad_dates_are_422_with_a_message(client, community, owner, params):
+def test_bad_dates_are_422_with_a_message(client, community, owner, params, problem):
+    """Each problem under the parameter it is about; a range's under ``__all__``."""
     _key, full = make_key(owner, community)
     response = get(client, community, full, **params)
     assert response.status_code == 422
-    assert response.json()["detail"]["__all__"]
+    detail = response.json()["detail"]
+    assert list(detail) == [problem] and all(isinstance(m, str) for m in detail[problem])
 
 
 def test_refused_keys(client, community, owner, admin, member):

@@ -302,3 +302,46 @@ class TestHighlights:
             Template("{% load recognition %}{% recognition_panels %}").render(
                 Context({"request": request})
             )
+
+
+class TestHighlightsShowOnlyReadableTopics:
+    @pytest.fixture
+    def tightened_feature(self, community, owner, topic):
+        """A topic featured while public, whose category was then made admins-only."""
+        feature = services.feature_add(actor=actor_for(owner, community), topic=topic)
+        Category.objects.filter(pk=topic.category_id).update(read_access="admins")
+        return feature
+
+    def _page(self, client, user):
+        client.force_login(user)
+        return client.get(reverse("recognition:manage-highlights", args=["garden"]))
+
+    def test_moderators_do_not_see_features_they_cannot_read(
+        self, client, admin, moderator, tightened_feature
+    ):
+        assert "Hello garden" in self._page(client, admin).content.decode()
+        page = self._page(client, moderator).content.decode()
+        assert "Hello garden" not in page and "General" not in page
+
+    def test_moderators_cannot_remove_it_by_number(self, client, moderator, tightened_feature):
+        client.force_login(moderator)
+        path = reverse("recognition:feature-remove", args=["garden", tightened_feature.pk])
+        response = client.post(path, follow=True)
+        assert response.status_code == 404
+        assert "Hello garden" not in response.content.decode()
+        assert Feature.objects.get().removed_at is None
+
+    def test_a_topic_the_moderator_cannot_read_is_not_found(
+        self, client, community, owner, moderator
+    ):
+        secret = discussion_services.category_create(
+            actor=actor_for(owner, community), name="Board", read_access="admins"
+        )
+        topic = discussion_services.topic_create(
+            actor=actor_for(owner, community), category=secret, title="Board minutes", body="x"
+        )
+        client.force_login(moderator)
+        path = reverse("recognition:feature-add", args=["garden"])
+        response = client.post(path, {"reference": str(topic.pk)})
+        assert response.status_code == 400
+        assert "No topic with that number in this community" in response.content.decode()
