@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as InputError
 from hearth.analytics.api import router as analytics_router
 from hearth.api.docs import LocalSwagger
 from hearth.communities.api import router as communities_router
+from hearth.core.ratelimit import RateLimited
 
 api = NinjaAPI(
     title="Hearth API",
@@ -30,6 +31,16 @@ def not_found(request, exc):
 @api.exception_handler(PermissionDenied)
 def forbidden(request, exc):
     return api.create_response(request, {"detail": str(exc) or "Forbidden."}, status=403)
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request, exc):
+    """A rate limit: 429, with how long to wait in ``Retry-After`` and in the body."""
+    response = api.create_response(
+        request, {"detail": exc.messages[0], "retry_after": exc.retry_after}, status=429
+    )
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(ValidationError)

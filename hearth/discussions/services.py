@@ -353,6 +353,7 @@ def topic_create(
     body: str,
     image=None,
     client_token: str | None = None,
+    composed_in: float | None = None,
 ) -> Topic:
     policy.ensure_start_topic(actor, category)
     if (existing := _existing_by_token(actor, client_token)) is not None:
@@ -365,6 +366,13 @@ def topic_create(
             errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
+    after = hooks.post_check(
+        actor=actor,
+        draft=hooks.PostDraft(
+            kind="topic", title=clean_title(title), body=clean_body(body), category=category,
+            client_token=client_token or "", composed_in=composed_in,
+        ),
+    )  # fmt: skip
     title, body = clean_title(title), _attach_image(actor.community, clean_body(body), image)
     now = timezone.now()
     topic = Topic.objects.create(
@@ -382,6 +390,7 @@ def topic_create(
     post = _create_post(
         actor=actor, topic=topic, body=body, reply_to=None, client_token=client_token
     )
+    hooks.post_stored(post, after)
     record_event(
         community=actor.community,
         actor=actor.user,
@@ -407,6 +416,7 @@ def post_reply(
     reply_to: Post | None = None,
     image=None,
     client_token: str | None = None,
+    composed_in: float | None = None,
 ) -> Post:
     # Lock the topic: concurrent replies take numbers one after another.
     topic = Topic.objects.select_for_update().select_related("category").get(pk=topic.pk)
@@ -415,10 +425,18 @@ def post_reply(
         return existing
     if reply_to is not None and (reply_to.topic_id != topic.pk or reply_to.is_deleted):
         raise ValidationError({"reply_to": [_("You can only reply to a post in this topic.")]})
+    after = hooks.post_check(
+        actor=actor,
+        draft=hooks.PostDraft(
+            kind="reply", body=clean_body(body), category=topic.category, topic=topic,
+            client_token=client_token or "", composed_in=composed_in,
+        ),
+    )  # fmt: skip
     body = _attach_image(actor.community, clean_body(body), image)
     post = _create_post(
         actor=actor, topic=topic, body=body, reply_to=reply_to, client_token=client_token
     )
+    hooks.post_stored(post, after)
     target = reply_to.author if reply_to is not None else topic.author
     record_event(
         community=actor.community,
@@ -448,6 +466,13 @@ def post_edit(*, actor: Actor, post: Post, body: str, title: str | None = None) 
     new_title = clean_title(title) if title is not None and post.number == 1 else topic.title
     if body == post.body and new_title == topic.title:
         return post
+    after = hooks.post_check(
+        actor=actor,
+        draft=hooks.PostDraft(
+            kind="edit", body=body, title=new_title if new_title != topic.title else "",
+            category=topic.category, topic=topic, post=post,
+        ),
+    )  # fmt: skip
     author_membership = Membership.objects.filter(
         community=actor.community, user_id=post.author_id
     ).first()
@@ -483,6 +508,7 @@ def post_edit(*, actor: Actor, post: Post, body: str, title: str | None = None) 
         )  # fmt: skip
     search_index.index_post(post, topic)
     hooks.post_edited(actor=actor, post=post)
+    hooks.post_stored(post, after)
     return post
 
 

@@ -20,7 +20,7 @@ from hearth.core.actor import Actor
 from hearth.core.events import record_event
 from hearth.discussions import services as discussion_services
 from hearth.discussions.models import Post, ReviewState
-from hearth.moderation import policy
+from hearth.moderation import policy, ratelimits
 from hearth.moderation.models import (
     DEFAULT_FLAG_THRESHOLD,
     DEFAULT_FLAG_WEIGHTS,
@@ -123,6 +123,7 @@ def flag_create(*, actor: Actor, post: Post, reason: str, rule: str = "", detail
         errors["detail"] = [_("Keep it under 1,000 characters.")]
     if errors:
         raise ValidationError(errors)
+    ratelimits.consume_flag(actor)
     settings = settings_for(actor.community)
     trust = actor.membership.trust_level
     try:
