@@ -63,8 +63,8 @@ def check_posting(*, actor: Actor, draft) -> None:
     key = f"rl:{draft.kind}:{community}:{membership.user_id}"
     if wait := ratelimit.interval(key, seconds, token=draft.client_token):
         raise _refusal(pace % {"n": seconds}, wait)
-    if new and membership.joined_at is not None:
-        first_day_ends = membership.joined_at + FIRST_DAY
+    if new:
+        first_day_ends = (membership.joined_at or membership.requested_at) + FIRST_DAY
         limit = settings.new_first_day_topics if topic else settings.new_first_day_replies
         key = f"rl:first-day-{draft.kind}:{community}:{membership.user_id}"
         wait = ratelimit.count(key, limit, window_ends_at=first_day_ends.timestamp())

@@ -1,7 +1,7 @@
 """Spam signals for new members (trust level 0). They hold the post for review (source
 "spam_signal") rather than refuse it, because each can be innocent:
 
-- more than ``spam_max_links`` links to other sites in one post;
+- more than ``spam_max_links`` web addresses in one post (as links or written out);
 - the same post in ``spam_same_post_topics`` or more topics within an hour;
 - typed faster than a person can: the compose form carries a signed "opened at" stamp,
   and a post of some length sent at more than ``spam_max_chars_per_second`` (25: a fast
@@ -27,7 +27,7 @@ from hearth.moderation.watched_words import settings_for
 SAME_POST_WINDOW = timedelta(hours=1)
 TYPING_MIN_CHARS = 80  # shorter posts ("Thanks!") are quick to type
 MIN_SECONDS = 0.5
-OUTSIDE_LINK = re.compile(r"""<a\s[^>]*href=["']https?://""", re.IGNORECASE)
+WEB_ADDRESS = re.compile(r"\bhttps?://\S", re.IGNORECASE)  # written out or in a link
 
 
 def check_spam(*, actor: Actor, draft):
@@ -52,7 +52,7 @@ def check_spam(*, actor: Actor, draft):
         from hearth.discussions.models import Post
         from hearth.moderation import services
 
-        links = len(OUTSIDE_LINK.findall(post.html))
+        links = len(WEB_ADDRESS.findall(post.body))
         if settings.spam_max_links and links > settings.spam_max_links:
             reasons.append(_("%(n)s links in one post") % {"n": links})
         if settings.spam_same_post_topics:

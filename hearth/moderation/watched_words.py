@@ -24,6 +24,7 @@ from functools import lru_cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -42,7 +43,7 @@ MIN_KEY_CHARS = 2  # after normalisation; 3 for a word with a wildcard
 WORD_PUNCTUATION = frozenset(" '’-.@$&")
 MAX_MATCHERS = 256  # communities whose matcher a process keeps
 
-_matchers: dict[int, tuple[int, Matcher]] = {}
+_matchers: dict[int, tuple[tuple, Matcher]] = {}
 
 
 def settings_for(community: Community) -> FilterSettings:
@@ -67,12 +68,13 @@ def matchers_for(settings: FilterSettings) -> list[Matcher]:
     """The community's own words, and the profanity list when the owner turned it on."""
     found = []
     if settings.pk is not None:
+        version = (settings.pk, settings.revision, settings.updated_at)
         cached = _matchers.get(settings.community_id)
-        if cached is None or cached[0] != settings.revision:
+        if cached is None or cached[0] != version:
             if len(_matchers) >= MAX_MATCHERS:
                 _matchers.clear()
             words = WatchedWord.objects.filter(community_id=settings.community_id)
-            cached = (settings.revision, Matcher(words.values_list("word", "action")))
+            cached = (version, Matcher(words.values_list("word", "action")))
             _matchers[settings.community_id] = cached
         if cached[1]:
             found.append(cached[1])
@@ -229,7 +231,9 @@ def _bump(community: Community) -> FilterSettings:
     settings, _created = FilterSettings.objects.select_for_update().get_or_create(
         community=community
     )
-    FilterSettings.objects.filter(pk=settings.pk).update(revision=F("revision") + 1)
+    FilterSettings.objects.filter(pk=settings.pk).update(
+        revision=F("revision") + 1, updated_at=timezone.now()
+    )
     settings.refresh_from_db()
     return settings
 

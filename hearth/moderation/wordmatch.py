@@ -10,7 +10,8 @@ Text and watched words go through the same normalisation, one character at a tim
 - common leetspeak: 4 and @ → a, 3 → e, 1 → i, 0 → o, 5 and $ → s, 7 → t; and ``l`` is
   folded into ``i`` on both sides, so ``1`` stands for either;
 - what is left splits into words at every other character (spaces, punctuation); a run
-  of single letters with short gaps (``f u c k``, ``f.u.c.k``) is joined back into one.
+  of single letters with short gaps (``f u c k``, ``f.u.c.k``) is joined back into one,
+  in which a watched word may start or end at any letter ("a s c a m" still holds "scam").
 
 Matching is then a single pass of an Aho–Corasick automaton (``pyahocorasick``) over the
 normalised text: the watched words are literal keys, never regular expressions, so no
@@ -81,12 +82,14 @@ def fold_char(char: str) -> str:
 
 @dataclass(frozen=True)
 class Normalised:
-    """The text as words separated by single spaces, with a space at each end, and for
-    each of its characters the index of the original character it came from (-1 for the
-    separating spaces)."""
+    """The text as words separated by single spaces, with a space at each end; for each
+    of its characters the index of the original character it came from (-1 for the
+    separating spaces), and whether it was a word of one letter (a word boundary on both
+    sides, even once joined into a spelled-out run)."""
 
     text: str
     origins: tuple[int, ...]
+    single: tuple[bool, ...]
 
 
 def normalise(text: str) -> Normalised:
@@ -107,20 +110,23 @@ def normalise(text: str) -> Normalised:
             newline = newline or c in "\n\r"
     if chars:
         words.append((chars, origins, gap, newline))
-    out_chars, out_origins = [" "], [-1]
+    out_chars, out_origins, out_single = [" "], [-1], [False]
     spelled = False  # the last word written is a run of single letters
     for word_chars, word_origins, word_gap, word_newline in words:
         single = len(word_chars) == 1
         if single and spelled and word_gap <= SPELLED_GAP and not word_newline:
             out_chars.pop()
             out_origins.pop()
+            out_single.pop()
         else:
             spelled = single
         out_chars.extend(word_chars)
         out_origins.extend(word_origins)
+        out_single.extend([single] * len(word_chars))
         out_chars.append(" ")
         out_origins.append(-1)
-    return Normalised("".join(out_chars), tuple(out_origins))
+        out_single.append(False)
+    return Normalised("".join(out_chars), tuple(out_origins), tuple(out_single))
 
 
 def parse_word(word: str) -> tuple[str, bool, bool]:
@@ -169,8 +175,8 @@ class Matcher:
         found = []
         for end, (length, payload) in self._automaton.iter(norm.text):
             start = end - length + 1
-            at_start = norm.text[start - 1] == " "
-            at_end = norm.text[end + 1] == " "
+            at_start = norm.text[start - 1] == " " or norm.single[start]
+            at_end = norm.text[end + 1] == " " or norm.single[end]
             for word, action, starts_inside, ends_inside in payload:
                 if wanted is not None and action not in wanted:
                     continue
