@@ -34,7 +34,7 @@ def watched_words_page(request):
     )
     if request.method == "POST":
         policy.ensure_manage_filters(actor)
-        if "add-words" in request.POST:
+        if "add" in request.POST or "add-words" in request.POST:
             add_form = WatchedWordsForm(request.POST, prefix="add")
             if add_form.is_valid():
                 try:
