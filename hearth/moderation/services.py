@@ -58,7 +58,12 @@ def _clean_reason(reason: str, field: str = "reason") -> str:
 
 
 def _locked_post(post: Post) -> Post:
-    return Post.objects.select_for_update().select_related("topic", "author").get(pk=post.pk)
+    # Lock the post row only: PostgreSQL cannot lock the nullable side of the author join.
+    return (
+        Post.objects.select_for_update(of=("self",))
+        .select_related("topic", "author")
+        .get(pk=post.pk)
+    )
 
 
 def _pending_review(post: Post) -> PostReview | None:
