@@ -223,6 +223,11 @@ HEARTH_ROLLUP_LAG_SECONDS = env_int(
     0 if TESTING or DATABASES["default"]["ENGINE"].endswith("sqlite3") else 120,
 )
 
+# Posting rate limits, repeated-post refusals and new members' spam signals (limits are
+# per community; see hearth/moderation/ratelimits.py). Off in tests unless a test turns
+# them on, so unrelated tests can post freely.
+HEARTH_POSTING_LIMITS = env_bool("HEARTH_POSTING_LIMITS", default=not TESTING)
+
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {

@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as InputError
 from hearth.analytics.api import router as analytics_router
 from hearth.api.docs import LocalSwagger
 from hearth.communities.api import router as communities_router
+from hearth.core.ratelimit import RateLimited
 from hearth.core.uploads import UploadFailed
 
 api = NinjaAPI(
@@ -38,6 +39,16 @@ def upload_failed(request, exc):
     """The server could not write an upload (disk full): not the client's fault, so not a
     422; 507 Insufficient Storage tells the client to try again later."""
     return api.create_response(request, {"detail": exc.messages[0]}, status=507)
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request, exc):
+    """A rate limit: 429, with how long to wait in ``Retry-After`` and in the body."""
+    response = api.create_response(
+        request, {"detail": exc.messages[0], "retry_after": exc.retry_after}, status=429
+    )
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(ValidationError)

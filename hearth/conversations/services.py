@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from hearth.communities.models import Membership
 from hearth.communities.services import staff_log_record
-from hearth.conversations import policy
+from hearth.conversations import hooks, policy
 from hearth.conversations.models import (
     MAX_SUBJECT_CHARS,
     Block,
@@ -132,6 +132,7 @@ def start_conversation(
     body = clean_body(body)
     subject = clean_subject(subject)
     policy.ensure_start_conversation(actor, recipients)
+    after = hooks.message_check(actor=actor, body=body, subject=subject)
     _lock_sender(actor)
     recipients = list({user.pk: user for user in recipients}.values())
     if len(recipients) == 1 and not subject:
@@ -139,7 +140,7 @@ def start_conversation(
         if existing is not None:
             _check_cap(actor, starting=False)
             conversation = Conversation.objects.select_for_update().get(pk=existing.pk)
-            _append(actor, conversation, body)
+            hooks.message_stored(_append(actor, conversation, body), after)
             return conversation
     _check_cap(actor, starting=True)
     now = timezone.now()
@@ -156,7 +157,7 @@ def start_conversation(
         )  # fmt: skip
         for user in [actor.user, *recipients]
     )
-    _append(actor, conversation, body)
+    hooks.message_stored(_append(actor, conversation, body), after)
     return conversation
 
 
@@ -170,9 +171,12 @@ def send_message(*, actor: Actor, conversation: Conversation, body: str) -> Mess
     # Lock the conversation: concurrent replies update the same counters and last message.
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     policy.ensure_send_message(actor, conversation)
+    after = hooks.message_check(actor=actor, body=body)
     _lock_sender(actor)
     _check_cap(actor, starting=False)
-    return _append(actor, conversation, body)
+    message = _append(actor, conversation, body)
+    hooks.message_stored(message, after)
+    return message
 
 
 @transaction.atomic

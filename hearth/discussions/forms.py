@@ -1,13 +1,17 @@
+import time
 import uuid
 
 from django import forms
 from django.conf import settings
+from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from hearth.core.forms import IdField
 from hearth.discussions.models import CategoryKind, PostAccess, ReadAccess, WatchLevel
 
 IMAGE_ACCEPT = "image/png,image/jpeg,image/gif,image/webp"
+OPENED_SALT = "hearth.discussions.compose-opened"
+OPENED_MAX_AGE = 7 * 24 * 3600  # an older stamp is no signal either way
 
 
 MESSAGE_LABEL = _("Message")
@@ -27,14 +31,34 @@ def _body_field(label=MESSAGE_LABEL):
 
 
 class _TokenMixin(forms.Form):
-    """A one-time token per rendered form: a double-clicked submit posts once."""
+    """A one-time token per rendered form: a double-clicked submit posts once. The form
+    also carries when it was opened, signed, so the spam signals can tell a post typed
+    faster than a person can type."""
 
     client_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    opened = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("client_token", uuid.uuid4().hex)
+            self.initial.setdefault(
+                "opened", signing.dumps(round(time.time(), 2), salt=OPENED_SALT)
+            )
+
+    def composed_in(self) -> float | None:
+        """Seconds between opening the form and sending it; 0 when the stamp was tampered
+        with (as fast as can be), None when there is none (an old page)."""
+        stamp = self.cleaned_data.get("opened")
+        if not stamp:
+            return None
+        try:
+            opened = float(signing.loads(stamp, salt=OPENED_SALT, max_age=OPENED_MAX_AGE))
+        except signing.SignatureExpired:
+            return None
+        except (signing.BadSignature, TypeError, ValueError):
+            return 0.0
+        return max(0.0, time.time() - opened)
 
 
 class TopicForm(_TokenMixin):

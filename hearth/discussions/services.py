@@ -380,6 +380,7 @@ def topic_create(
     body: str,
     image=None,
     client_token: str | None = None,
+    composed_in: float | None = None,
 ) -> Topic:
     policy.ensure_start_topic(actor, category)
     if (existing := _existing_by_token(actor, client_token)) is not None:
@@ -393,6 +394,13 @@ def topic_create(
     if errors:
         raise ValidationError(errors)
     _check_content(actor, clean_body(body), image)
+    after = hooks.post_check(
+        actor=actor,
+        draft=hooks.PostDraft(
+            kind="topic", title=clean_title(title), body=clean_body(body), category=category,
+            client_token=client_token or "", composed_in=composed_in,
+        ),
+    )  # fmt: skip
     title = clean_title(title)
     body, attachments = _attach_image(actor.community, clean_body(body), image)
     now = timezone.now()
@@ -412,6 +420,7 @@ def topic_create(
         actor=actor, topic=topic, body=body, reply_to=None, client_token=client_token
     )
     Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(post=post)
+    hooks.post_stored(post, after)
     record_event(
         community=actor.community,
         actor=actor.user,
@@ -438,6 +447,7 @@ def post_reply(
     reply_to: Post | None = None,
     image=None,
     client_token: str | None = None,
+    composed_in: float | None = None,
 ) -> Post:
     # Lock the topic: concurrent replies take numbers one after another.
     topic = Topic.objects.select_for_update().select_related("category").get(pk=topic.pk)
@@ -447,11 +457,19 @@ def post_reply(
     if reply_to is not None and (reply_to.topic_id != topic.pk or reply_to.is_deleted):
         raise ValidationError({"reply_to": [_("You can only reply to a post in this topic.")]})
     _check_content(actor, clean_body(body), image)
+    after = hooks.post_check(
+        actor=actor,
+        draft=hooks.PostDraft(
+            kind="reply", body=clean_body(body), category=topic.category, topic=topic,
+            client_token=client_token or "", composed_in=composed_in,
+        ),
+    )  # fmt: skip
     body, attachments = _attach_image(actor.community, clean_body(body), image)
     post = _create_post(
         actor=actor, topic=topic, body=body, reply_to=reply_to, client_token=client_token
     )
     Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(post=post)
+    hooks.post_stored(post, after)
     target = reply_to.author if reply_to is not None else topic.author
     record_event(
         community=actor.community,
@@ -483,6 +501,13 @@ def post_edit(*, actor: Actor, post: Post, body: str, title: str | None = None) 
         return post
     if body != post.body:
         _check_content(actor, body)
+    after = hooks.post_check(
+        actor=actor,
+        draft=hooks.PostDraft(
+            kind="edit", body=body, title=new_title if new_title != topic.title else "",
+            category=topic.category, topic=topic, post=post,
+        ),
+    )  # fmt: skip
     author_membership = Membership.objects.filter(
         community=actor.community, user_id=post.author_id
     ).first()
@@ -518,6 +543,7 @@ def post_edit(*, actor: Actor, post: Post, body: str, title: str | None = None) 
         )  # fmt: skip
     search_index.index_post(post, topic)
     hooks.post_edited(actor=actor, post=post)
+    hooks.post_stored(post, after)
     return post
 
 

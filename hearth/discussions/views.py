@@ -136,6 +136,7 @@ def topic_new(request):
                 body=form.cleaned_data["body"],
                 image=form.cleaned_data.get("image"),
                 client_token=form.cleaned_data["client_token"],
+                composed_in=form.composed_in(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -257,6 +258,7 @@ def reply(request, topic_id):
                     reply_to=reply_to,
                     image=form.cleaned_data.get("image"),
                     client_token=form.cleaned_data["client_token"],
+                    composed_in=form.composed_in(),
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)

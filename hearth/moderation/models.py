@@ -234,3 +234,62 @@ class Appeal(CommunityOwned):
     @property
     def is_pending(self) -> bool:
         return self.decided_at is None
+
+
+# Watched words and posting limits (see hearth/moderation/watched_words.py, ratelimits.py) --
+
+
+class WatchedAction(models.TextChoices):
+    BLOCK = "block", _("Block: refuse the post, naming the word")
+    CENSOR = "censor", _("Censor: mask the word when shown")
+    REQUIRE_APPROVAL = "require_approval", _("Require approval: hold the post for review")
+    FLAG = "flag", _("Flag: post it and flag it for the moderators")
+
+
+class WatchedWord(CommunityOwned):
+    """A word or phrase, with an optional ``*`` at either end, and what happens to posts
+    that contain it. Stored as staff typed it (lower-cased); matching normalises it."""
+
+    word = models.CharField(_("word"), max_length=100)
+    action = models.CharField(_("action"), max_length=16, choices=WatchedAction.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["community", "word"], name="watched_word_unique")
+        ]
+        ordering = ["action", "word"]
+
+
+class FilterSettings(CommunityOwned):
+    """A community's default profanity list and posting limits; absent means the defaults
+    (Discourse's). ``revision`` moves on every change to the watched words, so each process
+    knows when to rebuild its matcher."""
+
+    profanity_action = models.CharField(
+        _("default profanity list"),
+        max_length=16,
+        blank=True,
+        default="",
+        choices=[("", _("Off"))] + WatchedAction.choices,
+    )
+    revision = models.PositiveIntegerField(default=0)
+    new_topic_seconds = models.PositiveIntegerField(default=120)
+    new_reply_seconds = models.PositiveIntegerField(default=30)
+    new_first_day_topics = models.PositiveIntegerField(default=3)
+    new_first_day_replies = models.PositiveIntegerField(default=10)
+    topic_seconds = models.PositiveIntegerField(default=15)
+    reply_seconds = models.PositiveIntegerField(default=5)
+    duplicate_seconds = models.PositiveIntegerField(default=300)
+    max_mentions = models.PositiveIntegerField(default=10)
+    flags_per_day = models.PositiveIntegerField(default=20)
+    spam_max_links = models.PositiveIntegerField(default=3)
+    spam_same_post_topics = models.PositiveIntegerField(default=3)
+    spam_max_chars_per_second = models.PositiveIntegerField(default=25)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["community"], name="filter_settings_unique")]

@@ -223,3 +223,36 @@ def can_manage_moderation(actor: Actor) -> bool:
 
 def ensure_manage_moderation(actor: Actor) -> None:
     community_policy.ensure_manage_community(actor)
+
+
+# Watched words and posting limits --------------------------------------------------------
+# Owners and admins change them; moderators read them (they review what the words hold and
+# need to know the list), members never see the list.
+
+
+def view_filters_denial(actor: Actor) -> str | None:
+    if not actor.is_staff:
+        return _("Only staff can see the watched words and posting limits.")
+    return None
+
+
+def can_view_filters(actor: Actor) -> bool:
+    return view_filters_denial(actor) is None
+
+
+def ensure_view_filters(actor: Actor) -> None:
+    _ensure(view_filters_denial(actor))
+
+
+def manage_filters_denial(actor: Actor) -> str | None:
+    if not community_policy.can_manage_community(actor):
+        return _("Only the owner and admins can change the watched words and posting limits.")
+    return None
+
+
+def can_manage_filters(actor: Actor) -> bool:
+    return manage_filters_denial(actor) is None
+
+
+def ensure_manage_filters(actor: Actor) -> None:
+    _ensure(manage_filters_denial(actor))

@@ -20,7 +20,7 @@ from hearth.core.actor import Actor
 from hearth.core.events import record_event
 from hearth.discussions import services as discussion_services
 from hearth.discussions.models import Post, ReviewState
-from hearth.moderation import policy
+from hearth.moderation import policy, ratelimits
 from hearth.moderation.models import (
     DEFAULT_FLAG_THRESHOLD,
     DEFAULT_FLAG_WEIGHTS,
@@ -58,6 +58,7 @@ def _clean_reason(reason: str, field: str = "reason") -> str:
 
 
 def _locked_post(post: Post) -> Post:
+    # Lock the post row only: PostgreSQL cannot lock the nullable side of the author join.
     return (
         Post.objects.select_for_update(of=("self",))
         .select_related("topic", "author")
@@ -127,6 +128,7 @@ def flag_create(*, actor: Actor, post: Post, reason: str, rule: str = "", detail
         errors["detail"] = [_("Keep it under 1,000 characters.")]
     if errors:
         raise ValidationError(errors)
+    ratelimits.consume_flag(actor)
     settings = settings_for(actor.community)
     trust = actor.membership.trust_level
     try:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hearth.moderation import views
+from hearth.moderation import views, views_filters
 
 app_name = "moderation"
 urlpatterns = [
@@ -20,4 +20,11 @@ urlpatterns = [
         name="sanction-member",
     ),
     path("manage/moderation/", views.settings_edit, name="settings"),
+    path("manage/watched-words/", views_filters.watched_words_page, name="watched-words"),
+    path(
+        "manage/watched-words/<int:word_id>/remove",
+        views_filters.watched_word_remove,
+        name="watched-word-remove",
+    ),
+    path("manage/posting-limits/", views_filters.posting_limits, name="posting-limits"),
 ]
