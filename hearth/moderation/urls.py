@@ -22,7 +22,7 @@ urlpatterns = [
     path("manage/moderation/", views.settings_edit, name="settings"),
     path("manage/watched-words/", views_filters.watched_words_page, name="watched-words"),
     path(
-        "manage/watched-words/<int:word_id>/remove",
+        "manage/watched-words/<id:word_id>/remove",
         views_filters.watched_word_remove,
         name="watched-word-remove",
     ),
