@@ -1,0 +1,22 @@
+from django import template
+
+from hearth.sharing.meta import card_for
+
+register = template.Library()
+
+
+@register.inclusion_tag("sharing/_head_meta.html", takes_context=True)
+def share_meta(context, subject, description=""):
+    """Description, canonical URL, share card and structured data for a page about
+    ``subject`` (a community, category, topic or member profile), or noindex and the given
+    plain ``description`` when the page is not public."""
+    request = context["request"]
+    path = request.path
+    page = request.GET.get("page", "")
+    if page.isdecimal() and int(page) > 1:
+        path = f"{path}?page={int(page)}"
+    return {
+        "card": card_for(subject, path),
+        "community": context.get("community"),
+        "fallback_description": description,
+    }
