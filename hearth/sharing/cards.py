@@ -29,7 +29,7 @@ WIDTH, HEIGHT = 1200, 630
 MARGIN = 72
 LOGO = 96
 # Bump when the drawing changes, so cached cards are redrawn.
-DESIGN = 1
+DESIGN = 2
 FONT_FILES = {
     "bold": (
         "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
@@ -84,7 +84,7 @@ def _logo(community: Community) -> Image.Image | None:
 def draw_card(community: Community, title: str, subtitle: str) -> bytes:
     accent = community.accent_color
     ink = text_on(accent)
-    soft = mix(accent, ink, 0.25)
+    soft = mix(accent, ink, 0.75)
     image = Image.new("RGB", (WIDTH, HEIGHT), accent)
     draw = ImageDraw.Draw(image)
     # The brand band: logo (or initials) and community name.

@@ -1,5 +1,6 @@
 from django import template
 
+from hearth.core.converters import parse_id
 from hearth.sharing.meta import card_for
 
 register = template.Library()
@@ -12,9 +13,9 @@ def share_meta(context, subject, description=""):
     plain ``description`` when the page is not public."""
     request = context["request"]
     path = request.path
-    page = request.GET.get("page", "")
-    if page.isdecimal() and int(page) > 1:
-        path = f"{path}?page={int(page)}"
+    page = parse_id(request.GET.get("page", ""))
+    if page is not None and page > 1:
+        path = f"{path}?page={page}"
     return {
         "card": card_for(subject, path),
         "community": context.get("community"),
