@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "hearth.trust",
     "hearth.audience",
     "hearth.moderation",
+    "hearth.sharing",
     "hearth.api",
 ]
 

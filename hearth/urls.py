@@ -4,9 +4,11 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from hearth.api.api import api
+from hearth.sharing.views import robots
 
 urlpatterns = [
     path("", include("hearth.core.urls")),
+    path("robots.txt", robots, name="robots"),
     path("accounts/", include("hearth.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
@@ -24,6 +26,7 @@ urlpatterns = [
     path("c/<slug:community_slug>/", include("hearth.audience.urls")),
     path("c/<slug:community_slug>/", include("hearth.moderation.urls")),
     path("c/<slug:community_slug>/", include("hearth.trust.urls")),
+    path("c/<slug:community_slug>/", include("hearth.sharing.urls")),
 ]
 if settings.HEARTH_SERVE_MEDIA:
     # Embedded mode serves public uploads (avatars, logos) itself; at scale a proxy or object

@@ -33,7 +33,8 @@ class InlineScript(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        data = attributes.get("type") == "application/json"
+        # JSON and JSON-LD (schema.org data) are data blocks: browsers never run them.
+        data = attributes.get("type") in ("application/json", "application/ld+json")
         if tag == "script" and "src" not in attributes and not data:
             self.found.append("<script> without src")
         self.found += [f"{tag}[{name}]" for name in attributes if name.startswith("on")]
