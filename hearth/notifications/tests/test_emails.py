@@ -146,12 +146,26 @@ def test_worker_killed_after_making_rows_sends_nothing_twice(smtp, community, me
     further retry sends nothing."""
     _reply(community, admin, topic)
     row = _row(member)
-    with mock.patch.object(emails, "send", side_effect=SystemExit("kill -9")):
-        with pytest.raises(SystemExit):
-            emails.send_outbox(row.pk)
+    with (
+        mock.patch.object(emails, "send", side_effect=SystemExit("kill -9")),
+        pytest.raises(SystemExit),
+    ):
+        emails.send_outbox(row.pk)
     assert _row(member).sent_at is None and smtp.messages == []
     fanout.process(community)  # the cursor run again makes no second row
     assert OutboxEmail.objects.filter(recipient=member).count() == 1
     scheduler.catch_up(timezone.now() + scheduler.STALE_OUTBOX * 2)
     scheduler.catch_up(timezone.now() + scheduler.STALE_OUTBOX * 2)
     assert len(smtp.messages) == 1
+
+
+def test_weekly_health_email_has_the_same_unsubscribe(client, community, owner):
+    from hearth.analytics.emails import weekly_emails
+
+    (message,) = weekly_emails(community)
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = (
+        message.extra_headers["List-Unsubscribe"].strip("<>").removeprefix("http://127.0.0.1:8000")
+    )
+    client.post(url)
+    assert weekly_emails(community) == []
