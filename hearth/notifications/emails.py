@@ -237,7 +237,7 @@ def send_outbox(outbox_id: int) -> bool:
 
     with transaction.atomic():
         row = (
-            OutboxEmail.objects.select_for_update()
+            OutboxEmail.objects.select_for_update(of=("self",))
             .select_related("recipient", "community", "notification__post", "notification__topic")
             .filter(pk=outbox_id)
             .first()
