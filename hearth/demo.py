@@ -28,6 +28,7 @@ from hearth.core.actor import Actor
 from hearth.core.models import InteractionEvent
 from hearth.demo_history import build_history, history_start
 from hearth.members import demo as members_demo
+from hearth.notifications import fanout as notification_fanout
 from hearth.onboarding import demo as onboarding_demo
 from hearth.recognition import demo as recognition_demo
 
@@ -153,6 +154,8 @@ def build_demo(*, members: int = 160, seed: int = 7, days: int = 180) -> Communi
     main.refresh_from_db()
     for community in Community.objects.all():
         rollups.rebuild(community)
+        # The demo history's notifications, so its members have a bell and a list to open.
+        notification_fanout.process(community, lag=timedelta(0))
     return main
 
 

@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "hearth.audience",
     "hearth.moderation",
     "hearth.sharing",
+    "hearth.notifications",
     "hearth.api",
 ]
 
@@ -375,6 +376,22 @@ else:
     # Embedded mode: mail (verification, password reset) lands in var/mail as files.
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = DATA_DIR / "mail"
+
+# Notifications (docs/operators/running.md, "Email and notifications"). An immediate email
+# waits HEARTH_NOTIFICATION_EMAIL_DELAY_SECONDS and is dropped if the member read the
+# notification meanwhile; HEARTH_NOTIFICATION_DEFAULTS ("reaction=off,watched=email")
+# overrides the built-in channel per kind for every community without its own default.
+HEARTH_NOTIFICATION_EMAIL_DELAY_SECONDS = env_int(
+    "HEARTH_NOTIFICATION_EMAIL_DELAY_SECONDS", 0 if TESTING else 300
+)
+HEARTH_NOTIFICATION_DEFAULTS = dict(
+    item.split("=", 1) for item in env_list("HEARTH_NOTIFICATION_DEFAULTS") if "=" in item
+)
+HEARTH_DIGEST_DEFAULT = os.environ.get("HEARTH_DIGEST_DEFAULT", "weekly")
+# After this many failed deliveries in a row to one address, nothing more is sent there.
+HEARTH_EMAIL_FAILURE_LIMIT = env_int("HEARTH_EMAIL_FAILURE_LIMIT", 3)
+# How long an unsubscribe link in an email stays valid.
+HEARTH_UNSUBSCRIBE_MAX_AGE_DAYS = env_int("HEARTH_UNSUBSCRIBE_MAX_AGE_DAYS", 90)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -122,8 +122,19 @@ def weekly_emails(
         "community": community.name,
         "active": dashboard.report.active.total,
     }
+    from hearth.notifications.emails import HEALTH, unsubscribe_headers
+    from hearth.notifications.models import DigestSubscription
+
+    opted_out = set(
+        DigestSubscription.objects.filter(community=community, health_email=False).values_list(
+            "user_id", flat=True
+        )
+    )
     messages = []
     for actor in recipients:
+        if actor.user.pk in opted_out:
+            continue
+        unsubscribe_url, headers = unsubscribe_headers(actor.user, community, HEALTH)
         questions = readable_unanswered(actor, community, dashboard)
         context = {
             "community": community,
@@ -133,11 +144,13 @@ def weekly_emails(
             "attention": attention_items(community, dashboard, questions),
             "unlisted_questions": len(dashboard.report.support.unanswered) - len(questions),
             "dashboard_url": _absolute(reverse("analytics:health", args=[community.slug])),
+            "unsubscribe_url": unsubscribe_url,
         }
         message = EmailMultiAlternatives(
             subject=subject,
             body=render_to_string("analytics/email/weekly.txt", context),
             to=[actor.user.email],
+            headers=headers,
         )
         message.attach_alternative(
             render_to_string("analytics/email/weekly.html", context), "text/html"

@@ -436,6 +436,11 @@ def join_request_decline(*, actor: Actor, membership: Membership, reason: str = 
         target_user=membership.user,
         reason=reason.strip(),
     )
+    # The join page promised "we'll let you know": notifications read this.
+    record_event(
+        community=actor.community, actor=actor.user, verb="member.decline",
+        target_user=membership.user, obj=membership,
+    )  # fmt: skip
     return membership
 
 

@@ -1,0 +1,74 @@
+"""The sentence that says what a notification is about, in the list and in emails."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hearth.notifications.models import Kind, Notification
+
+MODERATION_SENTENCES = {
+    "flag.resolved": gettext_lazy("Moderators decided on a post you flagged"),
+    "review.approve": gettext_lazy("Your post was approved and is visible again"),
+    "review.reject": gettext_lazy("Your post was removed after review"),
+    "sanction.warn": gettext_lazy("You received a warning from the moderators"),
+    "sanction.silence": gettext_lazy("You were silenced for a while by the moderators"),
+    "sanction.suspend": gettext_lazy("Your membership was suspended by the moderators"),
+    "sanction.ban": gettext_lazy("You were removed from the community"),
+    "sanction.lift": gettext_lazy("A sanction on your membership was lifted"),
+    "appeal.decide": gettext_lazy("The moderators decided on your appeal"),
+}
+
+
+def _who(notification: Notification) -> str:
+    name = notification.actor.name if notification.actor is not None else _("Someone")
+    others = notification.others_count
+    if others:
+        return _("%(name)s and %(n)d others") % {"name": name, "n": others}
+    return name
+
+
+def sentence(notification: Notification) -> str:
+    """One line, plain text (templates escape it; emails use it as the subject)."""
+    kind = notification.kind
+    who = _who(notification)
+    title = notification.topic.title if notification.topic_id else ""
+    data = notification.data
+    if kind == Kind.MENTION:
+        return _("%(who)s mentioned you in “%(title)s”") % {"who": who, "title": title}
+    if kind == Kind.REPLY:
+        return _("%(who)s replied to you in “%(title)s”") % {"who": who, "title": title}
+    if kind == Kind.QUOTE:
+        return _("%(who)s quoted you in “%(title)s”") % {"who": who, "title": title}
+    if kind == Kind.FIRST_POST_REPLY:
+        return _("%(who)s replied to your first post, “%(title)s”") % {"who": who, "title": title}
+    if kind == Kind.WATCHED:
+        return _("%(who)s posted in “%(title)s”, which you watch") % {"who": who, "title": title}
+    if kind == Kind.REACTION:
+        return _("%(who)s reacted to your post in “%(title)s”") % {"who": who, "title": title}
+    if kind == Kind.ANSWER:
+        return _("%(who)s answered your question “%(title)s”") % {"who": who, "title": title}
+    if kind == Kind.ANSWER_ACCEPTED:
+        return _("Your answer to “%(title)s” was accepted") % {"title": title}
+    if kind == Kind.QUESTION_SOLVED:
+        return _("An answer to your question “%(title)s” was accepted") % {"title": title}
+    if kind == Kind.IDEA_STATUS:
+        return _("“%(title)s” is now %(status)s") % {
+            "title": title,
+            "status": str(data.get("to", "")).replace("_", " "),
+        }
+    if kind == Kind.BADGE:
+        return _("You received the badge “%(badge)s”") % {"badge": data.get("badge", "")}
+    if kind == Kind.JOIN_DECISION:
+        if data.get("approved"):
+            return _("Your request to join %(community)s was approved") % {
+                "community": notification.community.name
+            }
+        return _("Your request to join %(community)s was declined") % {
+            "community": notification.community.name
+        }
+    if kind == Kind.MESSAGE:
+        return _("%(who)s sent you a message") % {"who": who}
+    if kind == Kind.MODERATION:
+        return MODERATION_SENTENCES.get(data.get("verb", ""), _("A moderation decision"))
+    return _("Something happened")
