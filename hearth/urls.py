@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("hearth.search.urls")),
+    path("", include("hearth.live.urls")),
     path("c/<slug:community_slug>/", include("hearth.discussions.urls")),
     path("c/<slug:community_slug>/", include("hearth.qa.urls")),
     path("c/<slug:community_slug>/", include("hearth.ideas.urls")),
