@@ -8,6 +8,7 @@
 //   [data-live-bell]   gets data-unread-count="<n>" on `notifications.count`;
 //   [data-unread-count] (other elements) show <n> as their text, hidden at 0.
 //
+// The stream's host carries data-live-state="open" while connected ("closed" between).
 // Without JavaScript (or EventSource) the pages are the same, only not live.
 (function () {
   "use strict";
@@ -91,6 +92,7 @@
       // a refusal does not, so look for new posts ourselves.
       if (opened || connect.reconnected) { fetchNewPosts(); }
       opened = true;
+      streamHost.setAttribute("data-live-state", "open");
     });
     source.addEventListener("post.created", function (event) {
       var data = parse(event);
@@ -114,6 +116,7 @@
       if (bar) { unknownTopics = true; showBar(); }
     });
     source.addEventListener("error", function () {
+      streamHost.setAttribute("data-live-state", "closed");
       if (source.readyState === EventSource.CLOSED) {
         connect.reconnected = true;
         window.setTimeout(connect, RECONNECT_MS + Math.random() * RECONNECT_MS);
