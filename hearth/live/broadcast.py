@@ -35,8 +35,8 @@ import secrets
 import threading
 from collections import OrderedDict, deque
 from collections.abc import AsyncIterator, Iterable
-from dataclasses import dataclass
-from functools import partial
+from dataclasses import dataclass, field
+from functools import cached_property, partial
 
 from django.conf import settings
 from django.db import transaction
@@ -55,6 +55,16 @@ class Message:
     id: str  # ordered within its channel; see position()
     event: str
     data: dict
+    position: tuple[int, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        # Parsed once here: every stream on the channel compares it with its own position.
+        object.__setattr__(self, "position", position(self.id))
+
+    @cached_property
+    def data_json(self) -> str:
+        """The data as sent on streams, serialised once for all of them."""
+        return json.dumps(self.data, separators=(",", ":"))
 
 
 def position(message_id: str) -> tuple[int, int]:
@@ -116,7 +126,7 @@ class Subscription:
         """Each message newer than our position, with the Last-Event-ID after it."""
         out = []
         for message in messages:
-            if position(message.id) > position(self.ids[message.channel]):
+            if message.position > position(self.ids[message.channel]):
                 self.ids[message.channel] = message.id
                 out.append((message, self.last_event_id))
         return out
@@ -129,7 +139,7 @@ class Subscription:
             found, lost = self.hub.after(channel, position(self.ids[channel]))
             self.lost = self.lost or lost
             messages.extend(found)
-        return self.advance(sorted(messages, key=lambda m: position(m.id)))
+        return self.advance(sorted(messages, key=lambda m: m.position))
 
 
 class Hub:
@@ -157,12 +167,12 @@ class Hub:
             else:
                 self._history.move_to_end(channel)
             if len(history) == history.maxlen:
-                self._trimmed[channel] = position(history[0].id)
+                self._trimmed[channel] = history[0].position
             history.append(message)
             while len(self._history) > MAX_CHANNELS:
                 old_channel, old = self._history.popitem(last=False)
                 self._trimmed.pop(old_channel, None)
-                self._forgotten = max(self._forgotten, position(old[-1].id))
+                self._forgotten = max(self._forgotten, old[-1].position)
         for subscription in watchers:
             subscription.wake()
 
@@ -172,7 +182,12 @@ class Hub:
             history = self._history.get(channel)
             if history is None:
                 return [], cursor < self._forgotten
-            found = [m for m in history if position(m.id) > cursor]
+            found = []
+            for message in reversed(history):  # newest first: usually only one is new
+                if message.position <= cursor:
+                    break
+                found.append(message)
+            found.reverse()
             return found, cursor < self._trimmed.get(channel, NO_POSITION)
 
     def add(self, subscription: Subscription) -> None:
@@ -402,7 +417,7 @@ class RedisBroadcaster:
                         json.loads(fields[b"data"]),
                     )
                 )
-        return subscription.advance(sorted(messages, key=lambda m: position(m.id)))
+        return subscription.advance(sorted(messages, key=lambda m: m.position))
 
     @staticmethod
     async def _trimmed_past(client, key: str, since: str) -> bool:

@@ -12,7 +12,6 @@ Past either, the stream is refused with 429 and the page simply stays as it was 
 from __future__ import annotations
 
 import asyncio
-import json
 import threading
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
@@ -62,8 +61,7 @@ slots = StreamSlots()
 
 
 def format_event(message: Message, event_id: str) -> str:
-    data = json.dumps(message.data, separators=(",", ":"))
-    return f"id: {event_id}\nevent: {message.event}\ndata: {data}\n\n"
+    return f"id: {event_id}\nevent: {message.event}\ndata: {message.data_json}\n\n"
 
 
 def gap_event(event_id: str) -> str:
