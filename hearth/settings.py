@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "hearth.moderation",
     "hearth.sharing",
     "hearth.notifications",
+    "hearth.live",
     "hearth.api",
 ]
 
@@ -239,6 +240,23 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Live pages (hearth.live, docs/dev/live.md): one process keeps its streams' messages in
+# memory; with REDIS_URL every app process hears every other through Redis.
+HEARTH_LIVE_REDIS_URL = os.environ.get("REDIS_URL", "")
+HEARTH_LIVE_BACKEND = os.environ.get("HEARTH_LIVE_BACKEND") or (
+    "redis" if HEARTH_LIVE_REDIS_URL else "memory"
+)
+if HEARTH_LIVE_BACKEND not in ("memory", "redis") or (
+    HEARTH_LIVE_BACKEND == "redis" and not HEARTH_LIVE_REDIS_URL
+):
+    raise ImproperlyConfigured("HEARTH_LIVE_BACKEND must be memory, or redis with REDIS_URL set")
+HEARTH_LIVE_REDIS_PREFIX = os.environ.get("HEARTH_LIVE_REDIS_PREFIX", "hearth:live:")
+# Open streams per app process, and per member (per address for visitors) in a process.
+HEARTH_LIVE_MAX_STREAMS = env_int("HEARTH_LIVE_MAX_STREAMS", 2000)
+HEARTH_LIVE_MAX_STREAMS_PER_USER = env_int("HEARTH_LIVE_MAX_STREAMS_PER_USER", 8)
+# A stream ends after this long and the browser reconnects: access is decided again.
+HEARTH_LIVE_STREAM_SECONDS = env_int("HEARTH_LIVE_STREAM_SECONDS", 300)
 
 TASKS = {
     "default": {

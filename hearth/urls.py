@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("hearth.search.urls")),
     path("", include("hearth.notifications.urls")),
+    path("", include("hearth.live.urls")),
     path("c/<slug:community_slug>/", include("hearth.discussions.urls")),
     path("c/<slug:community_slug>/", include("hearth.qa.urls")),
     path("c/<slug:community_slug>/", include("hearth.ideas.urls")),

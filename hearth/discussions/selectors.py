@@ -168,6 +168,11 @@ def page_of_post(topic: Topic, number: int) -> int:
     return position // POSTS_PER_PAGE + 1
 
 
+def posts_after(topic: Topic, number: int) -> QuerySet[Post]:
+    """The topic's posts numbered after ``number``, in order (for ``topic_posts``)."""
+    return Post.objects.filter(topic=topic, number__gt=number).order_by("number")
+
+
 def topic_posts(actor: Actor, topic: Topic, page_number, posts: QuerySet[Post] | None = None):
     """One page of a topic's posts with authors, reply targets, the author's standing in
     this community and the actor's own reactions, in a fixed number of queries.

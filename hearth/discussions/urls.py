@@ -10,6 +10,7 @@ urlpatterns = [
     path("new-topic", views.topic_new, name="topic-new"),
     path("t/<str:topic_slug>/<id:topic_id>/", views.topic, name="topic"),
     path("t/<id:topic_id>/reply", views.reply, name="reply"),
+    path("t/<id:topic_id>/posts", views.topic_posts_after, name="topic-posts-after"),
     path("t/<id:topic_id>/watch", views.topic_watch, name="topic-watch"),
     path("t/<id:topic_id>/state", views_staff.topic_state, name="topic-state"),
     path("t/<id:topic_id>/tools", views_staff.topic_tools, name="topic-tools"),

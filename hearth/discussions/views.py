@@ -212,6 +212,33 @@ def topic(request, topic_slug, topic_id):
     )
 
 
+@require_safe
+@community_view
+def topic_posts_after(request, topic_id):
+    """The posts after number ``?after=N`` that the actor may see, as the topic page shows
+    them (a fragment, for live pages: the stream only says a post exists)."""
+    actor = request.actor
+    topic = selectors.topic_for(actor, topic_id)
+    after = request.GET.get("after", "0")
+    after = 0 if after == "0" else parse_id(after)
+    if after is None:
+        return HttpResponseBadRequest(_("after must be a post number."))
+    page = selectors.topic_posts(actor, topic, 1, posts=selectors.posts_after(topic, after))
+    if topic.category.kind == CategoryKind.QUESTIONS:
+        question = qa_selectors.question_for(topic)
+        qa_selectors.decorate_answers(actor, topic, question, page.object_list)
+    return render(
+        request,
+        "discussions/topic_posts_after.html",
+        {
+            "topic": topic,
+            "posts": page.object_list,
+            "reply_form": policy.can_reply(actor, topic),
+            "reactions": REACTIONS,
+        },
+    )
+
+
 def _replying_to(request, actor, topic):
     post_id = parse_id(request.GET.get("reply_to") or request.GET.get("quote") or "")
     if post_id is None:
