@@ -24,6 +24,7 @@ urlpatterns = [
     path("c/<slug:community_slug>/", include("hearth.audience.urls")),
     path("c/<slug:community_slug>/", include("hearth.moderation.urls")),
     path("c/<slug:community_slug>/", include("hearth.trust.urls")),
+    path("c/<slug:community_slug>/", include("hearth.growth.urls")),
 ]
 if settings.HEARTH_SERVE_MEDIA:
     # Embedded mode serves public uploads (avatars, logos) itself; at scale a proxy or object

@@ -4,7 +4,10 @@ replace allauth's per-account lock."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hearth.accounts import login_limits, usernames
@@ -41,3 +44,17 @@ class AccountAdapter(DefaultAccountAdapter):
     def _delete_login_attempts_cached_email(self, request, **credentials) -> None:
         # After a password reset, allauth wipes the failed-login counts of the account.
         login_limits.clear(request, self._get_login_attempts_cache_key(request, **credentials))
+
+    def get_login_redirect_url(self, request) -> str:
+        """Someone who signed up from a community's landing page and has not joined it yet
+        goes back to its join page (with their invite), wherever they confirmed their
+        address; everyone else where allauth sends them."""
+        from hearth.growth.selectors import pending_arrival
+
+        arrival = pending_arrival(request.user) if request.user.is_authenticated else None
+        if arrival is None:
+            return super().get_login_redirect_url(request)
+        url = reverse("communities:join", args=[arrival.community.slug])
+        if arrival.invite is not None and arrival.invite.is_usable:
+            url += "?" + urlencode({"invite": arrival.invite.code})
+        return url
