@@ -4,10 +4,7 @@ replace allauth's per-account lock."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from allauth.account.adapter import DefaultAccountAdapter
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hearth.accounts import login_limits, usernames
@@ -48,13 +45,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request) -> str:
         """Someone who signed up from a community's landing page and has not joined it yet
         goes back to its join page (with their invite), wherever they confirmed their
-        address; everyone else where allauth sends them."""
-        from hearth.growth.selectors import pending_arrival
+        address; everyone else where allauth sends them. Only used when ``next`` is absent
+        or unsafe (allauth checks it with url_has_allowed_host_and_scheme)."""
+        from hearth.growth.selectors import join_url_for_newcomer
 
-        arrival = pending_arrival(request.user) if request.user.is_authenticated else None
-        if arrival is None:
-            return super().get_login_redirect_url(request)
-        url = reverse("communities:join", args=[arrival.community.slug])
-        if arrival.invite is not None and arrival.invite.is_usable:
-            url += "?" + urlencode({"invite": arrival.invite.code})
-        return url
+        return join_url_for_newcomer(request) or super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request) -> str:
+        from hearth.growth.selectors import join_url_for_newcomer
+
+        return join_url_for_newcomer(request) or super().get_signup_redirect_url(request)

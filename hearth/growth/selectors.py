@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from urllib.parse import urlencode
+
 from django.db.models import Count, QuerySet
+from django.urls import reverse
 
 from hearth.communities import selectors as community_selectors
 from hearth.communities.models import Community, Membership, MembershipStatus
 from hearth.core.actor import Actor
 from hearth.discussions import selectors as discussion_selectors
+from hearth.growth import attribution
 from hearth.growth.models import Arrival, BulkInvite, BulkInviteRow
 
 RECENT_TOPICS = 5
@@ -52,6 +56,27 @@ def pending_arrival(user) -> Arrival | None:
         status__in=[MembershipStatus.LEFT, MembershipStatus.DECLINED]
     )
     return None if joined.exists() else arrival
+
+
+def join_url_for_newcomer(request) -> str | None:
+    """The join page of the community a signed-in newcomer came from and has not joined:
+    from their account's arrival, else (just signed up, in this browser) the landing page
+    they saw last. Always a path on this site."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    arrival = pending_arrival(user)
+    if arrival is not None:
+        community = arrival.community
+        code = arrival.invite.code if arrival.invite and arrival.invite.is_usable else ""
+    else:
+        slug = attribution.last_landed(request.session)
+        community = Community.objects.filter(slug=slug).first() if slug else None
+        if community is None or Membership.objects.filter(community=community, user=user).exists():
+            return None
+        code = attribution.remembered(request.session, slug).invite
+    url = reverse("communities:join", args=[community.slug])
+    return f"{url}?{urlencode({'invite': code})}" if code else url
 
 
 def arrival_for(user, community: Community) -> Arrival | None:
