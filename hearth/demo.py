@@ -161,7 +161,7 @@ def build_demo(*, members: int = 160, seed: int = 7, days: int = 180) -> Communi
 
 REFERRERS = ["google.com", "instagram.com", "youtube.com", "reddit.com", "t.co", "", "", ""]
 VISIT_SOURCES = [
-    ("newsletter", "spring-news"), ("instagram", ""), ("youtube-launch", ""),
+    ("newsletter", ""), ("instagram", ""), ("youtube-launch", ""),
     ("spring-meetup", ""), ("google", ""), ("reddit", ""), ("twitter", ""),
 ]  # fmt: skip
 

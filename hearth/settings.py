@@ -113,6 +113,8 @@ INSTALLED_APPS = [
     "csp",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_tasks",
     "django_tasks_db",
     "hearth.core",
@@ -133,6 +135,7 @@ INSTALLED_APPS = [
     "hearth.sharing",
     "hearth.notifications",
     "hearth.live",
+    "hearth.growth",
     "hearth.api",
 ]
 
@@ -176,6 +179,9 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.tz",
                 "hearth.core.context_processors.hearth",
+                # After hearth's: brands the sign-up and sign-in pages of a visitor
+                # arriving from a community's landing page.
+                "hearth.growth.context_processors.arrival",
             ],
         },
     },
@@ -323,6 +329,35 @@ ACCOUNT_RATE_LIMITS = {
     "community_create": "10/d/ip",
 }
 HEARTH_LOGIN_FAILURES_ALARM_PER_MINUTE = env_int("HEARTH_LOGIN_FAILURES_ALARM_PER_MINUTE", 100)
+
+# Social login through one OpenID Connect provider configured by the operator
+# (docs/operators/running.md). A provider's account never logs into an existing Hearth
+# account because the email addresses match: the person signs in to that account first
+# and connects the provider from there, so a provider that lets anyone claim any address
+# cannot take accounts over.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # a POST (with CSRF) starts the round trip
+SOCIALACCOUNT_STORE_TOKENS = False
+HEARTH_OIDC_SERVER_URL = os.environ.get("HEARTH_OIDC_SERVER_URL", "").rstrip("/")
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": (
+            [
+                {
+                    "provider_id": os.environ.get("HEARTH_OIDC_PROVIDER_ID", "sso"),
+                    "name": os.environ.get("HEARTH_OIDC_NAME", "Single sign-on"),
+                    "client_id": os.environ.get("HEARTH_OIDC_CLIENT_ID", ""),
+                    "secret": env_secret("HEARTH_OIDC_CLIENT_SECRET") or "",
+                    "settings": {"server_url": HEARTH_OIDC_SERVER_URL},
+                }
+            ]
+            if HEARTH_OIDC_SERVER_URL
+            else []
+        ),
+    }
+}
 HEARTH_COMMUNITIES_PER_HOUR = env_int("HEARTH_COMMUNITIES_PER_HOUR", 2)
 HEARTH_COMMUNITIES_PER_DAY = env_int("HEARTH_COMMUNITIES_PER_DAY", 5)
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("c/<slug:community_slug>/", include("hearth.moderation.urls")),
     path("c/<slug:community_slug>/", include("hearth.trust.urls")),
     path("c/<slug:community_slug>/", include("hearth.sharing.urls")),
+    path("c/<slug:community_slug>/", include("hearth.growth.urls")),
 ]
 if settings.HEARTH_SERVE_MEDIA:
     # Embedded mode serves public uploads (avatars, logos) itself; at scale a proxy or object

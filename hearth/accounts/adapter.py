@@ -41,3 +41,17 @@ class AccountAdapter(DefaultAccountAdapter):
     def _delete_login_attempts_cached_email(self, request, **credentials) -> None:
         # After a password reset, allauth wipes the failed-login counts of the account.
         login_limits.clear(request, self._get_login_attempts_cache_key(request, **credentials))
+
+    def get_login_redirect_url(self, request) -> str:
+        """Someone who signed up from a community's landing page and has not joined it yet
+        goes back to its join page (with their invite), wherever they confirmed their
+        address; everyone else where allauth sends them. Only used when ``next`` is absent
+        or unsafe (allauth checks it with url_has_allowed_host_and_scheme)."""
+        from hearth.growth.selectors import join_url_for_newcomer
+
+        return join_url_for_newcomer(request) or super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request) -> str:
+        from hearth.growth.selectors import join_url_for_newcomer
+
+        return join_url_for_newcomer(request) or super().get_signup_redirect_url(request)

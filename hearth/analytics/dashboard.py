@@ -27,11 +27,17 @@ from hearth.analytics.funnel import FunnelReport, Journey, funnel
 from hearth.analytics.graph import InteractionGraph, PairActivity, interaction_graph
 from hearth.analytics.ladder import LEADING_SPAN, LadderMoves, LadderReport, ladder
 from hearth.analytics.models import DashboardSnapshot, VerbDay
-from hearth.audience.selectors import Audience, audience_figures, visitors_by_source
+from hearth.audience.selectors import (
+    Audience,
+    audience_figures,
+    visitors_by_campaign,
+    visitors_by_source,
+)
 from hearth.communities.models import STAFF_ROLES, Membership, MembershipStatus
 from hearth.core.models import InteractionEvent
 from hearth.discussions import policy as discussion_policy
 from hearth.discussions.models import Topic
+from hearth.growth.selectors import signups_in
 from hearth.members.models import MemberProfile
 
 if TYPE_CHECKING:
@@ -366,9 +372,13 @@ def funnel_report(
     window: Window,
     members: list[MemberRow],
     activity: dict[int, set[date]],
+    *,
+    by_campaign: bool = False,
 ) -> FunnelReport:
     """Journeys of the people who asked to join in the window, from the source recorded on
-    their membership, followed until now."""
+    their membership, followed until now; and of the people who signed up from one of the
+    community's campaigns in the window without joining (yet). ``by_campaign``: one row
+    per (source, campaign), visitors counted per campaign too."""
     arrivals = [m for m in members if window.start_at <= m.requested_at < window.end_at]
     ids = [m.user for m in arrivals]
     first_post = rollups.first_posts(community, ids) if ids else {}
@@ -386,8 +396,24 @@ def funnel_report(
         )
         for m in arrivals
     ]
+    members_ids = {m.user for m in members}
+    journeys += [
+        Journey(a.user, a.source, a.campaign, a.signed_up_at, None, None, None, frozenset())
+        for a in signups_in(community, window.start_at, window.end_at)
+        if a.user not in members_ids
+    ]
     visitors = visitors_by_source(community, window.start, window.end + DAY)
+    if by_campaign:
+        per_campaign = visitors_by_campaign(community, window.start, window.end + DAY)
+        return funnel(visitors, journeys, visitors_by_campaign=per_campaign)
     return funnel(visitors, journeys)
+
+
+def campaign_funnel(community: Community, window: Window) -> FunnelReport:
+    """The funnel per (source, campaign) of the people who arrived in the window."""
+    members = memberships(community)
+    activity = rollups.active_days(community, window.start, timezone.now().date() + DAY)
+    return funnel_report(community, window, members, activity, by_campaign=True)
 
 
 def audience(community: Community, window: Window) -> Audience:

@@ -5,6 +5,7 @@ The caller gives visitor counts per source (from the page-view recorder) and one
 
     report = funnel(visitors_by_source, journeys)
     report = funnel(visitors_by_source, journeys, by_campaign=True)
+    report = funnel(visitors_by_source, journeys, visitors_by_campaign=by_campaign)
 
 Stages, in order; a journey counts in a stage only if it also reached every stage
 before it, so each stage is a subset of the previous one:
@@ -28,7 +29,9 @@ so a recent source's last stages can still grow.
 
 Rows: one per source (an empty or missing source is ``"direct"``), sorted by name, or
 with ``by_campaign`` one per (source, campaign) (an empty campaign is ``""``), whose
-visitors are unknown (``None``) since the recorder counts per source only. Each stage has
+visitors are unknown (``None``) unless ``visitors_by_campaign`` gives the recorder's counts
+per (source, campaign) (then ``by_campaign`` is implied, and a campaign with visitors but
+no journeys still gets its row). Each stage has
 its count, its conversion from the previous stage and from the first measured stage (the
 first stage with a count), as exact ``Fraction``s, ``None`` when the base is empty or
 unknown. The total row adds every row up; its visitors are all sources' visitors, or
@@ -161,14 +164,21 @@ def funnel(
     journeys: Iterable[Journey],
     *,
     by_campaign: bool = False,
+    visitors_by_campaign: dict[tuple[str, str], int] | None = None,
 ) -> FunnelReport:
     visitors: dict[str, int] = defaultdict(int)
     for source, count in visitors_by_source.items():
         visitors[_source(source)] += count
+    campaign_visitors: dict[tuple[str, str], int] = defaultdict(int)
+    for (source, campaign), count in (visitors_by_campaign or {}).items():
+        campaign_visitors[_source(source), campaign or ""] += count
+    by_campaign = by_campaign or visitors_by_campaign is not None
     reached: dict[tuple[str, str | None], list[int]] = defaultdict(lambda: [0] * len(CHECKS))
     if not by_campaign:
         for source in visitors:
             reached[source, None] = [0] * len(CHECKS)
+    for key in campaign_visitors:
+        reached[key] = [0] * len(CHECKS)
     for journey in journeys:
         key = (_source(journey.source), (journey.campaign or "") if by_campaign else None)
         counts = reached[key]
@@ -177,7 +187,12 @@ def funnel(
 
     rows = []
     for source, campaign in sorted(reached, key=lambda key: (key[0], key[1] or "")):
-        visited = visitors.get(source) if campaign is None else None
+        if campaign is None:
+            visited = visitors.get(source)
+        elif visitors_by_campaign is not None:
+            visited = campaign_visitors.get((source, campaign))
+        else:
+            visited = None
         rows.append(_row(source, campaign, [visited, *reached[source, campaign]]))
     totals = [sum(counts[i] for counts in reached.values()) for i in range(len(CHECKS))]
     known = all(source in visitors for source, _ in reached)

@@ -69,7 +69,11 @@ def _identity(request, day: date) -> tuple[str, date | None]:
 
 
 def _source(request) -> tuple[str, str]:
-    """(source, campaign) from ``?source=`` or ``utm_source`` / ``utm_campaign``."""
+    """(source, campaign) from ``?source=`` or ``utm_source`` / ``utm_campaign``, or as
+    the view set it on ``request.audience_source`` (an invite link's landing page)."""
+    given = getattr(request, "audience_source", None)
+    if given is not None:
+        return given if given[0] else ("", "")
     if "source=" not in request.META.get("QUERY_STRING", ""):
         return "", ""  # skip parsing the query string on the common path
     source = clean_source(request.GET.get("source") or request.GET.get("utm_source") or "")

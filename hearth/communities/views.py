@@ -17,8 +17,9 @@ from hearth.communities.models import JoinPolicy, MembershipStatus, Visibility
 from hearth.core.forms import add_service_errors
 from hearth.core.pagination import paginate
 from hearth.discussions import selectors as discussion_selectors
+from hearth.growth import attribution
+from hearth.growth import selectors as growth_selectors
 
-SOURCE_SESSION_KEY = "hearth_join_source"
 HOME_TOPICS = 10
 
 
@@ -36,14 +37,17 @@ def community_view(view):
 
 def _remember_source(request) -> None:
     """Keep where a visitor came from (?source=, utm_source/utm_campaign) until they join."""
-    source = request.GET.get("source") or request.GET.get("utm_source")
-    if source:
-        per_community = request.session.get(SOURCE_SESSION_KEY, {})
-        per_community[request.community.slug] = {
-            "source": source[:100],
-            "campaign": (request.GET.get("utm_campaign") or "")[:100],
-        }
-        request.session[SOURCE_SESSION_KEY] = per_community
+    attribution.remember(
+        request.session, request.community.slug, attribution.from_query(request.GET)
+    )
+
+
+def _welcome(request):
+    """A campaign or invite link opened by someone signed out: the landing page, with the
+    link's query string (the page-view recorder counts the visit there)."""
+    url = reverse("growth:welcome", args=[request.community.slug])
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{url}?{query}" if query else url)
 
 
 def _home_url(community) -> str:
@@ -111,25 +115,31 @@ def rules(request):
 
 def join(request, community_slug):
     community, actor = request.community, request.actor
-    code = request.POST.get("invite_code") or request.GET.get("invite") or ""
+    if actor.user is None:
+        return _welcome(request)
+    # Where they came from: this link, else the landing page in this browser, else the
+    # landing page they signed up from (confirming their email in another browser).
+    came = attribution.from_query(request.GET)
+    kept = attribution.remembered(request.session, community.slug)
+    arrival = growth_selectors.arrival_for(actor.user, community)
+    if not kept and arrival is not None:
+        kept = attribution.Attribution(
+            arrival.source, arrival.campaign, arrival.invite.code if arrival.invite else ""
+        )
+    code = request.POST.get("invite_code") or came.invite or kept.invite
     invite = selectors.invite_by_code(community, code)
     if not policy.can_view_community(actor, community) and not (invite and invite.is_usable):
         raise Http404
-    if actor.user is None:
-        _remember_source(request)
-        return redirect(f"{reverse('account_signup')}?next={request.get_full_path()}")
 
     questions = selectors.join_questions(community)
-    remembered = request.session.get(SOURCE_SESSION_KEY, {}).get(community.slug, {})
+    remembered = {"source": kept.source, "campaign": kept.campaign}
     form = JoinForm(
         request.POST if request.method == "POST" else None,
         questions=questions,
         initial={
             "invite_code": code,
-            "source": request.GET.get("source")
-            or request.GET.get("utm_source")
-            or remembered.get("source", ""),
-            "campaign": request.GET.get("utm_campaign") or remembered.get("campaign", ""),
+            "source": came.source or remembered["source"],
+            "campaign": came.campaign or remembered["campaign"],
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -202,9 +212,7 @@ def my_invites(request):
             messages.success(request, _("Invite %(code)s created.") % {"code": invite.code})
             return redirect("communities:invites", request.community.slug)
     page = paginate(request, selectors.invites(request.community).filter(created_by=actor.user))
-    join_url = request.build_absolute_uri(
-        reverse("communities:join", args=[request.community.slug])
-    )
+    join_url = request.build_absolute_uri(reverse("growth:welcome", args=[request.community.slug]))
     return render(
         request,
         "communities/invites.html",

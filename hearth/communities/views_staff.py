@@ -261,7 +261,7 @@ def invites_list(request):
             messages.success(request, _("Invite %(code)s created.") % {"code": invite.code})
             return redirect(_url(request, "manage-invites"))
     page = paginate(request, selectors.invites(request.community))
-    join_url = request.build_absolute_uri(_url(request, "join"))
+    join_url = request.build_absolute_uri(reverse("growth:welcome", args=[request.community.slug]))
     return render(
         request,
         "communities/manage/invites.html",

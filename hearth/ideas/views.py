@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -55,7 +56,13 @@ def vote(request, topic_id):
 
 def _safe_next(request) -> bool:
     target = request.POST.get("next", "")
-    return target.startswith(f"/c/{request.community.slug}/") and "//" not in target
+    return (
+        target.startswith(f"/c/{request.community.slug}/")
+        and "//" not in target
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    )
 
 
 @require_POST
@@ -145,7 +152,7 @@ def export(request):
         for idea in selectors.export_rows(request.actor, request.community):
             topic = idea.topic
             yield writer.writerow([
-                topic.pk, spreadsheet_safe(topic.title), topic.category.name,
+                topic.pk, spreadsheet_safe(topic.title), spreadsheet_safe(topic.category.name),
                 topic.author.username if topic.author else "", idea.status, idea.vote_count,
                 topic.created_at.isoformat(), spreadsheet_safe(idea.official_response),
                 base + reverse("discussions:topic", args=[slug, topic.slug, topic.pk]),

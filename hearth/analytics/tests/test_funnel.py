@@ -256,3 +256,16 @@ def test_funnel_equals_brute_force(visitors, journeys):
     assert counts(report.total) == [sum(visitors.values()) if known else None] + [
         sum(1 for j in journeys if naive_stages(j) >= k) for k in range(1, len(STAGES))
     ]
+
+
+def test_visitors_per_campaign_fill_the_visited_step_of_each_campaign_row():
+    from hearth.analytics.funnel import funnel as compute
+
+    report = compute(
+        {"ig": 5},
+        [],
+        visitors_by_campaign={("ig", "spring"): 3, ("ig", ""): 2},
+    )
+    rows = {(r.source, r.campaign): r.count("visited") for r in report.rows}
+    assert rows == {("ig", ""): 2, ("ig", "spring"): 3}
+    assert report.total.count("visited") == 5

@@ -84,10 +84,10 @@ class TestHome:
 
 
 class TestJoinView:
-    def test_anonymous_is_sent_to_sign_up(self, client, community):
+    def test_anonymous_is_sent_to_the_landing_page(self, client, community):
         response = client.get(url("join", community) + "?source=newsletter")
         assert response.status_code == 302
-        assert reverse("account_signup") in response["Location"]
+        assert response["Location"] == f"/c/{community.slug}/welcome?source=newsletter"
 
     def test_join_records_source_from_link(self, as_user, community, outsider):
         c = as_user(outsider)
