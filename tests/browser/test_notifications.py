@@ -39,7 +39,7 @@ def test_a_reply_raises_the_bell_and_its_notification_opens_the_post(
         services.post_reply(
             actor=author, topic=topic, body=f"Update {n + 1}: still looking.\n\n" + "Notes. " * 80
         )
-    # Joining told Bruno he was approved: start from a quiet bell.
+    # His first post earned a badge (a notification): start from a quiet bell.
     notifications_mark_all_read(user=bruno)
     size = PHONE if viewport == "phone" else DESKTOP
     path = reverse("discussions:topic", args=[community.slug, topic.slug, topic.pk])
