@@ -28,7 +28,11 @@ from hearth.core.actor import Actor
 from hearth.core.models import InteractionEvent
 from hearth.demo_history import build_history, history_start
 from hearth.members import demo as members_demo
+from hearth.notifications import emails as notification_emails
 from hearth.notifications import fanout as notification_fanout
+from hearth.notifications import scheduler as notification_scheduler
+from hearth.notifications import services as notification_services
+from hearth.notifications.models import DigestFrequency, OutboxEmail, OutboxKind
 from hearth.onboarding import demo as onboarding_demo
 from hearth.recognition import demo as recognition_demo
 
@@ -156,7 +160,26 @@ def build_demo(*, members: int = 160, seed: int = 7, days: int = 180) -> Communi
         rollups.rebuild(community)
         # The demo history's notifications, so its members have a bell and a list to open.
         notification_fanout.process(community, lag=timedelta(0))
+    _demo_digest(main, owner)
     return main
+
+
+def _demo_digest(community: Community, user: User) -> None:
+    """The demo login's weekly digest, sent now (embedded installs write mail under
+    var/mail) so there is one to read; this week's scheduled run then finds it done."""
+    notification_services.preferences_save(
+        actor=Actor.for_user(user, community), channels={}, digest=DigestFrequency.WEEKLY
+    )
+    now = timezone.now()
+    slot = dict(notification_scheduler.slots(now))[f"digest:{DigestFrequency.WEEKLY}"]
+    row, _created = OutboxEmail.objects.get_or_create(
+        kind=OutboxKind.DIGEST,
+        recipient=user,
+        community=community,
+        period_key=f"{DigestFrequency.WEEKLY}:{slot}",
+        defaults={"send_after": now},
+    )
+    notification_emails.send_outbox(row.pk)
 
 
 REFERRERS = ["google.com", "instagram.com", "youtube.com", "reddit.com", "t.co", "", "", ""]

@@ -1,6 +1,7 @@
 from datetime import timedelta
 from fractions import Fraction
 
+from django.core import mail
 from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
@@ -8,7 +9,7 @@ from django.utils import timezone
 from hearth.analytics import metrics
 from hearth.communities.models import Invite, Membership
 from hearth.core.models import InteractionEvent
-from hearth.demo import build_demo
+from hearth.demo import DEMO_USERNAME, build_demo
 from hearth.discussions.models import Post, Reaction, Topic
 
 
@@ -58,6 +59,12 @@ def test_history_tells_the_story_through_the_services(db):
     assert early.member_to_member.share + Fraction(1, 5) < late.member_to_member.share
     assert early.newcomers.rate < late.newcomers.rate
     assert early.first_response.topics.median_hours > late.first_response.topics.median_hours
+
+    # The demo login has a weekly digest to read (in var/mail when embedded), sent once.
+    (digest,) = [m for m in mail.outbox if "What's new in" in m.subject]
+    assert digest.to == [f"{DEMO_USERNAME}@example.com"]
+    assert "Lumen Photographers" in digest.subject
+    assert "List-Unsubscribe" in digest.extra_headers
 
 
 def _story(community):
