@@ -111,6 +111,7 @@ def members_list(request):
     if status not in (MembershipStatus.ACTIVE, MembershipStatus.BANNED):
         status = MembershipStatus.ACTIVE
     query = request.GET.get("q", "").strip()[:100]
+    services.memberships_end_bans(request.community)
     page = paginate(
         request, selectors.members_for_staff(request.community, status=status, query=query)
     )
@@ -162,7 +163,10 @@ def member_ban(request, membership_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_ban(
-                actor=request.actor, membership=membership, reason=form.cleaned_data["reason"]
+                actor=request.actor,
+                membership=membership,
+                reason=form.cleaned_data["reason"],
+                until=form.cleaned_data["banned_until"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
