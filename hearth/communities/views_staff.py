@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hearth.api import policy as api_policy
-from hearth.communities import policy, selectors, services
+from hearth.communities import hooks, policy, selectors, services
 from hearth.communities.forms import (
     BanForm,
     CommunitySettingsForm,
@@ -286,4 +286,6 @@ def invite_revoke(request, invite_id: int):
 def staff_log(request):
     policy.ensure_view_staff_log(request.actor)
     page = paginate(request, selectors.staff_log(request.community), per_page=50)
+    page.object_list = list(page.object_list)
+    hooks.staff_log_shown(actor=request.actor, entries=page.object_list)
     return render(request, "communities/manage/log.html", {"page": page, **staff_nav(request)})
