@@ -39,7 +39,8 @@ SUSPENDED_POST = (
     "This is the third time I've asked and nobody here knows anything. Useless forum, "
     "useless camera, useless people."
 )
-RULE_KIND = "1. Be kind."
+RULE_KIND = "Be kind. Disagree with ideas, never attack people."  # rule 1 of the demo rules
+STORY_HOURS = timedelta(hours=7)  # the last step is at 6 hours
 
 
 def _step(at, minutes: int):
@@ -72,6 +73,9 @@ def populate(
     members = _members_by_level(community, people)
     if len(members) < 7:
         return
+    # The story takes the evening before "now" (the caller's today's start), on topics quiet
+    # since then: never in the future, never before the topic it replies to.
+    start = timezone.now() - STORY_HOURS
     authors, flaggers = members[:3], members[3:]
     flaggers = rng.sample(flaggers, k=min(len(flaggers), 4))
     topics = list(
@@ -81,13 +85,13 @@ def populate(
             merged_into__isnull=True,
             is_closed=False,
             category__read_access=ReadAccess.EVERYONE,
+            last_posted_at__lt=start,
         )
         .select_related("category")
         .order_by("-last_posted_at", "pk")[:12]
     )
     if not topics:
         return
-    start = timezone.now()
 
     def reply(membership: Membership, body: str) -> Post | None:
         actor = Actor(membership.user, community, membership)
