@@ -28,6 +28,7 @@ from hearth.core.actor import Actor
 from hearth.core.models import InteractionEvent
 from hearth.demo_history import build_history, history_start
 from hearth.members import demo as members_demo
+from hearth.moderation import demo as moderation_demo
 from hearth.notifications import emails as notification_emails
 from hearth.notifications import fanout as notification_fanout
 from hearth.notifications import scheduler as notification_scheduler
@@ -79,9 +80,10 @@ STAFF = [
 def build_demo(*, members: int = 160, seed: int = 7, days: int = 180) -> Community:
     """Three communities: "Lumen Photographers" with ``days`` of history in which
     ``members`` people joined (see hearth.demo_history), with profiles, follows, messages,
-    a welcome, badges, page views and its health rollups; an approval-only beta community
-    with pending requests; and a private staff lounge. Months of history are written in
-    seconds, so the posting limits are paused."""
+    a welcome, badges, watched words and a review queue (flagged, held and appealed items),
+    page views and its health rollups; an approval-only beta community with pending
+    requests; and a private staff lounge. Months of history are written in seconds, so the
+    posting limits are paused."""
     rng = random.Random(seed)
     now = timezone.now()
     # Lumen and its team exist since just before the history starts.
@@ -120,6 +122,7 @@ def build_demo(*, members: int = 160, seed: int = 7, days: int = 180) -> Communi
         conversations_demo.populate(main, people, rng)
         onboarding_demo.populate(main, owner, people, rng)
         recognition_demo.populate(main, owner, people, rng)
+        moderation_demo.populate(main, owner, staff[2], people, rng)
     _page_views(main, start=history_start(now, days).date(), end=now.date(), rng=rng)
 
     approval = services.community_create(

@@ -2,6 +2,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from hearth.accounts.models import User
+from hearth.accounts.views import admin_login
+
+# One login for the whole site: the admin's goes through the same limits as the others.
+admin.site.login = admin_login
 
 
 @admin.register(User)

@@ -1,8 +1,11 @@
 from allauth.account import views as allauth_views
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from hearth.accounts import services
@@ -40,3 +43,21 @@ class LoginView(allauth_views.LoginView):
             response.status_code = 429
             response["Retry-After"] = str(retry_after)
         return response
+
+
+def admin_login(request, extra_context=None):
+    """The Django admin's login (``admin.site.login``): the site's own login page, so the
+    admin gets the same failed-login limits, alarm and 429 as every other sign-in; the admin
+    form itself takes no passwords. Signed in without admin access: 403, not a loop back to
+    the login page."""
+    admin_index = reverse("admin:index")
+    target = request.GET.get("next") or request.POST.get("next") or admin_index
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = admin_index
+    if request.user.is_authenticated:
+        if request.user.is_active and request.user.is_staff:
+            return redirect(target)
+        raise PermissionDenied(_("Your account cannot use the admin site."))
+    return redirect_to_login(target, reverse("account_login"))

@@ -140,6 +140,15 @@ class BanForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    banned_until = forms.DateTimeField(
+        label=_("Until"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_(
+            "A date and time in your time zone, when the ban ends by itself. Leave empty for "
+            "a ban that lasts until lifted."
+        ),
+    )
 
 
 class RoleForm(forms.Form):

@@ -139,6 +139,10 @@ class Membership(CommunityOwned):
     # Where the member stood before a ban, so lifting it puts them back.
     status_before_ban = models.CharField(max_length=16, blank=True)
     role_before_ban = models.CharField(max_length=16, blank=True)
+    # The end of a timed ban (empty: until lifted). A ban ends by itself when it passes:
+    # ``is_banned`` turns false at once and ``services.membership_end_ban`` puts the member
+    # back where they stood the next time they are looked at.
+    banned_until = models.DateTimeField(null=True, blank=True)
     # The end of the member's current silence / suspension (kept by the moderation app from
     # its Sanction rows). A past or empty value means none: a sanction ends by itself when
     # its time passes, with no task needed, and the policy reads these without a query.
@@ -170,6 +174,18 @@ class Membership(CommunityOwned):
     @property
     def is_staff(self) -> bool:
         return self.is_active and self.role in STAFF_ROLES and not self.is_suspended
+
+    @property
+    def is_banned(self) -> bool:
+        """Banned now: a ban with no end, or one whose end is still to come."""
+        return self.status == MembershipStatus.BANNED and (
+            self.banned_until is None or self.banned_until > timezone.now()
+        )
+
+    @property
+    def ban_has_ended(self) -> bool:
+        """A timed ban whose end has passed, not yet undone (see ``membership_end_ban``)."""
+        return self.status == MembershipStatus.BANNED and not self.is_banned
 
     @property
     def is_silenced(self) -> bool:

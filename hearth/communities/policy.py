@@ -112,7 +112,7 @@ def join_denial(actor: Actor, community: Community, invite: Invite | None = None
         return _("Sign in or create an account to join.")
     membership = actor.membership
     if membership is not None and membership.community_id == community.pk:
-        if membership.status == MembershipStatus.BANNED:
+        if membership.is_banned:
             return _("You were removed from this community and cannot rejoin.")
         if membership.status == MembershipStatus.SUSPENDED:
             return _("Your membership is suspended.")
@@ -324,7 +324,7 @@ def ban_denial(actor: Actor, membership: Membership) -> str | None:
         return _("Only staff can remove members.")
     if actor.membership.pk == membership.pk:
         return _("You cannot remove yourself; leave the community instead.")
-    if membership.status == MembershipStatus.BANNED:
+    if membership.is_banned:
         return _("That member has already been removed.")
     if membership.status == MembershipStatus.ACTIVE and membership.rank >= actor.rank:
         return _("You can only remove members whose role is below yours.")
@@ -344,7 +344,7 @@ def unban_denial(actor: Actor, membership: Membership) -> str | None:
         return _("That member belongs to another community.")
     if (reason := _admin_denial(actor)) is not None:
         return reason
-    if membership.status != MembershipStatus.BANNED:
+    if not membership.is_banned:
         return _("That member is not banned.")
     return None
 

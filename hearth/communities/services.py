@@ -4,7 +4,7 @@ object it wrote."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -46,9 +46,58 @@ def staff_log_record(
     return StaffAction.objects.create(community=community, actor=user, action=action, **fields)
 
 
+# What a ban changes, and its end undoes.
+BAN_FIELDS = [
+    "status", "role", "ban_reason", "status_before_ban", "role_before_ban", "banned_until",
+]  # fmt: skip
+
+
 def _locked(membership: Membership) -> Membership:
-    """Re-read a membership under a row lock: two staff may act on it at once."""
-    return Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    """Re-read a membership under a row lock: two staff may act on it at once. A timed ban
+    whose end has passed is undone first, so every change starts from where the member
+    stands now."""
+    locked = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    if locked.ban_has_ended:
+        _restore_after_ban(locked)
+        record_event(
+            community=locked.community,
+            actor=None,
+            verb="member.ban_ended",
+            target_user=locked.user,
+            obj=locked,
+        )
+    return locked
+
+
+def _restore_after_ban(membership: Membership) -> None:
+    """The member stands where they stood before the ban (an active member with their role
+    back, a pending applicant…); bans recorded before that was kept leave them "left"."""
+    membership.status = membership.status_before_ban or MembershipStatus.LEFT
+    membership.role = membership.role_before_ban or Role.MEMBER
+    membership.status_before_ban = membership.role_before_ban = ""
+    membership.ban_reason = ""
+    membership.banned_until = None
+    membership.save(update_fields=[*BAN_FIELDS, "updated_at"])
+    if membership.is_active:
+        _adjust_member_count(membership.community_id, +1)
+
+
+@transaction.atomic
+def membership_end_ban(membership: Membership) -> Membership:
+    """Undo a timed ban whose end has passed (nothing otherwise). Policy already treats the
+    member as not banned from that moment (``Membership.is_banned``); this puts their status
+    and role back, when they are next looked at: their own request, or staff's members page.
+    No task is needed."""
+    return _locked(membership)
+
+
+def memberships_end_bans(community: Community) -> None:
+    """Undo every timed ban of ``community`` whose end has passed."""
+    ended = Membership.objects.filter(
+        community=community, status=MembershipStatus.BANNED, banned_until__lte=timezone.now()
+    )
+    for membership in ended:
+        membership_end_ban(membership)
 
 
 def _clean_shared_fields(
@@ -328,6 +377,8 @@ def membership_join(
     membership, created = Membership.objects.select_for_update().get_or_create(
         community=community, user=actor.user
     )
+    if membership.ban_has_ended:
+        membership = _locked(membership)
     if not created:
         # Re-check under the row lock: a double-clicked join must not join twice.
         policy.ensure_join(Actor(actor.user, community, membership), community, invite)
@@ -469,13 +520,21 @@ def membership_set_role(*, actor: Actor, membership: Membership, role: str) -> M
 
 
 @transaction.atomic
-def membership_ban(*, actor: Actor, membership: Membership, reason: str) -> Membership:
-    """Remove a member for breaking the rules. The reason is shown to them."""
+def membership_ban(
+    *, actor: Actor, membership: Membership, reason: str, until: datetime | None = None
+) -> Membership:
+    """Remove a member for breaking the rules, until lifted or until ``until``, when the
+    ban ends by itself. The reason is shown to them."""
+    errors: dict[str, list] = {}
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": [_("Say which rule was broken: the member sees this.")]})
-    if len(reason) > 2000:
-        raise ValidationError({"reason": [_("Keep the reason under 2,000 characters.")]})
+        errors["reason"] = [_("Say which rule was broken: the member sees this.")]
+    elif len(reason) > 2000:
+        errors["reason"] = [_("Keep the reason under 2,000 characters.")]
+    if until is not None and until <= timezone.now():
+        errors["banned_until"] = [_("Choose an end in the future, or none for a lasting ban.")]
+    if errors:
+        raise ValidationError(errors)
     membership = _locked(membership)
     policy.ensure_ban(actor, membership)
     was_active = membership.is_active
@@ -484,15 +543,17 @@ def membership_ban(*, actor: Actor, membership: Membership, reason: str) -> Memb
     membership.status = MembershipStatus.BANNED
     membership.role = Role.MEMBER
     membership.ban_reason = reason
-    membership.save(
-        update_fields=[
-            "status", "role", "ban_reason", "status_before_ban", "role_before_ban", "updated_at",
-        ]
-    )  # fmt: skip
+    membership.banned_until = until
+    membership.save(update_fields=[*BAN_FIELDS, "updated_at"])
     if was_active:
         _adjust_member_count(membership.community_id, -1)
     staff_log_record(
-        actor, actor.community, "member.ban", target_user=membership.user, reason=reason
+        actor,
+        actor.community,
+        "member.ban",
+        target_user=membership.user,
+        reason=reason,
+        details={"until": until.isoformat()} if until else {},
     )
     record_event(
         community=actor.community,
@@ -500,28 +561,17 @@ def membership_ban(*, actor: Actor, membership: Membership, reason: str) -> Memb
         verb="member.ban",
         target_user=membership.user,
         obj=membership,
+        data={"until": until.isoformat()} if until else None,
     )
     return membership
 
 
 @transaction.atomic
 def membership_unban(*, actor: Actor, membership: Membership, reason: str = "") -> Membership:
-    """Lift a ban: the person stands where they stood before it (an active member with their
-    role back, a pending applicant…). Bans recorded before that was kept leave them "left",
-    free to rejoin."""
+    """Lift a ban before its end: the person stands where they stood before it."""
     membership = _locked(membership)
     policy.ensure_unban(actor, membership)
-    membership.status = membership.status_before_ban or MembershipStatus.LEFT
-    membership.role = membership.role_before_ban or Role.MEMBER
-    membership.status_before_ban = membership.role_before_ban = ""
-    membership.ban_reason = ""
-    membership.save(
-        update_fields=[
-            "status", "role", "ban_reason", "status_before_ban", "role_before_ban", "updated_at",
-        ]
-    )  # fmt: skip
-    if membership.is_active:
-        _adjust_member_count(membership.community_id, +1)
+    _restore_after_ban(membership)
     staff_log_record(
         actor, actor.community, "member.unban", target_user=membership.user, reason=reason.strip()
     )

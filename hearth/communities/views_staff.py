@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hearth.api import policy as api_policy
-from hearth.communities import policy, selectors, services
+from hearth.communities import hooks, policy, selectors, services
 from hearth.communities.forms import (
     BanForm,
     CommunitySettingsForm,
@@ -111,6 +111,7 @@ def members_list(request):
     if status not in (MembershipStatus.ACTIVE, MembershipStatus.BANNED):
         status = MembershipStatus.ACTIVE
     query = request.GET.get("q", "").strip()[:100]
+    services.memberships_end_bans(request.community)
     page = paginate(
         request, selectors.members_for_staff(request.community, status=status, query=query)
     )
@@ -162,7 +163,10 @@ def member_ban(request, membership_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_ban(
-                actor=request.actor, membership=membership, reason=form.cleaned_data["reason"]
+                actor=request.actor,
+                membership=membership,
+                reason=form.cleaned_data["reason"],
+                until=form.cleaned_data["banned_until"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -282,4 +286,6 @@ def invite_revoke(request, invite_id: int):
 def staff_log(request):
     policy.ensure_view_staff_log(request.actor)
     page = paginate(request, selectors.staff_log(request.community), per_page=50)
+    page.object_list = list(page.object_list)
+    hooks.staff_log_shown(actor=request.actor, entries=page.object_list)
     return render(request, "communities/manage/log.html", {"page": page, **staff_nav(request)})

@@ -87,9 +87,7 @@ class Actor:
 
     @property
     def is_banned(self) -> bool:
-        from hearth.communities.models import MembershipStatus
-
-        return self.status == MembershipStatus.BANNED
+        return self.membership is not None and self.membership.is_banned
 
     @property
     def needs_rules_acceptance(self) -> bool:

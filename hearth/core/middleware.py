@@ -59,6 +59,12 @@ class CommunityActorMiddleware:
             raise Http404
         request.community = community
         request.actor = Actor.for_user(request.user, community)
+        membership = request.actor.membership
+        if membership is not None and membership.ban_has_ended:
+            # A timed ban has run out: the member is back where they stood before it.
+            from hearth.communities.services import membership_end_ban
+
+            request.actor = Actor(request.user, community, membership_end_ban(membership))
         return None
 
 

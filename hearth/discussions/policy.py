@@ -338,3 +338,46 @@ def ensure_manage_categories(actor: Actor) -> None:
 def can_track_reading(actor: Actor) -> bool:
     """Unread state and watching are kept for signed-in members."""
     return actor.is_member
+
+
+# The staff log -------------------------------------------------------------------------
+# Lines naming a category by slug, and the detail keys holding it; any line's "topic",
+# "into" or "new" is a topic id (discussions, moderation, recognition…).
+LOG_CATEGORY_KEYS = {
+    "category.create": ("slug",),
+    "category.update": ("slug",),
+    "topic.move": ("from", "to"),
+}
+LOG_TOPIC_KEYS = ("topic", "into", "new")
+
+
+def hide_unreadable_log_details(*, actor: Actor, entries: list) -> None:
+    """Registered with the communities staff log: a line naming a category the viewer may
+    not read, or a topic in one, keeps its action but not its details (a moderator must not
+    learn an admins-only category's slug, or where a topic went). A slug no category has any
+    more counts as unreadable. Two queries whatever the page size."""
+    from hearth.communities.hooks import hide_details
+
+    community = actor.community
+    if community is None or not entries:
+        return
+    readable = visible_categories(actor, community)
+    slugs = set(readable.values_list("slug", flat=True))
+    topic_ids = {
+        value
+        for entry in entries
+        for key in LOG_TOPIC_KEYS
+        if isinstance(value := (entry.details or {}).get(key), int)
+    }
+    readable_topics = set(
+        Topic.objects.filter(community=community, pk__in=topic_ids, category__in=readable)
+        .values_list("pk", flat=True)
+    ) if topic_ids else set()  # fmt: skip
+    for entry in entries:
+        details = entry.details or {}
+        named_slugs = [details.get(key) for key in LOG_CATEGORY_KEYS.get(entry.action, ())]
+        named_topics = [details[key] for key in LOG_TOPIC_KEYS if isinstance(details.get(key), int)]
+        if any(slug not in slugs for slug in named_slugs if slug) or any(
+            pk not in readable_topics for pk in named_topics
+        ):
+            hide_details(entry)

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -547,8 +547,18 @@ def post_edit(*, actor: Actor, post: Post, body: str, title: str | None = None) 
     return post
 
 
+def _is_counted(post: Post) -> bool:
+    """Whether a post counts in its topic's and category's post count and "last post": not
+    deleted, and published. Replies held or hidden for review are left out, so everyone
+    sees counts that match the posts they can read; a first post in review takes its whole
+    topic out of sight instead, and stays counted in it."""
+    return post.deleted_at is None and (post.number == 1 or not post.is_in_review)
+
+
 def _recount(topic: Topic) -> None:
-    visible = Post.objects.filter(topic=topic, deleted_at__isnull=True)
+    visible = Post.objects.filter(topic=topic, deleted_at__isnull=True).filter(
+        Q(review_state=ReviewState.PUBLISHED) | Q(number=1)
+    )
     last = visible.order_by("-number").first()
     Topic.objects.filter(pk=topic.pk).update(
         post_count=visible.count(),
@@ -577,6 +587,7 @@ def post_delete_after_review(*, actor: Actor, post: Post) -> Post:
 
 def _soft_delete(actor: Actor, post: Post) -> Post:
     """Caller holds the post's row lock and has checked who may."""
+    was_counted = _is_counted(post)
     post.deleted_at = timezone.now()
     post.deleted_by = actor.user
     post.save(update_fields=["deleted_at", "deleted_by"])
@@ -586,7 +597,8 @@ def _soft_delete(actor: Actor, post: Post) -> Post:
         topic.save(update_fields=["deleted_at"])
         Category.objects.filter(pk=topic.category_id).update(topic_count=F("topic_count") - 1)
     _recount(topic)
-    Category.objects.filter(pk=topic.category_id).update(post_count=F("post_count") - 1)
+    if was_counted:
+        Category.objects.filter(pk=topic.category_id).update(post_count=F("post_count") - 1)
     search_index.unindex_post(post)
     if actor.user.pk != post.author_id:
         staff_log_record(
@@ -607,9 +619,14 @@ def post_set_review_state(*, post: Post, state: str, note: str = "") -> Post:
     if state not in ReviewState.values:
         raise ValueError(state)
     post = Post.objects.select_for_update().select_related("topic").get(pk=post.pk)
+    was_counted = _is_counted(post)
     post.review_state, post.review_note = state, note[:500]
     post.save(update_fields=["review_state", "review_note"])
     topic = post.topic
+    if _is_counted(post) != was_counted:
+        _recount(topic)
+        delta = 1 if not was_counted else -1
+        Category.objects.filter(pk=topic.category_id).update(post_count=F("post_count") + delta)
     if post.number == 1 and topic.review_state != state:
         topic.review_state = state
         topic.save(update_fields=["review_state"])
@@ -624,6 +641,7 @@ def post_set_review_state(*, post: Post, state: str, note: str = "") -> Post:
 def post_restore(*, actor: Actor, post: Post) -> Post:
     post = Post.objects.select_for_update().select_related("topic__category").get(pk=post.pk)
     policy.ensure_restore_post(actor, post)
+    was_counted = _is_counted(post)
     post.deleted_at = None
     post.deleted_by = None
     post.save(update_fields=["deleted_at", "deleted_by"])
@@ -633,7 +651,8 @@ def post_restore(*, actor: Actor, post: Post) -> Post:
         topic.save(update_fields=["deleted_at"])
         Category.objects.filter(pk=topic.category_id).update(topic_count=F("topic_count") + 1)
     _recount(topic)
-    Category.objects.filter(pk=topic.category_id).update(post_count=F("post_count") + 1)
+    if _is_counted(post) and not was_counted:
+        Category.objects.filter(pk=topic.category_id).update(post_count=F("post_count") + 1)
     search_index.index_post(post, topic)
     staff_log_record(
         actor,

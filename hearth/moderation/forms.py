@@ -76,7 +76,10 @@ class SanctionForm(forms.Form):
         label=_("Or until"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text=_("A date and time in your time zone. Bans last until lifted."),
+        help_text=_(
+            "A date and time in your time zone. A ban lasts until this end, or until lifted "
+            "when it is left empty."
+        ),
     )
     reason = forms.CharField(
         label=_("Reason"),
@@ -93,7 +96,8 @@ class SanctionForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("kind") == SanctionKind.BAN:
-            data["until"] = None
+            # A ban ends only at a date chosen here; the usual lengths are for silences.
+            data["until"] = data.get("ends_at")
         elif data.get("ends_at"):
             data["until"] = data["ends_at"]
         elif data.get("duration"):

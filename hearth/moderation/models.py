@@ -10,7 +10,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hearth.communities.models import MembershipStatus
 from hearth.core.models import CommunityOwned
 
 DEFAULT_FLAG_WEIGHTS = [1.0, 1.0, 1.5, 2.0, 3.0]  # by trust level 0–4
@@ -150,7 +149,7 @@ class PostReview(CommunityOwned):
 class SanctionKind(models.TextChoices):
     SILENCE = "silence", _("Silence: can read, cannot post, react, message or flag")
     SUSPEND = "suspend", _("Suspend: cannot take part in the community at all")
-    BAN = "ban", _("Ban: removed from the community until lifted")
+    BAN = "ban", _("Ban: removed from the community until its end, or until lifted")
 
 
 class Sanction(CommunityOwned):
@@ -161,7 +160,7 @@ class Sanction(CommunityOwned):
     kind = models.CharField(max_length=16, choices=SanctionKind.choices)
     reason = models.TextField(_("reason"))
     starts_at = models.DateTimeField(default=timezone.now)
-    # Empty for a ban, which lasts until lifted.
+    # Empty for a ban that lasts until lifted.
     ends_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -196,7 +195,7 @@ class Sanction(CommunityOwned):
         if self.lifted_at is not None:
             return False
         if self.kind == SanctionKind.BAN:
-            return self.membership.status == MembershipStatus.BANNED
+            return self.membership.is_banned
         return self.ends_at is not None and self.ends_at > timezone.now()
 
 

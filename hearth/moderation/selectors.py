@@ -189,11 +189,13 @@ def current_sanctions(community: Community) -> QuerySet[Sanction]:
     from django.db.models import Q
     from django.utils import timezone
 
+    now = timezone.now()
     return (
         Sanction.objects.filter(community=community, lifted_at__isnull=True)
         .filter(
             Q(kind=SanctionKind.BAN, membership__status=MembershipStatus.BANNED)
-            | Q(ends_at__gt=timezone.now())
+            & (Q(membership__banned_until__isnull=True) | Q(membership__banned_until__gt=now))
+            | ~Q(kind=SanctionKind.BAN) & Q(ends_at__gt=now)
         )
         .select_related("user", "created_by", "membership")
         .order_by("-starts_at", "-id")

@@ -328,8 +328,9 @@ def sanction_create(
     ends_at: datetime | None = None,
     review: PostReview | None = None,
 ) -> Sanction:
-    """Silence or suspend a member until ``ends_at``, or ban them (until lifted). From the
-    review queue, the post under review is rejected (removed, its flags upheld) as well."""
+    """Silence or suspend a member until ``ends_at``, or ban them (until ``ends_at``, or
+    until lifted without one). From the review queue, the post under review is rejected
+    (removed, its flags upheld) as well."""
     membership = _locked_membership(membership)
     policy.ensure_sanction(actor, membership, kind)
     errors: dict[str, list] = {}
@@ -337,7 +338,9 @@ def sanction_create(
         reason = _clean_reason(reason)
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    if kind != SanctionKind.BAN and (ends_at is None or ends_at <= timezone.now()):
+    if kind == SanctionKind.BAN and ends_at is not None and ends_at <= timezone.now():
+        errors["ends_at"] = [_("Choose an end in the future, or none for a lasting ban.")]
+    elif kind != SanctionKind.BAN and (ends_at is None or ends_at <= timezone.now()):
         errors["ends_at"] = [_("Choose an end in the future.")]
     if errors:
         raise ValidationError(errors)
@@ -346,8 +349,9 @@ def sanction_create(
             raise ValidationError(_("That post is not this member's."))
         review_decide(actor=actor, review=review, action="reject", note=reason)
     if kind == SanctionKind.BAN:
-        community_services.membership_ban(actor=actor, membership=membership, reason=reason)
-        ends_at = None
+        community_services.membership_ban(
+            actor=actor, membership=membership, reason=reason, until=ends_at
+        )
     sanction = Sanction.objects.create(
         community=actor.community, membership=membership, user=membership.user, kind=kind,
         reason=reason, ends_at=ends_at, created_by=actor.user,

@@ -59,7 +59,7 @@ def test_a_member_hears_of_a_reply_as_an_id_without_its_text(
             topic_stream_url(community, topic),
             cookies=cookies_for(member),
             on_open=moderator_replies,
-            until=lambda r: r.events(),
+            until=numbers,
         )
     )
     assert result.status == 200
@@ -67,8 +67,8 @@ def test_a_member_hears_of_a_reply_as_an_id_without_its_text(
     assert result.headers["cache-control"] == "no-cache, no-store"
     assert result.headers["x-accel-buffering"] == "no"
     assert result.text.startswith("retry: 3000\n")
-    (event,) = result.events()
-    assert event["event"] == "post.created"
+    # The member's own channel rides along (their bell count may rise too).
+    (event,) = [e for e in result.events() if e["event"] == "post.created"]
     assert event["id"]
     assert json.loads(event["data"]) == {
         "topic": topic.pk,
@@ -103,7 +103,7 @@ def test_reconnecting_with_last_event_id_loses_no_reply(backend, community, topi
             url,
             cookies=cookies,
             on_open=sync_to_async(lambda: reply(admin, community, topic)),
-            until=lambda r: r.events(),
+            until=numbers,
         )
     )
     last_event_id = first.events()[-1]["id"]
@@ -114,7 +114,7 @@ def test_reconnecting_with_last_event_id_loses_no_reply(backend, community, topi
             url,
             cookies=cookies,
             headers={"Last-Event-ID": last_event_id},
-            until=lambda r: len(r.events()) >= 2,
+            until=lambda r: len(numbers(r)) >= 2,
         )
     )
     assert numbers(first) == [2]
