@@ -57,11 +57,12 @@ def _announce_posts(post_ids: set[int]) -> None:
 
 
 def announce_unread_counts(sender, notifications, **kwargs) -> None:
-    """Receiver of ``notifications_created``: each recipient's bell shows the new count."""
-    from hearth.notifications.selectors import unread_count
-
+    """Receiver of ``notifications_created``: each recipient's open pages hear that their
+    count changed and ask for it (``notifications:unread-count``). No count is computed
+    here: a reply watched by 10,000 members would cost 10,000 count queries, most of them
+    for members with no page open."""
     try:
-        for user in {n.recipient_id: n.recipient for n in notifications}.values():
-            publish(user_channel(user.pk), "notifications.count", {"unread": unread_count(user)})
+        for recipient_id in {n.recipient_id for n in notifications}:
+            publish(user_channel(recipient_id), "notifications.count", {})
     except Exception:
         logger.exception("Could not announce unread counts")

@@ -6,6 +6,7 @@ app_name = "notifications"
 urlpatterns = [
     path("notifications/", views.notification_list, name="list"),
     path("notifications/read-all", views.read_all, name="read-all"),
+    path("notifications/unread.json", views.unread_count, name="unread-count"),
     path("notifications/<id:notification_id>/open", views.open_notification, name="open"),
     path("notifications/<id:notification_id>/read", views.mark_read, name="read"),
     path("notifications/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),

@@ -4,6 +4,7 @@ preferences, the owner's defaults, and the one-click unsubscribe (no login)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -44,6 +45,15 @@ def notification_list(request):
 @community_view
 def community_notification_list(request):
     return _render_list(request, request.community)
+
+
+def unread_count(request):
+    """The bell's count, for live pages told that it changed (JSON; 401 for visitors)."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"detail": "Sign in to see notifications."}, status=401)
+    response = JsonResponse({"unread": selectors.unread_count(request.user)})
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

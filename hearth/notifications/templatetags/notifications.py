@@ -18,5 +18,6 @@ def notification_bell(context) -> dict:
     return {
         "show": True,
         "url": reverse("notifications:list"),
+        "count_url": reverse("notifications:unread-count"),
         "unread": request._hearth_unread_notifications,
     }

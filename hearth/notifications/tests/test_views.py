@@ -135,3 +135,14 @@ def test_only_managers_set_community_defaults(client, community, member, owner):
     from hearth.notifications.selectors import community_channels
 
     assert community_channels(community)[Kind.REACTION] == "off"
+
+
+def test_the_bells_count_is_the_viewers_own(client, community, member):
+    from hearth.notifications import selectors
+
+    assert client.get("/notifications/unread.json").status_code == 401
+    client.force_login(member)
+    response = client.get("/notifications/unread.json")
+    assert response.status_code == 200
+    assert response.json() == {"unread": selectors.unread_count(member)}
+    assert response["Cache-Control"] == "private, no-store"

@@ -108,7 +108,17 @@
     });
     source.addEventListener("notifications.count", function (event) {
       var data = parse(event);
-      if (typeof data.unread === "number") { setUnread(data.unread); }
+      if (typeof data.unread === "number") { setUnread(data.unread); return; }
+      // The fan-out only says the count changed; the page asks for its own count, so a
+      // reply watched by thousands costs a query per member who is online, not per watcher.
+      var bell = document.querySelector("[data-live-bell][data-unread-url]");
+      if (!bell) { return; }
+      fetch(bell.getAttribute("data-unread-url"), {credentials: "same-origin"})
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (body) {
+          if (body && typeof body.unread === "number") { setUnread(body.unread); }
+        })
+        .catch(function () {});
     });
     source.addEventListener("live.gap", function () {
       // Some announcements were lost: refresh what can be refreshed.
