@@ -23,7 +23,7 @@ from hearth.communities.models import (
     Visibility,
 )
 from hearth.conversations import demo as conversations_demo
-from hearth.core import ratelimit
+from hearth.core import ratelimit, scheduler
 from hearth.core.actor import Actor
 from hearth.core.models import InteractionEvent
 from hearth.demo_history import build_history, history_start
@@ -31,7 +31,6 @@ from hearth.members import demo as members_demo
 from hearth.moderation import demo as moderation_demo
 from hearth.notifications import emails as notification_emails
 from hearth.notifications import fanout as notification_fanout
-from hearth.notifications import scheduler as notification_scheduler
 from hearth.notifications import services as notification_services
 from hearth.notifications.models import DigestFrequency, OutboxEmail, OutboxKind
 from hearth.onboarding import demo as onboarding_demo
@@ -174,7 +173,7 @@ def _demo_digest(community: Community, user: User) -> None:
         actor=Actor.for_user(user, community), channels={}, digest=DigestFrequency.WEEKLY
     )
     now = timezone.now()
-    slot = dict(notification_scheduler.slots(now))[f"digest:{DigestFrequency.WEEKLY}"]
+    slot = scheduler.weekly(now)
     row, _created = OutboxEmail.objects.get_or_create(
         kind=OutboxKind.DIGEST,
         recipient=user,

@@ -1,12 +1,13 @@
 """Background work for the health dashboard: keeping each community's rollups current."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
 from hearth.analytics import dashboard, rollups
+from hearth.analytics.emails import send_weekly_email
 from hearth.communities.models import Community
 
 # A large community's dashboard takes the worker tens of seconds: at most this often.
@@ -34,3 +35,17 @@ def schedule_rollups(events) -> None:
         elif cache.add(f"analytics:rollups-queued:{community_id}", 1, int(lag.total_seconds())):
             run_after = timezone.now() + lag + timedelta(seconds=5)
             update_rollups.using(run_after=run_after).enqueue(community_id)
+
+
+# Periodic jobs (registered in AnalyticsConfig.ready, run by the scheduler) ------------------
+
+
+def catch_up_rollups(community: Community, now: datetime, slot: str) -> None:
+    """Every tick: what the activity-triggered run missed (a lost enqueue, a quiet
+    community whose last events were still inside the lag)."""
+    update_rollups.call(community.pk)
+
+
+def weekly_email(community: Community, now: datetime, slot: str) -> None:
+    """Monday's health email to the staff (it brings the rollups up to date first)."""
+    send_weekly_email(community, as_of=now)

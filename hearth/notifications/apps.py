@@ -10,7 +10,9 @@ class NotificationsConfig(AppConfig):
 
         from hearth.core.events import on_events_committed
         from hearth.notifications.emails import warn_about_failing_address
+        from hearth.notifications.scheduler import register_jobs
         from hearth.notifications.tasks import schedule_notifications
 
         on_events_committed(schedule_notifications)
+        register_jobs()
         user_logged_in.connect(warn_about_failing_address, dispatch_uid="notifications-address")

@@ -13,7 +13,7 @@ from hearth.communities.services import staff_log_record
 from hearth.core.actor import Actor
 from hearth.core.events import record_event
 from hearth.trust import policy
-from hearth.trust.models import MemberTrust, TrustSettings, TrustState
+from hearth.trust.models import MemberTrust, TrustSettings
 
 AUTO, MANUAL = "auto", "manual"
 MAX_REASON_CHARS = 500
@@ -91,18 +91,17 @@ def trust_level_set(
 def trust_settings_update(
     *, actor: Actor, settings: TrustSettings, fields: list[str]
 ) -> TrustSettings:
-    """Save the thresholds the form validated; every member is re-evaluated on the next
-    run of the trust task (the sweep is made due now)."""
+    """Save the thresholds the form validated; every member is re-evaluated by a sweep
+    queued at commit."""
     policy.ensure_edit_settings(actor)
     if settings.community_id != actor.community.pk:
         raise ValidationError(_("Those settings belong to another community."))
     settings.updated_at = timezone.now()
     settings.full_clean()
     settings.save()
-    TrustState.objects.filter(community_id=settings.community_id).update(swept_at=None)
     staff_log_record(actor, actor.community, "trust.settings", details={"fields": fields})
-    from hearth.trust.tasks import update_trust_levels
+    from hearth.trust.tasks import sweep_trust_levels
 
     community_id = settings.community_id
-    transaction.on_commit(lambda: update_trust_levels.enqueue(community_id))
+    transaction.on_commit(lambda: sweep_trust_levels.enqueue(community_id))
     return settings

@@ -1,9 +1,10 @@
-"""Background work for trust levels: applying new events and the daily sweep."""
+"""Background work for trust levels: applying new events after activity, and the daily
+sweep (a periodic job registered in TrustConfig.ready, run by the scheduler)."""
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -21,14 +22,28 @@ IGNORED_VERBS = frozenset({"trust.level_changed"})
 
 @task()
 def update_trust_levels(community_id: int) -> int:
-    """Apply the community's new events, re-evaluate the members they name, and sweep
-    every member once a day (falling below level 3 happens without any event)."""
+    """Apply the community's new events and re-evaluate the members they name."""
     community = Community.objects.filter(pk=community_id).first()
     if community is None:
         return 0
-    applied = levels.update(community)
-    levels.sweep(community)
-    return applied
+    return levels.update(community)
+
+
+@task()
+def sweep_trust_levels(community_id: int) -> int:
+    """Re-evaluate every member now (the thresholds changed)."""
+    community = Community.objects.filter(pk=community_id).first()
+    if community is None:
+        return 0
+    levels.update(community)
+    return levels.sweep(community, force=True) or 0
+
+
+def daily_sweep(community: Community, now: datetime, slot: str) -> None:
+    """Once a day: re-evaluate every member, since falling below level 3 happens without
+    any event. The slot makes it daily, so the sweep is forced."""
+    levels.update(community)
+    levels.sweep(community, force=True)
 
 
 def schedule_trust(events: list[InteractionEvent]) -> None:

@@ -210,11 +210,13 @@ class TestCursor:
         with time_machine.travel(timezone.now() + DAY + timedelta(minutes=1), tick=False):
             assert levels.sweep(community) == 0
 
-    def test_the_task_applies_events_and_sweeps(self, community, person, other):
+    def test_the_task_applies_events_and_leaves_the_sweep_to_the_scheduler(
+        self, community, person, other
+    ):
         activity(community, person, other, topics=5, posts=30)
         tasks.update_trust_levels.call(community.pk)
         assert level(community, person) == 1
-        assert TrustState.objects.get(community=community).swept_at is not None
+        assert TrustState.objects.get(community=community).swept_at is None
 
     def test_committed_events_schedule_the_task(self, community, person, other):
         """The consumer gets each committed transaction's events (the immediate test

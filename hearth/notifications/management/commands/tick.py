@@ -6,7 +6,8 @@ from hearth.notifications.tasks import run_periodic_jobs
 
 class Command(BaseCommand):
     help = (
-        "Run the periodic jobs that are due (digests; catching up notifications and emails). "
+        "Run the periodic jobs that are due (digests, the trust sweep, the weekly health "
+        "email; catching up notifications, emails and rollups). "
         "Call it from cron every few minutes; each slot runs once however many call it."
     )
 
