@@ -3,11 +3,16 @@ transaction so an event exists exactly when its write does.
 
 What feeds on the log (badges, onboarding, analytics rollups…) registers a consumer with
 :func:`on_events_committed`; consumers are called once per committed transaction with the
-events it recorded, so a rolled-back write never reaches them."""
+events it recorded, so a rolled-back write never reaches them.
+
+What must stay consistent with the write itself (the search index, Q&A's bookkeeping)
+subscribes with :func:`on_event_recorded` instead: its handler runs inside
+:func:`record_event`, in the writer's transaction, so its writes commit or roll back with
+the event, and an exception it raises rolls the whole write back."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models, transaction
@@ -20,7 +25,19 @@ if TYPE_CHECKING:
     from hearth.communities.models import Community
 
 EventConsumer = Callable[[list[InteractionEvent]], None]
+EventHandler = Callable[[InteractionEvent], None]
 _consumers: list[EventConsumer] = []
+_handlers: dict[str, list[EventHandler]] = {}
+
+
+def on_event_recorded(verbs: Iterable[str], handler: EventHandler) -> EventHandler:
+    """Register ``handler`` (from an AppConfig.ready) to run synchronously for each event of
+    one of ``verbs`` as it is recorded, inside the recording transaction."""
+    for verb in verbs:
+        handlers = _handlers.setdefault(verb, [])
+        if handler not in handlers:
+            handlers.append(handler)
+    return handler
 
 
 def on_events_committed(consumer: EventConsumer) -> EventConsumer:
@@ -62,6 +79,15 @@ def record_event(
     obj: models.Model | None = None,
     data: dict[str, Any] | None = None,
 ) -> InteractionEvent:
+    handlers = _handlers.get(verb, ())
+    if handlers and not connection.in_atomic_block:
+        # The handlers' writes and the event stand or fall together even for a caller
+        # outside a transaction.
+        with transaction.atomic():
+            return record_event(
+                community=community, actor=actor, verb=verb, target_user=target_user,
+                obj=obj, data=data,
+            )  # fmt: skip
     event = InteractionEvent.objects.create(
         community=community,
         actor=actor,
@@ -76,4 +102,6 @@ def record_event(
         _pending().append(event)
     else:
         _dispatch([event])
+    for handler in handlers:
+        handler(event)
     return event

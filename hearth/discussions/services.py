@@ -1,5 +1,7 @@
 """Writes for discussions. One transaction each; each checks the policy, records interaction
-events, and keeps the search index and the denormalised counters in step."""
+events, and keeps the denormalised counters in step. The search index, Q&A and ideas
+follow the events inside the same transaction (``core.events.on_event_recorded``), so this
+module never names them."""
 
 from __future__ import annotations
 
@@ -48,9 +50,6 @@ from hearth.discussions.models import (
     Watch,
     WatchLevel,
 )
-from hearth.ideas import services as idea_services
-from hearth.qa import services as qa_services
-from hearth.search import index as search_index
 
 MAX_TITLE_CHARS = 255
 MAX_MENTIONS = 20
@@ -365,7 +364,6 @@ def _create_post(
                 target_user=membership.user, obj=post, data={"topic": topic.pk},
             )  # fmt: skip
     _mark_read(actor, topic, number)
-    search_index.index_post(post, topic)
     hooks.post_created(actor=actor, post=post)
     return post
 
@@ -428,10 +426,6 @@ def topic_create(
         obj=post,
         data={"topic": topic.pk, "kind": category.kind},
     )
-    if category.kind == CategoryKind.QUESTIONS:
-        qa_services.question_created(actor=actor, topic=topic, post=post)
-    elif category.kind == CategoryKind.IDEAS:
-        idea_services.idea_created(actor=actor, topic=topic, post=post)
     _watch(actor, topic=topic, level=WatchLevel.WATCHING)
     topic.refresh_from_db()
     return topic
@@ -481,10 +475,9 @@ def post_reply(
             "topic": topic.pk,
             "reply_to": reply_to.pk if reply_to else None,
             "number": post.number,
+            "kind": topic.category.kind,
         },
     )
-    if topic.category.kind == CategoryKind.QUESTIONS:
-        qa_services.answer_posted(actor=actor, topic=topic, post=post)
     if not Watch.objects.filter(user=actor.user, topic=topic).exists():
         _watch(actor, topic=topic, level=WatchLevel.TRACKING)
     return post
@@ -541,7 +534,10 @@ def post_edit(*, actor: Actor, post: Post, body: str, title: str | None = None) 
             community=actor.community, actor=actor.user, verb="post.mention",
             target_user=membership.user, obj=post, data={"topic": topic.pk},
         )  # fmt: skip
-    search_index.index_post(post, topic)
+    record_event(
+        community=actor.community, actor=actor.user, verb="post.edit", obj=post,
+        data={"topic": topic.pk},
+    )  # fmt: skip
     hooks.post_edited(actor=actor, post=post)
     hooks.post_stored(post, after)
     return post
@@ -599,7 +595,10 @@ def _soft_delete(actor: Actor, post: Post) -> Post:
     _recount(topic)
     if was_counted:
         Category.objects.filter(pk=topic.category_id).update(post_count=F("post_count") - 1)
-    search_index.unindex_post(post)
+    record_event(
+        community=actor.community, actor=actor.user, verb="post.delete", obj=post,
+        data={"topic": topic.pk},
+    )  # fmt: skip
     if actor.user.pk != post.author_id:
         staff_log_record(
             actor,
@@ -630,10 +629,10 @@ def post_set_review_state(*, post: Post, state: str, note: str = "") -> Post:
     if post.number == 1 and topic.review_state != state:
         topic.review_state = state
         topic.save(update_fields=["review_state"])
-    if state == ReviewState.PUBLISHED and topic.review_state == ReviewState.PUBLISHED:
-        search_index.index_post(post, topic)
-    else:
-        search_index.unindex_post(post)
+    record_event(
+        community=topic.community, actor=None, verb="post.review", obj=post,
+        data={"topic": topic.pk, "state": state},
+    )  # fmt: skip
     return post
 
 
@@ -653,7 +652,10 @@ def post_restore(*, actor: Actor, post: Post) -> Post:
     _recount(topic)
     if _is_counted(post) and not was_counted:
         Category.objects.filter(pk=topic.category_id).update(post_count=F("post_count") + 1)
-    search_index.index_post(post, topic)
+    record_event(
+        community=actor.community, actor=actor.user, verb="post.restore", obj=post,
+        data={"topic": topic.pk},
+    )  # fmt: skip
     staff_log_record(
         actor,
         actor.community,
@@ -736,7 +738,10 @@ def topic_move(*, actor: Actor, topic: Topic, category: Category) -> Topic:
     )
     topic.category = category
     topic.save(update_fields=["category"])
-    search_index.reindex_topic(topic)
+    record_event(
+        community=actor.community, actor=actor.user, verb="topic.move", obj=topic,
+        data={"topic": topic.pk, "from": old.pk, "to": category.pk},
+    )  # fmt: skip
     staff_log_record(
         actor,
         actor.community,
@@ -767,7 +772,10 @@ def topic_retitle(*, actor: Actor, topic: Topic, title: str) -> Topic:
     old_title = topic.title
     topic.title, topic.slug = title, _unique_topic_slug(title)
     topic.save(update_fields=["title", "slug"])
-    search_index.reindex_topic(topic)
+    record_event(
+        community=actor.community, actor=actor.user, verb="topic.retitle", obj=topic,
+        data={"topic": topic.pk},
+    )  # fmt: skip
     staff_log_record(
         actor, actor.community, "topic.retitle",
         details={"topic": topic.pk, "from": old_title, "to": title},
@@ -794,7 +802,7 @@ def topic_merge(*, actor: Actor, topic: Topic, into: Topic) -> Topic:
     policy.ensure_moderate_topic(actor, topic)
     policy.ensure_moderate_topic(actor, into)
     posts = list(Post.objects.filter(topic=topic).order_by("number"))
-    _move_posts(posts, into)
+    _move_posts(actor, posts, into)
     topic.deleted_at = timezone.now()
     topic.merged_into = into
     topic.save(update_fields=["deleted_at", "merged_into"])
@@ -834,7 +842,7 @@ def topic_split(
         last_poster=first.author,
     )  # fmt: skip
     Category.objects.filter(pk=category.pk).update(topic_count=F("topic_count") + 1)
-    _move_posts(posts, new)
+    _move_posts(actor, posts, new)
     _recount(topic)
     _recount(new)
     staff_log_record(
@@ -847,16 +855,18 @@ def topic_split(
     return new
 
 
-def _move_posts(posts: list[Post], into: Topic) -> None:
+def _move_posts(actor: Actor, posts: list[Post], into: Topic) -> None:
     """Renumber posts after the target's highest number. Caller holds both topic locks."""
     number = into.highest_post_number
     for post in posts:
         number += 1
         Post.objects.filter(pk=post.pk).update(topic=into, number=number, reply_to=None)
         post.topic, post.number = into, number
-        if post.deleted_at is None:
-            search_index.index_post(post, into)
     Topic.objects.filter(pk=into.pk).update(highest_post_number=number)
+    record_event(
+        community=actor.community, actor=actor.user, verb="post.move", obj=into,
+        data={"topic": into.pk, "posts": [post.pk for post in posts]},
+    )  # fmt: skip
 
 
 # Reading state -------------------------------------------------------------------------

@@ -13,7 +13,8 @@ from hearth.communities.models import Community
 from hearth.core.actor import Actor
 from hearth.core.events import record_event
 from hearth.core.markdown import clean_text, render_markdown
-from hearth.discussions.models import Post, Topic
+from hearth.core.models import InteractionEvent
+from hearth.discussions.models import CategoryKind, Topic
 from hearth.ideas import policy
 from hearth.ideas.models import (
     ACTIVE_STATUSES,
@@ -34,12 +35,14 @@ def board_settings(community: Community) -> IdeaBoardSettings | None:
     return IdeaBoardSettings.objects.filter(community=community).first()
 
 
-def idea_created(*, actor: Actor, topic: Topic, post: Post) -> Idea:
-    """Called by discussions when a topic starts in an ideas category (inside its
-    transaction)."""
-    idea = Idea.objects.create(community=actor.community, topic=topic)
-    record_event(community=actor.community, actor=actor.user, verb="idea.propose", obj=topic)
-    return idea
+def idea_created(event: InteractionEvent) -> None:
+    """Follows discussions' ``topic.create`` inside its transaction: a topic started in an
+    ideas category is an idea."""
+    if event.data.get("kind") != CategoryKind.IDEAS:
+        return
+    topic = Topic.objects.get(pk=event.data["topic"])
+    Idea.objects.create(community=event.community, topic=topic)
+    record_event(community=event.community, actor=event.actor, verb="idea.propose", obj=topic)
 
 
 def _locked(idea: Idea) -> Idea:

@@ -9,7 +9,8 @@ from django.utils import timezone
 from hearth.communities.models import STAFF_ROLES, Membership, MembershipStatus
 from hearth.core.actor import Actor
 from hearth.core.events import record_event
-from hearth.discussions.models import Post, Topic
+from hearth.core.models import InteractionEvent
+from hearth.discussions.models import CategoryKind, Post
 from hearth.qa import policy
 from hearth.qa.models import AnswerVote, Question
 
@@ -25,20 +26,26 @@ def _is_staff(community_id: int, user_id: int | None) -> bool:
     ).exists()
 
 
-def question_created(*, actor: Actor, topic: Topic, post: Post) -> Question:
-    """Called by discussions when a topic starts in a questions category (inside its
-    transaction)."""
-    question = Question.objects.create(
-        community=actor.community, topic=topic, asker=actor.user, asked_at=post.created_at
+def question_created(event: InteractionEvent) -> None:
+    """Follows discussions' ``topic.create`` inside its transaction: a topic started in a
+    questions category is a question."""
+    if event.data.get("kind") != CategoryKind.QUESTIONS:
+        return
+    post = Post.objects.select_related("topic").get(pk=event.object_id)
+    Question.objects.create(
+        community=event.community, topic=post.topic, asker=event.actor, asked_at=post.created_at
     )
-    record_event(community=actor.community, actor=actor.user, verb="question.ask", obj=topic)
-    return question
+    record_event(community=event.community, actor=event.actor, verb="question.ask", obj=post.topic)
 
 
-def answer_posted(*, actor: Actor, topic: Topic, post: Post) -> None:
-    """Called by discussions for every reply in a questions category: the first reply by
-    someone other than the asker is the question's first response."""
-    if actor.user.pk == topic.author_id:
+def answer_posted(event: InteractionEvent) -> None:
+    """Follows discussions' ``post.reply`` inside its transaction: the first reply to a
+    question by someone other than the asker is its first response."""
+    if event.data.get("kind") != CategoryKind.QUESTIONS:
+        return
+    post = Post.objects.select_related("topic__author").get(pk=event.object_id)
+    topic = post.topic
+    if event.actor_id == topic.author_id:
         return
     question = Question.objects.select_for_update().filter(topic=topic).first()
     if question is None or question.first_response_id is not None:
@@ -47,14 +54,14 @@ def answer_posted(*, actor: Actor, topic: Topic, post: Post) -> None:
     question.first_response_at = post.created_at
     question.save(update_fields=["first_response", "first_response_at"])
     record_event(
-        community=actor.community,
-        actor=actor.user,
+        community=event.community,
+        actor=event.actor,
         verb="question.first_response",
         target_user=topic.author,
         obj=post,
         data={
             "topic": topic.pk,
-            "responder_is_staff": actor.is_staff,
+            "responder_is_staff": _is_staff(event.community_id, event.actor_id),
             "seconds": int((post.created_at - question.asked_at).total_seconds()),
         },
     )

@@ -187,9 +187,7 @@ class TestFailedWrites:
         self, settings, community, member, general
     ):
         with (
-            mock.patch.object(
-                services.search_index, "index_post", side_effect=DatabaseError("gone")
-            ),
+            mock.patch("hearth.search.index.index_post", side_effect=DatabaseError("gone")),
             pytest.raises(DatabaseError),
         ):
             topic_with_image(community, member, general)
