@@ -12,11 +12,16 @@ POST_VERBS = (
     "topic.create", "post.reply", "post.edit", "post.delete", "post.restore", "post.review",
 )  # fmt: skip
 TOPIC_VERBS = ("topic.move", "topic.retitle")
+# Only events about a post or topic reach the index (the same verbs recorded without an
+# object, as imports and synthetic histories do, have nothing to index).
+POST, TOPIC = "discussions.post", "discussions.topic"
 
 
 def sync_post(event: InteractionEvent) -> None:
     from hearth.discussions.models import Post
 
+    if event.object_type != POST:
+        return
     post = Post.objects.select_related("topic").get(pk=event.object_id)
     index.index_post(post, post.topic)
 
@@ -24,12 +29,16 @@ def sync_post(event: InteractionEvent) -> None:
 def sync_topic(event: InteractionEvent) -> None:
     from hearth.discussions.models import Topic
 
+    if event.object_type != TOPIC:
+        return
     index.reindex_topic(Topic.objects.get(pk=event.object_id))
 
 
 def sync_moved_posts(event: InteractionEvent) -> None:
     from hearth.discussions.models import Post, Topic
 
+    if event.object_type != TOPIC:
+        return
     into = Topic.objects.get(pk=event.object_id)
     moved = Post.objects.filter(pk__in=event.data["posts"], deleted_at__isnull=True)
     # Last to first: a split's new first post reindexes its whole topic, which adds the
