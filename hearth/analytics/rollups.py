@@ -61,7 +61,7 @@ from hearth.analytics.models import (
     VerbDay,
 )
 from hearth.communities.models import STAFF_ROLES, Membership
-from hearth.core.models import InteractionEvent
+from hearth.core import event_cursor
 
 if TYPE_CHECKING:
     from hearth.communities.models import Community
@@ -102,35 +102,10 @@ def update(community: Community, *, lag: timedelta | None = None) -> int:
     """Apply every committed event older than ``lag`` (default: the configured
     HEARTH_ROLLUP_LAG_SECONDS); returns how many were applied."""
     lag = configured_lag() if lag is None else lag
-    RollupState.objects.get_or_create(community_id=community.pk)
-    applied = 0
-    while True:
-        with transaction.atomic():
-            state = RollupState.objects.select_for_update().get(community_id=community.pk)
-            cutoff = timezone.now() - lag
-            rows = list(
-                InteractionEvent.objects.filter(
-                    community_id=community.pk, id__gt=state.last_event_id
-                )
-                .order_by("id")
-                .values_list(
-                    "id", "created_at", "verb", "actor_id", "target_user_id", "object_id", "data"
-                )[:BATCH]
-            )
-            batch = []
-            for row in rows:
-                if row[1] >= cutoff:
-                    break
-                batch.append(row)
-            if not batch:
-                return applied
-            _apply(community.pk, batch)
-            state.last_event_id = batch[-1][0]
-            state.updated_at = timezone.now()
-            state.save(update_fields=["last_event_id", "updated_at"])
-            applied += len(batch)
-            if len(batch) < len(rows) or len(rows) < BATCH:
-                return applied
+    return event_cursor.follow(
+        community.pk, RollupState, lambda batch: _apply(community.pk, batch),
+        lag=lag, batch_size=BATCH,
+    )  # fmt: skip
 
 
 def rebuild(community: Community) -> int:

@@ -27,6 +27,7 @@ from django.utils import timezone
 from hearth.analytics.rollups import configured_lag
 from hearth.communities.models import Membership
 from hearth.conversations.models import Block
+from hearth.core import event_cursor
 from hearth.core.models import InteractionEvent
 from hearth.discussions.models import CategoryKind, Post, Topic, Watch, WatchLevel
 from hearth.ideas.models import IdeaVote
@@ -77,31 +78,11 @@ def process(community: Community, *, lag: timedelta | None = None) -> int:
     """Turn every committed event older than ``lag`` into notifications; returns how many
     events were handled."""
     lag = configured_lag() if lag is None else lag
-    NotificationState.objects.get_or_create(community_id=community.pk)
-    handled = 0
-    while True:
-        with transaction.atomic():
-            state = NotificationState.objects.select_for_update().get(community_id=community.pk)
-            cutoff = timezone.now() - lag
-            events = list(
-                InteractionEvent.objects.filter(
-                    community_id=community.pk, id__gt=state.last_event_id
-                ).order_by("id")[:BATCH]
-            )
-            batch = []
-            for event in events:
-                if event.created_at >= cutoff:
-                    break
-                batch.append(event)
-            if not batch:
-                return handled
-            deliver(community, [e for e in batch if e.verb in VERBS])
-            state.last_event_id = batch[-1].pk
-            state.updated_at = timezone.now()
-            state.save(update_fields=["last_event_id", "updated_at"])
-            handled += len(batch)
-            if len(batch) < len(events) or len(events) < BATCH:
-                return handled
+    return event_cursor.follow(
+        community.pk, NotificationState,
+        lambda batch: deliver(community, [e for e in batch if e.verb in VERBS]),
+        lag=lag, batch_size=BATCH, as_rows=False,
+    )  # fmt: skip
 
 
 def deliver(community: Community, events: list[InteractionEvent]) -> list[Notification]:

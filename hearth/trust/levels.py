@@ -40,7 +40,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hearth.analytics.rollups import add_day_rows, configured_lag
 from hearth.communities.models import Membership, MembershipStatus
-from hearth.core.models import InteractionEvent
+from hearth.core import event_cursor
 from hearth.discussions.models import Post, Topic
 from hearth.trust import selectors, services
 from hearth.trust.models import ActivityDay, MemberTrust, TopicEntered, TrustSettings, TrustState
@@ -298,35 +298,11 @@ def update(community: Community, *, lag: timedelta | None = None) -> int:
     """Apply every committed event older than ``lag`` (default: the rollup lag) and
     re-evaluate the members they name; returns how many events were applied."""
     lag = configured_lag() if lag is None else lag
-    TrustState.objects.get_or_create(community_id=community.pk)
-    applied = 0
-    while True:
-        with transaction.atomic():
-            state = TrustState.objects.select_for_update().get(community_id=community.pk)
-            cutoff = timezone.now() - lag
-            rows = list(
-                InteractionEvent.objects.filter(
-                    community_id=community.pk, id__gt=state.last_event_id
-                )
-                .order_by("id")
-                .values_list(
-                    "id", "created_at", "verb", "actor_id", "target_user_id", "object_id", "data"
-                )[:BATCH]
-            )
-            batch = []
-            for row in rows:
-                if row[1] >= cutoff:
-                    break
-                batch.append(row)
-            if not batch:
-                return applied
-            named = _apply(community.pk, batch)
-            evaluate(community, sorted(named))
-            state.last_event_id = batch[-1][0]
-            state.save(update_fields=["last_event_id"])
-            applied += len(batch)
-            if len(batch) < len(rows) or len(rows) < BATCH:
-                return applied
+
+    def apply(batch) -> None:
+        evaluate(community, sorted(_apply(community.pk, batch)))
+
+    return event_cursor.follow(community.pk, TrustState, apply, lag=lag, batch_size=BATCH)
 
 
 def sweep(community: Community, *, force: bool = False) -> int | None:
