@@ -25,7 +25,7 @@ from hearth.conversations.forms import (
     ResolveForm,
 )
 from hearth.core.db import best_effort
-from hearth.core.forms import add_service_errors
+from hearth.core.forms import add_service_errors, flash_service_errors
 from hearth.core.pagination import paginate
 
 INBOX_PAGE_SIZE = 25
@@ -56,11 +56,6 @@ def _title(conversation, people, me_id: int) -> str:
         return conversation.subject
     names = [p.user.name for p in people if p.user_id != me_id]
     return ", ".join(names) or _("Just you")
-
-
-def _flash_errors(request, exc: ValidationError | PermissionDenied) -> None:
-    for message in getattr(exc, "messages", None) or [str(exc)]:
-        messages.error(request, message)
 
 
 @member_view
@@ -220,7 +215,7 @@ def report(request, conversation_id: int):
                 actor=request.actor, conversation=conversation, reason=form.cleaned_data["reason"]
             )
         except (PermissionDenied, ValidationError) as exc:
-            _flash_errors(request, exc)
+            flash_service_errors(request, exc)
         else:
             messages.success(
                 request, _("Thank you. The moderators can now read this conversation.")
@@ -328,7 +323,7 @@ def resolve(request, conversation_id: int):
             actor=request.actor, conversation=conversation, note=form.cleaned_data["note"]
         )
     except ValidationError as exc:
-        _flash_errors(request, exc)
+        flash_service_errors(request, exc)
         return redirect(_url(request, "review", conversation.pk))
     messages.success(
         request,

@@ -1,5 +1,6 @@
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 
 from hearth.core.converters import MAX_ID
 
@@ -14,6 +15,13 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
     else:
         for message in exc.messages:
             form.add_error(NON_FIELD_ERRORS, message)
+
+
+def flash_service_errors(request, exc: ValidationError | PermissionDenied) -> None:
+    """Show a service's refusal as error messages on the next page, for actions that
+    redirect instead of re-rendering a form."""
+    for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
+        messages.error(request, message)
 
 
 class IdField(forms.IntegerField):

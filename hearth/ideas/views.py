@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from hearth.communities.views import community_view
 from hearth.communities.views_staff import staff_nav, staff_view
-from hearth.core.forms import add_service_errors
+from hearth.core.forms import add_service_errors, flash_service_errors
 from hearth.core.spreadsheets import spreadsheet_safe
 from hearth.discussions import selectors as discussion_selectors
 from hearth.discussions.views import topic_url
@@ -32,11 +32,6 @@ def _idea(request, topic_id):
     return idea
 
 
-def _flash_errors(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
 @require_POST
 @login_required
 @community_view
@@ -50,7 +45,7 @@ def vote(request, topic_id):
             services.idea_vote(actor=request.actor, idea=idea)
             messages.success(request, _("Thanks for your vote!"))
     except ValidationError as exc:
-        _flash_errors(request, exc)
+        flash_service_errors(request, exc)
     return redirect(request.POST.get("next") if _safe_next(request) else topic_url(idea.topic))
 
 
@@ -75,7 +70,7 @@ def set_status(request, topic_id):
         try:
             services.idea_set_status(actor=request.actor, idea=idea, **form.cleaned_data)
         except ValidationError as exc:
-            _flash_errors(request, exc)
+            flash_service_errors(request, exc)
         else:
             messages.success(
                 request,
@@ -103,7 +98,7 @@ def merge(request, topic_id):
         messages.error(request, _("No idea with that number here."))
         return redirect(topic_url(idea.topic))
     except ValidationError as exc:
-        _flash_errors(request, exc)
+        flash_service_errors(request, exc)
         return redirect(topic_url(idea.topic))
     messages.success(request, _("Merged: the votes moved to “%(t)s”.") % {"t": into.topic.title})
     return redirect(topic_url(into.topic))

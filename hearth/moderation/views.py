@@ -20,7 +20,7 @@ from hearth.communities import selectors as community_selectors
 from hearth.communities import services as community_services
 from hearth.communities.views import community_view
 from hearth.communities.views_staff import staff_nav, staff_view
-from hearth.core.forms import add_service_errors
+from hearth.core.forms import add_service_errors, flash_service_errors
 from hearth.core.pagination import paginate
 from hearth.moderation import policy, selectors, services
 from hearth.moderation.forms import (
@@ -51,11 +51,6 @@ def member_page(view):
 
 def _url(request, name: str, *args) -> str:
     return reverse(f"moderation:{name}", args=[request.community.slug, *args])
-
-
-def _flash_denial(request, exc: ValidationError | PermissionDenied) -> None:
-    for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
-        messages.error(request, message)
 
 
 # Flags -----------------------------------------------------------------------------------
@@ -132,7 +127,7 @@ def appeal(request, sanction_id: int):
     try:
         services.appeal_create(actor=actor, sanction=sanction, text=form.cleaned_data["text"])
     except (ValidationError, PermissionDenied) as exc:
-        _flash_denial(request, exc)
+        flash_service_errors(request, exc)
     else:
         messages.success(
             request, _("Your appeal was sent. The staff's decision will appear on this page.")
@@ -198,7 +193,7 @@ def review_post(request, review_id: int):
                 actor=request.actor, review=review, action=action, note=form.cleaned_data["note"]
             )
         except (ValidationError, PermissionDenied) as exc:
-            _flash_denial(request, exc)
+            flash_service_errors(request, exc)
         else:
             done = {
                 "approve": _("Approved: the post is visible again."),
@@ -230,7 +225,7 @@ def review_join(request, membership_id: int):
         else:
             messages.error(request, _("Choose approve or decline."))
     except (ValidationError, PermissionDenied) as exc:
-        _flash_denial(request, exc)
+        flash_service_errors(request, exc)
     return _back_to_queue(request)
 
 
@@ -250,7 +245,7 @@ def review_appeal(request, appeal_id: int):
             reason=form.cleaned_data["note"],
         )
     except (ValidationError, PermissionDenied) as exc:
-        _flash_denial(request, exc)
+        flash_service_errors(request, exc)
     else:
         messages.success(request, _("Decision sent to %(name)s.") % {"name": appeal.user.name})
     return _back_to_queue(request)
@@ -330,7 +325,7 @@ def sanction_lift(request, sanction_id: int):
                 actor=request.actor, sanction=sanction, reason=form.cleaned_data["note"]
             )
         except (ValidationError, PermissionDenied) as exc:
-            _flash_denial(request, exc)
+            flash_service_errors(request, exc)
         else:
             messages.success(
                 request, _("The sanction on %(name)s was lifted.") % {"name": sanction.user.name}
