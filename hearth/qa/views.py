@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from hearth.communities.views import community_view
 from hearth.core.htmx import is_htmx
+from hearth.core.page_cache import visitor_page_cache
 from hearth.core.pagination import paginate_uncounted
 from hearth.discussions import selectors as discussion_selectors
 from hearth.discussions.views import back_to_post
@@ -42,6 +43,7 @@ def answer_vote(request, post_id):
     return back_to_post(answer)
 
 
+@visitor_page_cache
 @community_view
 def unanswered(request):
     """Questions still waiting for a first response, oldest first, newcomers flagged."""
