@@ -214,3 +214,12 @@ class TestNeverCached:
     def test_post_requests_are_never_cached(self, client, community, topic):
         response = client.post(topic_url(topic))
         assert not response.has_header("X-Hearth-Cache")
+
+
+def test_reordering_categories_bumps_the_version(client, community, owner, general, topic):
+    services.category_create(actor=actor_for(owner, community), name="Seeds")
+    url = reverse("communities:home", args=[community.slug])
+    client.get(url)
+    assert client.get(url)["X-Hearth-Cache"] == "hit"
+    services.category_move(actor=actor_for(owner, community), category=general, offset=1)
+    assert client.get(url)["X-Hearth-Cache"] == "miss"
