@@ -264,6 +264,8 @@ def other_columns(model, given: str) -> tuple[str, dict]:
             value = field.get_default()
         elif field.null:
             value = None
+        elif field.blank and field.get_internal_type() in ("CharField", "TextField"):
+            value = ""  # what a form or a service leaves in an optional text column
         elif getattr(field, "db_default", NOT_PROVIDED) is not NOT_PROVIDED:
             continue
         else:

@@ -247,6 +247,13 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Whole pages for signed-out visitors of public community pages (hearth.core.page_cache):
+# kept until a write to the community bumps its version, and at most this many seconds.
+# Off under tests, whose query counts and stale-page checks assume every request renders;
+# the page cache's own tests turn it on.
+HEARTH_PAGE_CACHE = env_bool("HEARTH_PAGE_CACHE", not TESTING)
+HEARTH_PAGE_CACHE_SECONDS = env_int("HEARTH_PAGE_CACHE_SECONDS", 60)
+
 # Live pages (hearth.live, docs/dev/live.md): one process keeps its streams' messages in
 # memory; with REDIS_URL every app process hears every other through Redis.
 HEARTH_LIVE_REDIS_URL = os.environ.get("REDIS_URL", "")

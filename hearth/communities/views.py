@@ -15,6 +15,7 @@ from hearth.communities import policy, selectors, services
 from hearth.communities.forms import InviteForm, JoinForm
 from hearth.communities.models import JoinPolicy, MembershipStatus, Visibility
 from hearth.core.forms import add_service_errors
+from hearth.core.page_cache import visitor_page_cache
 from hearth.core.pagination import paginate
 from hearth.discussions import selectors as discussion_selectors
 from hearth.growth import attribution
@@ -69,6 +70,7 @@ def _join_action(actor, community) -> str | None:
     return None
 
 
+@visitor_page_cache
 @community_view
 def home(request):
     _remember_source(request)

@@ -11,3 +11,8 @@ class CoreConfig(AppConfig):
 
         # Registered before any URLconf is imported, so every app's urls.py can use <id:…>.
         register_converter(IdConverter, "id")
+
+        from hearth.core import page_cache
+
+        # Visitors' cached pages go stale on every write to what they show.
+        page_cache.connect()

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from hearth.communities.models import Membership, MembershipStatus
 from hearth.communities.services import staff_log_record
+from hearth.core import page_cache
 from hearth.core.actor import Actor
 from hearth.core.colors import validate_hex_color
 from hearth.core.events import record_event
@@ -259,6 +260,8 @@ def category_move(*, actor: Actor, category: Category, offset: int) -> Category:
     for position, item in enumerate(ordered):
         if item.position != position:
             Category.objects.filter(pk=item.pk).update(position=position)
+    # .update() sends no signal: the visitors' cached pages must hear of the new order.
+    page_cache.bump_now_and_on_commit(actor.community.pk)
     return category
 
 

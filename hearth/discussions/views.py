@@ -15,6 +15,7 @@ from hearth.core.converters import parse_id
 from hearth.core.db import best_effort
 from hearth.core.forms import add_service_errors
 from hearth.core.htmx import is_htmx
+from hearth.core.page_cache import visitor_page_cache
 from hearth.core.pagination import paginate
 from hearth.core.uploads import private_file_response
 from hearth.discussions import policy, selectors, services
@@ -94,11 +95,13 @@ def _topic_list_page(request, *, category=None):
     }
 
 
+@visitor_page_cache
 @community_view
 def latest(request):
     return render(request, "discussions/topic_list.html", _topic_list_page(request))
 
 
+@visitor_page_cache
 @community_view
 def category(request, category_slug):
     category = selectors.category_for(request.actor, request.community, category_slug)
@@ -151,6 +154,7 @@ def topic_new(request):
     )
 
 
+@visitor_page_cache
 @community_view
 def topic(request, topic_slug, topic_id):
     actor = request.actor

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from hearth.communities.views import community_view
 from hearth.communities.views_staff import staff_nav, staff_view
 from hearth.core.forms import add_service_errors, flash_service_errors
+from hearth.core.page_cache import visitor_page_cache
 from hearth.core.spreadsheets import spreadsheet_safe
 from hearth.discussions import selectors as discussion_selectors
 from hearth.discussions.views import topic_url
@@ -104,6 +105,7 @@ def merge(request, topic_id):
     return redirect(topic_url(into.topic))
 
 
+@visitor_page_cache
 @community_view
 def roadmap(request):
     return render(

@@ -8,7 +8,8 @@ from django.views.decorators.http import require_POST
 
 from hearth.communities.views import community_view
 from hearth.core.htmx import is_htmx
-from hearth.core.pagination import paginate
+from hearth.core.page_cache import visitor_page_cache
+from hearth.core.pagination import paginate_uncounted
 from hearth.discussions import selectors as discussion_selectors
 from hearth.discussions.views import back_to_post
 from hearth.qa import selectors, services
@@ -42,8 +43,12 @@ def answer_vote(request, post_id):
     return back_to_post(answer)
 
 
+@visitor_page_cache
 @community_view
 def unanswered(request):
     """Questions still waiting for a first response, oldest first, newcomers flagged."""
-    page = paginate(request, selectors.unanswered_queue(request.actor, request.community), 30)
+    # No total: counting ~33k waiting questions on every request cost more than the page.
+    page = paginate_uncounted(
+        request, selectors.unanswered_queue(request.actor, request.community), 30
+    )
     return render(request, "qa/unanswered.html", {"page": page})

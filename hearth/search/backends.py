@@ -68,6 +68,8 @@ class SearchHit:
     created_at: datetime
     snippet: SafeString
     rank: float
+    # How many of the search's candidate posts are in this topic (this one included).
+    matches: int = 1
 
     @property
     def url(self) -> str:
@@ -75,6 +77,23 @@ class SearchHit:
             "discussions:topic", args=[self.community_slug, self.topic_slug, self.topic_id]
         )
         return f"{topic}#post-{self.post_number}"
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """One page of topics, best first, and how many the search found.
+
+    ``topics`` and ``posts`` count the candidates (at most ``CANDIDATES`` + 1 posts); when
+    ``capped`` there were more matching posts than that, and the page says "1,000+"."""
+
+    hits: list[SearchHit]
+    topics: int
+    posts: int
+    capped: bool
+
+    @classmethod
+    def empty(cls) -> SearchResults:
+        return cls(hits=[], topics=0, posts=0, capped=False)
 
 
 @dataclass(frozen=True)
@@ -210,35 +229,67 @@ def _filters(
 
 
 # The engines -----------------------------------------------------------------------------------
-# Each returns (count SQL, count params) and (page SQL, page params). The page query ranks
-# and cuts the page first, then builds snippets for those rows only: snippet() and
-# ts_headline() re-read the whole post, far too slow for every match of a common word.
+# A search never ranks or counts every match: a common word can match most of the posts of a
+# large community, and ranking them all (re-reading each post's vector) costs far more than
+# the page is worth. Each engine picks a bounded candidate set, the newest ``CANDIDATES`` + 1
+# matching posts in post id order, which both engines read cheaply (FTS5 walks its doclist
+# backwards; PostgreSQL walks the primary key for a common word, or sorts a small bitmap for a
+# rare one), and ranks those only. One more than the cap tells that there were more.
+#
+# Results are topics, not posts: the best-ranked candidate of each topic, with how many of the
+# candidates the topic holds. One query ranks, collapses, counts (window functions, before
+# LIMIT) and cuts the page; snippets are built for the page's rows only, since snippet() and
+# ts_headline() re-read the whole post.
+
+CANDIDATES = 1000
+
+_COLLAPSE = """
+    best AS (
+        SELECT post_id, topic_id, created_at, rank,
+            COUNT(*) OVER (PARTITION BY topic_id) AS matches,
+            ROW_NUMBER() OVER (
+                PARTITION BY topic_id ORDER BY rank DESC, created_at DESC, post_id DESC
+            ) AS nth
+        FROM ranked
+    ),
+    page AS (
+        SELECT post_id, created_at, rank, matches,
+            COUNT(*) OVER () AS topics, SUM(matches) OVER () AS posts
+        FROM best WHERE nth = 1
+        ORDER BY rank DESC, created_at DESC, post_id DESC
+        LIMIT %s OFFSET %s
+    )"""
 
 
-def _sqlite_queries(match: str, where: str, params: list, offset: int, limit: int):
-    count = f"""
-        SELECT COUNT(*) FROM {FTS} JOIN {DOCS} d ON d.post_id = {FTS}.rowid
-        WHERE {FTS} MATCH %s AND {where}
-    """  # noqa: S608 -- table names are constants, user input is in the parameters
-    page = f"""
-        WITH page AS (
-            SELECT d.post_id AS post_id, d.created_at AS created_at,
+def _sqlite_query(match: str, where: str, params: list, offset: int, limit: int):
+    # bm25() exists only inside the MATCH query, so the candidates are ranked there; FTS5
+    # serves ORDER BY rowid DESC from its doclists and stops at the LIMIT.
+    sql = f"""
+        WITH ranked AS (
+            SELECT d.post_id AS post_id, d.topic_id AS topic_id, d.created_at AS created_at,
                 -bm25({FTS}, {TITLE_WEIGHT}, 1.0)
                 * (CASE WHEN d.is_first THEN {FIRST_POST_BOOST} ELSE 1.0 END) AS rank
             FROM {FTS} JOIN {DOCS} d ON d.post_id = {FTS}.rowid
             WHERE {FTS} MATCH %s AND {where}
-            ORDER BY rank DESC, d.created_at DESC, d.post_id DESC
-            LIMIT %s OFFSET %s
-        )
-        SELECT page.post_id, page.rank, snippet({FTS}, 1, %s, %s, '…', 32)
+            ORDER BY {FTS}.rowid DESC
+            LIMIT %s
+        ),{_COLLAPSE}
+        SELECT page.post_id, page.rank, page.matches, page.topics, page.posts,
+            snippet({FTS}, 1, %s, %s, '…', 32)
         FROM page JOIN {FTS} ON {FTS}.rowid = page.post_id
         WHERE {FTS} MATCH %s
         ORDER BY page.rank DESC, page.created_at DESC, page.post_id DESC
     """  # noqa: S608 -- table names are constants, user input is in the parameters
-    return (
-        (count, [match, *params]),
-        (page, [match, *params, limit, offset, MARK_START, MARK_STOP, match]),
-    )
+    return sql, [
+        match,
+        *params,
+        CANDIDATES + 1,
+        limit,
+        offset,
+        MARK_START,
+        MARK_STOP,
+        match,
+    ]
 
 
 HEADLINE_OPTIONS = (
@@ -247,51 +298,66 @@ HEADLINE_OPTIONS = (
 )
 
 
-def _postgresql_queries(match: str, where: str, params: list, offset: int, limit: int):
+def _postgresql_query(match: str, where: str, params: list, offset: int, limit: int):
     tsquery = "websearch_to_tsquery('english', %s)"
-    count = f"SELECT COUNT(*) FROM {DOCS} d WHERE d.search_vector @@ {tsquery} AND {where}"  # noqa: S608
+    # The candidates carry their vector out of the LIMIT so ts_rank_cd() runs on them only,
+    # never on every match the way a rank computed before a sort would.
     # Angle brackets become markers before ts_headline: its parser drops what looks like an
     # HTML tag, and a post that talks about <script> should show it.
-    page = f"""
-        WITH page AS (
-            SELECT d.post_id AS post_id, d.created_at AS created_at,
-                ts_rank_cd(d.search_vector, {tsquery})
-                * (CASE WHEN d.is_first THEN {FIRST_POST_BOOST} ELSE 1.0 END) AS rank
+    sql = f"""
+        WITH candidates AS (
+            SELECT d.post_id, d.topic_id, d.created_at, d.is_first, d.search_vector
             FROM {DOCS} d
             WHERE d.search_vector @@ {tsquery} AND {where}
-            ORDER BY rank DESC, d.created_at DESC, d.post_id DESC
-            LIMIT %s OFFSET %s
-        )
-        SELECT page.post_id, page.rank,
+            ORDER BY d.post_id DESC
+            LIMIT %s
+        ),
+        ranked AS (
+            SELECT post_id, topic_id, created_at,
+                ts_rank_cd(search_vector, {tsquery})
+                * (CASE WHEN is_first THEN {FIRST_POST_BOOST} ELSE 1.0 END) AS rank
+            FROM candidates
+        ),{_COLLAPSE}
+        SELECT page.post_id, page.rank, page.matches, page.topics, page.posts,
             ts_headline('english', translate(d.body, '<>', %s), {tsquery}, %s)
         FROM page JOIN {DOCS} d ON d.post_id = page.post_id
         ORDER BY page.rank DESC, page.created_at DESC, page.post_id DESC
     """  # noqa: S608 -- table names are constants, user input is in the parameters
-    return (
-        (count, [match, *params]),
-        (
-            page,
-            [match, match, *params, limit, offset, LT + GT, match, HEADLINE_OPTIONS],
-        ),
-    )
+    return sql, [
+        match,
+        *params,
+        CANDIDATES + 1,
+        match,
+        limit,
+        offset,
+        LT + GT,
+        match,
+        HEADLINE_OPTIONS,
+    ]
 
 
-def _browse_queries(where: str, params: list, offset: int, limit: int):
-    """No words, only filters: the newest posts that pass them."""
-    count = f"SELECT COUNT(*) FROM {DOCS} d WHERE {where}"  # noqa: S608 -- as above
-    page = f"""
-        SELECT d.post_id, 0.0, SUBSTR(d.body, 1, {BROWSE_SNIPPET_CHARS + 1})
-        FROM {DOCS} d WHERE {where}
-        ORDER BY d.created_at DESC, d.post_id DESC
-        LIMIT %s OFFSET %s
+def _browse_query(where: str, params: list, offset: int, limit: int):
+    """No words, only filters: the newest posts that pass them, newest first, one per topic."""
+    sql = f"""
+        WITH ranked AS (
+            SELECT d.post_id AS post_id, d.topic_id AS topic_id, d.created_at AS created_at,
+                0.0 AS rank
+            FROM {DOCS} d WHERE {where}
+            ORDER BY d.post_id DESC
+            LIMIT %s
+        ),{_COLLAPSE}
+        SELECT page.post_id, page.rank, page.matches, page.topics, page.posts,
+            SUBSTR(d.body, 1, {BROWSE_SNIPPET_CHARS + 1})
+        FROM page JOIN {DOCS} d ON d.post_id = page.post_id
+        ORDER BY page.rank DESC, page.created_at DESC, page.post_id DESC
     """  # noqa: S608 -- as above
-    return (count, params), (page, [*params, limit, offset])
+    return sql, [*params, CANDIDATES + 1, limit, offset]
 
 
-ENGINES = {"sqlite": _sqlite_queries, "postgresql": _postgresql_queries}
+ENGINES = {"sqlite": _sqlite_query, "postgresql": _postgresql_query}
 
 
-def _hydrate(rows: list[tuple[int, float, SafeString]]) -> list[SearchHit]:
+def _hydrate(rows: list[tuple[int, float, int, SafeString]]) -> list[SearchHit]:
     """Everything a result row shows, for the page's posts, in one query."""
     found = {
         doc["post_id"]: doc
@@ -312,7 +378,7 @@ def _hydrate(rows: list[tuple[int, float, SafeString]]) -> list[SearchHit]:
         )
     }
     hits = []
-    for post_id, rank, snippet in rows:
+    for post_id, rank, matches, snippet in rows:
         doc = found.get(post_id)
         if doc is None:  # removed between the two queries
             continue
@@ -333,6 +399,7 @@ def _hydrate(rows: list[tuple[int, float, SafeString]]) -> list[SearchHit]:
                 created_at=doc["created_at"],
                 snippet=snippet,
                 rank=float(rank or 0.0),
+                matches=int(matches),
             )
         )
     return hits
@@ -348,16 +415,17 @@ def search_posts(
     until: date | None = None,
     offset: int = 0,
     limit: int = 20,
-) -> tuple[list[SearchHit], int]:
-    """The page of matching posts (best first) and how many match in all.
+) -> SearchResults:
+    """A page of matching topics (each with its best matching post), best first, and how
+    many were found among the newest ``CANDIDATES`` matching posts.
 
     Only documents in ``category_ids`` (and ``community_ids``, when given) are searched:
     the caller decides what the searcher may read. A blank query with filters lists the
-    newest posts that pass them; a query with no searchable words finds nothing. Never
-    raises for anything a user can type."""
+    newest posts that pass them (one per topic); a query with no searchable words finds
+    nothing. Never raises for anything a user can type."""
     parsed = parse_query(query)
     if (query.strip() and not parsed) or not category_ids or community_ids == []:
-        return [], 0
+        return SearchResults.empty()
     where, params = _filters(
         community_ids=community_ids,
         category_ids=category_ids,
@@ -366,28 +434,44 @@ def search_posts(
         until=until,
     )
     offset, limit = max(0, int(offset)), max(1, int(limit))
-    if parsed:
-        if connection.vendor not in ENGINES:
-            raise NotImplementedError(f"No search engine for {connection.vendor}.")
-        (count_sql, count_params), (page_sql, page_params) = ENGINES[connection.vendor](
-            parsed.as_phrases(), where, params, offset, limit
-        )
-        make_snippet = safe_snippet
-    else:
-        (count_sql, count_params), (page_sql, page_params) = _browse_queries(
-            where, params, offset, limit
-        )
-        make_snippet = _browse_snippet
+
+    def build(offset: int, limit: int) -> tuple[str, list]:
+        if parsed:
+            if connection.vendor not in ENGINES:
+                raise NotImplementedError(f"No search engine for {connection.vendor}.")
+            return ENGINES[connection.vendor](parsed.as_phrases(), where, params, offset, limit)
+        return _browse_query(where, params, offset, limit)
+
+    make_snippet = safe_snippet if parsed else _browse_snippet
     try:
         # A savepoint, so a failed search cannot poison the caller's transaction.
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(count_sql, count_params)
-            total = cursor.fetchone()[0]
-            if offset >= total:
-                return [], total
-            cursor.execute(page_sql, page_params)
-            rows = [(pk, rank, make_snippet(text or "")) for pk, rank, text in cursor.fetchall()]
+            cursor.execute(*build(offset, limit))
+            rows = cursor.fetchall()
+            if not rows and offset:
+                # Past the end: the totals come with rows, so ask for the first one.
+                cursor.execute(*build(0, 1))
+                totals = cursor.fetchall()
+                topics, posts = (totals[0][3], totals[0][4]) if totals else (0, 0)
+            else:
+                topics, posts = (rows[0][3], rows[0][4]) if rows else (0, 0)
     except DatabaseError:
         logger.exception("Search failed for a parsed query %r", parsed.as_phrases())
-        return [], 0
-    return _hydrate(rows), total
+        return SearchResults.empty()
+    posts = int(posts or 0)
+    hits = (
+        []
+        if (not rows)
+        else _hydrate(
+            [
+                (pk, rank, matches, make_snippet(text or ""))
+                for pk, rank, matches, _t, _p, text in rows
+            ]
+        )
+    )
+    return SearchResults(
+        hits=hits,
+        topics=int(topics or 0),
+        posts=min(posts, CANDIDATES),
+        capped=posts > CANDIDATES,
+    )

@@ -19,7 +19,7 @@ from hearth.communities.policy import visible_communities
 from hearth.core.actor import Actor
 from hearth.discussions.models import Category
 from hearth.discussions.policy import readable_access_levels, visible_categories
-from hearth.search.backends import SearchHit, parse_query, search_posts
+from hearth.search.backends import SearchHit, SearchResults, parse_query, search_posts
 
 if TYPE_CHECKING:
     from hearth.accounts.models import User
@@ -73,18 +73,29 @@ def _page_number(value: Any) -> int:
     return min(max(number, 1), MAX_PAGE)
 
 
+class SearchPage(Page):
+    """A page of topics, plus what the summary line says: how many posts matched, and
+    whether there were more than the search looks at ("1,000+")."""
+
+    def __init__(self, hits: list[SearchHit], number: int, paginator: Paginator, found):
+        super().__init__(hits, number, paginator)
+        self.posts = found.posts
+        self.capped = found.capped
+
+
 def search(
     *,
     community_ids: list[int] | None,
     category_ids: list[int],
     form_data: Mapping[str, Any],
     page: Any = None,
-) -> Page:
-    """One page of results (``PER_PAGE`` hits) inside the given categories. ``form_data``
-    is a search form's cleaned data (q, author, after, before). A page past the end gives
-    the last page; a page that is not a number gives the first."""
+) -> SearchPage:
+    """One page of results (``PER_PAGE`` topics, each with its best matching post) inside
+    the given categories. ``form_data`` is a search form's cleaned data (q, author, after,
+    before). A page past the end gives the last page; a page that is not a number gives the
+    first. No COUNT over every match: the totals are those of the bounded candidate set."""
 
-    def run(number: int) -> tuple[list[SearchHit], int]:
+    def run(number: int) -> SearchResults:
         return search_posts(
             query=form_data.get("q") or "",
             community_ids=community_ids,
@@ -97,18 +108,18 @@ def search(
         )
 
     number = _page_number(page)
-    hits, total = run(number)
-    paginator = Paginator(range(total), PER_PAGE)
+    found = run(number)
+    paginator = Paginator(range(found.topics), PER_PAGE)
     if number > paginator.num_pages:
         number = paginator.num_pages
-        hits, total = run(number) if total else ([], 0)
-        paginator = Paginator(range(total), PER_PAGE)
-    return Page(hits, number, paginator)
+        found = run(number) if found.topics else found
+        paginator = Paginator(range(found.topics), PER_PAGE)
+    return SearchPage(found.hits, number, paginator, found)
 
 
 def search_community(
     *, actor: Actor, community: Community, form_data: Mapping[str, Any], page: Any = None
-) -> Page:
+) -> SearchPage:
     """Search one community (/c/<slug>/search), optionally one category of it (by slug)."""
     categories = searchable_categories(actor=actor, community=community)
     if slug := form_data.get("category"):
@@ -121,7 +132,9 @@ def search_community(
     )
 
 
-def search_everywhere(*, user: User | None, form_data: Mapping[str, Any], page: Any = None) -> Page:
+def search_everywhere(
+    *, user: User | None, form_data: Mapping[str, Any], page: Any = None
+) -> SearchPage:
     """Search every community the user can see (/search)."""
     return search(
         community_ids=None,
@@ -185,15 +198,12 @@ def similar_topics(
     if not words or not category_ids:
         return []
     for size in sorted({len(words), min(2, len(words)), 1}, reverse=True):
-        hits, _total = search_posts(
+        hits = search_posts(
             query=" ".join(words[:size]),
             community_ids=[community.pk],
             category_ids=category_ids,
-            limit=limit * 4,
-        )
-        topics: dict[int, SearchHit] = {}
-        for hit in hits:
-            topics.setdefault(hit.topic_id, hit)
-        if topics:
-            return list(topics.values())[:limit]
+            limit=limit,
+        ).hits
+        if hits:
+            return hits
     return []

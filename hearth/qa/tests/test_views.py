@@ -110,3 +110,47 @@ def test_question_page_query_count_is_flat(
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
     assert Post.objects.filter(topic=question).count() == 12
+
+
+def test_unanswered_queue_pages_without_counting(
+    client, community, member, support, question, django_assert_max_num_queries, monkeypatch
+):
+    """Previous/next links and "Page N", never a COUNT(*) over the waiting questions; the
+    same number of queries on every page and at every length of the queue."""
+    from hearth.qa import views
+
+    real = views.paginate_uncounted
+    monkeypatch.setattr(
+        views, "paginate_uncounted", lambda request, qs, per_page: real(request, qs, 2)
+    )
+    client.force_login(member)
+    with django_assert_max_num_queries(20) as one:
+        body = client.get("/c/garden/unanswered").content.decode()
+    assert question.title in body and 'rel="next"' not in body and "Page 1" not in body
+    for i in range(5):
+        discussion_services.topic_create(
+            actor=actor_for(member, community), category=support, title=f"Q{i}", body="?"
+        )
+    counts = []
+    for page, titles, has_prev, has_next in [
+        ("1", [question.title, "Q0"], False, True),
+        ("2", ["Q1", "Q2"], True, True),
+        ("3", ["Q3", "Q4"], True, False),
+    ]:
+        with django_assert_max_num_queries(len(one.captured_queries)) as queries:
+            body = client.get(f"/c/garden/unanswered?page={page}").content.decode()
+        assert not [
+            q
+            for q in queries.captured_queries
+            if "COUNT(" in q["sql"] and "qa_question" in q["sql"]
+        ]
+        counts.append(len(queries.captured_queries))
+        assert all(title in body for title in titles)
+        assert f"Page {page}" in body and "Page 1 of" not in body
+        assert ('rel="prev"' in body) is has_prev and ('rel="next"' in body) is has_next
+    assert len(set(counts)) == 1
+    # Bad and absurd pages are answered, never a 500.
+    for bad in ("abc", "-4", "9" * 30):
+        assert client.get(f"/c/garden/unanswered?page={bad}").status_code == 200
+    past = client.get("/c/garden/unanswered?page=50").content.decode()
+    assert "No more questions here." in past and "Every question has an answer" not in past

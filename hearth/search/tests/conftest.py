@@ -48,16 +48,18 @@ def reply():
 
 @pytest.fixture
 def find(community):
-    """find("words", **filters) -> [(topic title, post number), …] in the community's
+    """find("words", **filters) -> [(topic title, best post's number), …] in the community's
     categories (all of them: visibility is the selectors' job, tested there)."""
 
-    def run(query, *, categories=None, **filters):
+    def run(query, *, categories=None, matches=False, **filters):
         ids = categories or list(
             Category.objects.filter(community=community).values_list("pk", flat=True)
         )
-        hits, _total = search_posts(
+        found = search_posts(
             query=query, category_ids=ids, **{"community_ids": None, "limit": 50, **filters}
         )
-        return [(hit.topic_title, hit.post_number) for hit in hits]
+        if matches:  # with how many posts of the topic match
+            return [(hit.topic_title, hit.post_number, hit.matches) for hit in found.hits]
+        return [(hit.topic_title, hit.post_number) for hit in found.hits]
 
     return run

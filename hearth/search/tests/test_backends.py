@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hearth.discussions.models import Post
-from hearth.search.backends import parse_query, safe_snippet, search_posts
+from hearth.search import backends
+from hearth.search.backends import SearchResults, parse_query, safe_snippet, search_posts
 from hearth.search.models import PostDocument
 from hearth.testing.html import script_capable_parts
 
@@ -85,20 +86,64 @@ class TestMatching:
         reply(member, older, "Another reply about tomato and tomato leaves")
         results = find("tomato")
         assert results[0] == ("Tomato varieties", 1)
-        assert len(results) == 3
+        assert len(results) == 2  # one row per topic
 
     def test_first_post_outranks_replies_of_the_same_topic(
         self, member, general, start_topic, reply, find
     ):
         topic = start_topic(member, general, "Tomato varieties", "Which ones grow best?")
         reply(member, topic, "Cherry ones")
-        assert find("tomato") == [("Tomato varieties", 1), ("Tomato varieties", 2)]
+        assert find("tomato") == [("Tomato varieties", 1)]
+
+
+class TestOneRowPerTopic:
+    def test_a_topic_shows_once_with_its_best_post_and_how_many_match(
+        self, member, general, start_topic, reply
+    ):
+        busy = start_topic(member, general, "Compost bins", "Which bin works best?")
+        reply(member, busy, "A word on tomato")
+        best = reply(member, busy, "Tomato, tomato, tomato: tomato peels compost well, tomato")
+        reply(member, busy, "Nothing to see")
+        start_topic(member, general, "Seeds", "Tomato seeds")
+        found = search_posts(query="tomato", community_ids=None, category_ids=[general.pk])
+        by_topic = {hit.topic_title: hit for hit in found.hits}
+        assert sorted(by_topic) == ["Compost bins", "Seeds"]
+        assert (by_topic["Compost bins"].post_id, by_topic["Compost bins"].matches) == (
+            best.pk,
+            2,
+        )
+        assert by_topic["Seeds"].matches == 1
+        assert (found.topics, found.posts, found.capped) == (2, 3, False)
+
+    def test_a_common_word_is_counted_and_ranked_among_the_newest_posts_only(
+        self, monkeypatch, member, general, start_topic
+    ):
+        monkeypatch.setattr(backends, "CANDIDATES", 3)
+        topics = [start_topic(member, general, f"Topic {n}", "Tomato") for n in range(5)]
+        found = search_posts(query="tomato", community_ids=None, category_ids=[general.pk])
+        assert (found.posts, found.capped) == (3, True)
+        # The newest three, and the fourth that says there were more.
+        assert {hit.topic_id for hit in found.hits} == {t.pk for t in topics[1:]}
+
+    def test_unreadable_posts_never_fill_the_candidates_or_the_counts(
+        self, monkeypatch, member, owner, general, staff_room, start_topic, reply
+    ):
+        monkeypatch.setattr(backends, "CANDIDATES", 3)
+        start_topic(member, general, "Open", "Tomato")
+        secret = start_topic(owner, staff_room, "Secret tomato", "Tomato")
+        for n in range(6):
+            reply(owner, secret, f"Tomato {n}")
+        found = search_posts(query="tomato", community_ids=None, category_ids=[general.pk])
+        assert [hit.topic_title for hit in found.hits] == ["Open"]
+        assert (found.topics, found.posts, found.capped) == (1, 1, False)
+        browse = search_posts(query="", community_ids=None, category_ids=[general.pk])
+        assert [hit.topic_title for hit in browse.hits] == ["Open"]
+        assert (browse.posts, browse.capped) == (1, False)
 
 
 class TestSnippets:
     def _hit(self, query, general):
-        hits, _ = search_posts(query=query, community_ids=None, category_ids=[general.pk])
-        return hits[0]
+        return search_posts(query=query, community_ids=None, category_ids=[general.pk]).hits[0]
 
     def test_matched_words_are_marked(self, member, general, start_topic):
         start_topic(member, general, "Spring", "We are gardening with raised beds this year")
@@ -150,8 +195,10 @@ class TestFilters:
             ("Closed", 1),
             ("Open", 1),
         ]
-        hits, total = search_posts(query="tomato", community_ids=None, category_ids=[])
-        assert (hits, total) == ([], 0)
+        assert (
+            search_posts(query="tomato", community_ids=None, category_ids=[])
+            == SearchResults.empty()
+        )
 
     def test_communities(self, community, member, general, start_topic, find):
         start_topic(member, general, "Open", "Tomato")
@@ -183,13 +230,16 @@ class TestFilters:
         self, member, moderator, general, start_topic, reply, find
     ):
         topic = start_topic(member, general, "Seeds", "First <b>words</b>")
-        reply(member, topic, "Second")
-        reply(moderator, topic, "Third")
-        assert find("", author_username="mel") == [("Seeds", 2), ("Seeds", 1)]
-        hits, _ = search_posts(
+        reply(moderator, topic, "Second")
+        found = search_posts(
             query="", community_ids=None, category_ids=[general.pk], author_username="mel"
         )
-        assert hits[1].snippet == "First &lt;b&gt;words&lt;/b&gt;"
+        assert [(h.post_number, h.snippet) for h in found.hits] == [
+            (1, "First &lt;b&gt;words&lt;/b&gt;")
+        ]
+        reply(member, topic, "Third")
+        start_topic(moderator, general, "Bulbs", "Tulips")
+        assert find("", author_username="mel") == [("Seeds", 3)]
 
     def test_words_that_are_all_punctuation_find_nothing(self, member, general, start_topic, find):
         start_topic(member, general, "Seeds", "Tomato")
@@ -198,20 +248,21 @@ class TestFilters:
 
 class TestPaging:
     def test_offset_limit_and_total(self, member, general, start_topic, reply):
-        topic = start_topic(member, general, "Tomato", "Tomato one")
-        for n in range(4):
-            reply(member, topic, f"Tomato reply {n}")
+        for n in range(5):
+            topic = start_topic(member, general, f"Tomato {n}", "Tomato one")
+        reply(member, topic, "Tomato reply")
         ids = [general.pk]
-        first, total = search_posts(query="tomato", community_ids=None, category_ids=ids, limit=2)
-        second, _ = search_posts(
+        first = search_posts(query="tomato", community_ids=None, category_ids=ids, limit=2)
+        second = search_posts(
             query="tomato", community_ids=None, category_ids=ids, offset=2, limit=2
         )
-        beyond, total_beyond = search_posts(
+        beyond = search_posts(
             query="tomato", community_ids=None, category_ids=ids, offset=50, limit=2
         )
-        assert total == total_beyond == 5
-        assert len(first) == len(second) == 2 and beyond == []
-        assert not {h.post_id for h in first} & {h.post_id for h in second}
+        assert first.topics == beyond.topics == 5
+        assert first.posts == beyond.posts == 6
+        assert len(first.hits) == len(second.hits) == 2 and beyond.hits == []
+        assert not {h.topic_id for h in first.hits} & {h.topic_id for h in second.hits}
 
 
 HOSTILE = [
@@ -249,8 +300,8 @@ class TestHostileQueries:
     @pytest.mark.parametrize("query", HOSTILE)
     def test_never_raise(self, member, general, start_topic, query):
         start_topic(member, general, "Tomato blight", "Tomato leaves")
-        hits, total = search_posts(query=query, community_ids=None, category_ids=[general.pk])
-        assert total >= len(hits)
+        found = search_posts(query=query, community_ids=None, category_ids=[general.pk])
+        assert found.topics >= len(found.hits)
 
     @given(query=st.text())
     @settings(

@@ -175,9 +175,9 @@ class TestReadableCategoryIds:
 class TestPaging:
     @pytest.fixture
     def many(self, owner, general, start_topic, reply):
-        topic = start_topic(owner, general, "Tomato", "Tomato 0")
-        for n in range(PER_PAGE + 4):
-            reply(owner, topic, f"Tomato {n + 1}")
+        for n in range(PER_PAGE + 5):
+            topic = start_topic(owner, general, f"Tomato {n}", "Tomato")
+        reply(owner, topic, "Tomato again")  # one row per topic, however many posts match
 
     @pytest.mark.parametrize(
         "asked, number, size",

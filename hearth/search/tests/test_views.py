@@ -36,15 +36,30 @@ class TestCommunitySearchPage:
     def test_results_link_to_the_post_and_mark_the_words(
         self, client, community, member, general, start_topic, reply
     ):
-        topic = start_topic(member, general, "Tomato blight", "Leaves <em>turn</em> brown")
+        topic = start_topic(member, general, "Tomato blight", "My tomato leaves <em>turn</em>")
         reply(member, topic, "Copper spray for tomato")
+        reply(member, topic, "Another word on tomato")
         response = client.get(community_url(community, q="tomato"))
         body = response.content.decode()
-        assert "2 results for “tomato”" in body
-        assert f'href="/c/garden/t/tomato-blight/{topic.pk}/#post-2"' in body
+        assert "1 topic for “tomato”" in body
+        # One row for the topic: its best matching post, and how many match.
+        assert body.count('class="row search-hit"') == 1
+        assert "3 matching posts in this topic" in body
         assert f'href="/c/garden/t/tomato-blight/{topic.pk}/#post-1"' in body
-        assert "<mark>tomato</mark>" in body and "reply #2" in body
-        assert "&lt;em&gt;turn&lt;/em&gt;" in body
+        assert "<mark>tomato</mark>" in body
+        results = body[body.index('class="rows search-results"') :]
+        assert "&lt;em&gt;" in results and "<em>" not in results
+
+    def test_a_common_word_says_how_many_it_looked_at(
+        self, monkeypatch, client, community, member, general, start_topic
+    ):
+        from hearth.search import backends
+
+        monkeypatch.setattr(backends, "CANDIDATES", 2)
+        for n in range(4):
+            start_topic(member, general, f"Tomato {n}", "Tomato")
+        body = client.get(community_url(community, q="tomato")).content.decode()
+        assert "2+ results for “tomato”: the best among the newest 2 posts" in body
 
     def test_no_results_shows_the_query_escaped_with_tips(self, client, community):
         response = client.get(community_url(community, q="<b>zucchini</b>"))
@@ -102,9 +117,8 @@ class TestCommunitySearchPage:
         assert client.get("/c/no-such-place/search?q=x").status_code == 404
 
     def test_pages_keep_the_filters(self, client, community, member, general, start_topic, reply):
-        topic = start_topic(member, general, "Tomato", "Tomato")
         for n in range(21):
-            reply(member, topic, f"Tomato {n}")
+            start_topic(member, general, f"Tomato {n}", "Tomato")
         body = client.get(community_url(community, q="tomato", author="mel")).content.decode()
         assert "Page 1 of 2" in body
         assert 'href="?q=tomato&amp;author=mel&amp;page=2"' in body
@@ -114,7 +128,7 @@ class TestCommunitySearchPage:
     def test_author_only_lists_their_posts(self, client, community, member, general, start_topic):
         start_topic(member, general, "Seeds", "Hello")
         body = client.get(community_url(community, author="@mel")).content.decode()
-        assert "1 post matches these filters" in body and "Seeds" in body
+        assert "1 topic with posts matching these filters" in body and "Seeds" in body
 
     def test_query_count_is_flat(
         self, client, community, member, general, start_topic, reply, django_assert_max_num_queries
@@ -128,9 +142,10 @@ class TestCommunitySearchPage:
             assert client.get(url).status_code == 200
         for n in range(45):
             reply(member, topic, f"Tomato again {n}")
-        with django_assert_max_num_queries(len(few.captured_queries)):
+        with django_assert_max_num_queries(len(few.captured_queries)) as many:
             body = client.get(url).content.decode()
-        assert "50 results" in body
+        assert "1 topic for" in body and "50 matching posts in this topic" in body
+        assert not [q for q in many.captured_queries if "COUNT(*) FROM" in q["sql"]]
 
 
 class TestGlobalSearchPage:
@@ -182,4 +197,4 @@ class TestGlobalSearchPage:
             reply(member, topic, f"Tomato {n}")
         with django_assert_max_num_queries(len(few.captured_queries)):
             body = client.get(global_url(q="tomato")).content.decode()
-        assert "51 results" in body
+        assert "11 topics for" in body and "41 matching posts in this topic" in body
