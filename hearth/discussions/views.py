@@ -80,7 +80,7 @@ def _topic_list_page(request, *, category=None):
         "category_watch_level": (
             selectors.category_watch_level(actor, category) if category is not None else None
         ),
-        "watch_levels": WatchLevel.choices,
+        "watch_options": WATCH_OPTIONS,
         "page": page,
         "show": show,
         "categories": selectors.categories(actor, community),
