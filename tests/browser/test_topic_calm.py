@@ -33,7 +33,8 @@ def footer_tab_stops(page, number: int) -> int:
           const foot = document.querySelector(`#post-${number} .post__foot`);
           return [...foot.querySelectorAll(selector)].filter((el) => {
             const closed = el.closest("details:not([open])");
-            if (closed && el.tagName !== "SUMMARY" && closed.querySelector("summary") !== el) return false;
+            const summary = closed && closed.querySelector("summary");
+            if (closed && summary !== el) return false;
             return el.offsetParent !== null && el.tabIndex >= 0;
           }).length;
         }""",
@@ -45,7 +46,10 @@ def footer_tab_stops(page, number: int) -> int:
     "viewport", [{"width": 1280, "height": 800}, {"width": 390, "height": 844}]
 )
 def test_member_reacts_uses_menu_deletes_and_saves_notifications(
-    live_server, new_context, garden, viewport
+    live_server,
+    new_context,
+    garden,  # noqa: F811 (the fixture imported from test_discussions)
+    viewport,
 ):
     base = live_server.url
     community, ada, bruno = garden
