@@ -132,6 +132,16 @@ class WatchForm(forms.Form):
     level = forms.ChoiceField(choices=WatchLevel.choices)
 
 
+# The topic page's notification picker: a short name that fits a narrow select, and what it
+# means shown under it.
+WATCH_OPTIONS = (
+    (WatchLevel.WATCHING, _("Watching"), _("You are told about every reply.")),
+    (WatchLevel.TRACKING, _("Tracking"), _("Unread counts show; you are told about mentions.")),
+    (WatchLevel.NORMAL, _("Normal"), _("You are told when someone mentions or replies to you.")),
+    (WatchLevel.MUTED, _("Muted"), _("Hidden from your lists; no notifications.")),
+)
+
+
 class MoveForm(forms.Form):
     category = forms.ChoiceField(label=_("Move to category"))
 

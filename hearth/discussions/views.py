@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from hearth.communities import policy as community_policy
 from hearth.communities.views import community_view
@@ -19,7 +19,7 @@ from hearth.core.page_cache import visitor_page_cache
 from hearth.core.pagination import paginate
 from hearth.core.uploads import private_file_response
 from hearth.discussions import policy, selectors, services
-from hearth.discussions.forms import EditForm, ReplyForm, TopicForm, WatchForm
+from hearth.discussions.forms import WATCH_OPTIONS, EditForm, ReplyForm, TopicForm, WatchForm
 from hearth.discussions.models import REACTIONS, CategoryKind, Post, WatchLevel
 from hearth.ideas import selectors as idea_selectors
 from hearth.ideas.models import IdeaStatus
@@ -81,7 +81,7 @@ def _topic_list_page(request, *, category=None):
         "category_watch_level": (
             selectors.category_watch_level(actor, category) if category is not None else None
         ),
-        "watch_levels": WatchLevel.choices,
+        "watch_options": WATCH_OPTIONS,
         "page": page,
         "show": show,
         "categories": selectors.categories(actor, community),
@@ -195,6 +195,7 @@ def topic(request, topic_slug, topic_id):
     reply_form = None
     if policy.can_reply(actor, topic):
         reply_form = ReplyForm(initial=_reply_initial(request, actor, topic))
+    watch_level = selectors.watch_level(actor, topic)
     return render(
         request,
         "discussions/topic.html",
@@ -207,8 +208,9 @@ def topic(request, topic_slug, topic_id):
             "can_moderate": policy.can_moderate_topic(actor, topic),
             "can_edit_details": policy.can_edit_topic_details(actor, topic),
             "can_attach_image": policy.can_attach_image(actor),
-            "watch_level": selectors.watch_level(actor, topic),
-            "watch_levels": WatchLevel.choices,
+            "watch_level": watch_level,
+            "current_watch_level": watch_level or WatchLevel.NORMAL,
+            "watch_options": WATCH_OPTIONS,
             "reactions": REACTIONS,
             "last_read": last_read if kind != CategoryKind.QUESTIONS else None,
             **extra,
@@ -367,11 +369,20 @@ def back_to_post(target):
     return redirect(f"{topic_url(target.topic)}?page={page_number}#post-{target.number}")
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @community_view
 def post_delete(request, post_id):
+    """GET asks "Delete this post?" (the post menu links here, so deleting takes a second,
+    deliberate step, with or without JavaScript); POST deletes."""
     post = selectors.post_for(request.actor, post_id)
+    if request.method != "POST":
+        policy.ensure_delete_post(request.actor, post)
+        return render(
+            request,
+            "discussions/post_delete.html",
+            {"post": post, "deletes_topic": post.number == 1},
+        )
     services.post_delete(actor=request.actor, post=post)
     messages.success(request, _("The post was deleted."))
     if post.number == 1 and not request.actor.is_staff:

@@ -60,7 +60,20 @@ def post(page: Page, number: int):
 
 
 def reaction_button(scope, emoji: str):
-    return scope.get_by_role("button", name=f"React with {emoji}")
+    """A reaction already given to a post (its pill: emoji and count, pressed when mine)."""
+    return scope.locator("button.reaction--given").filter(has_text=emoji)
+
+
+def react(scope, emoji: str) -> None:
+    """Open the post's "React" picker and choose ``emoji``."""
+    scope.locator(".react-picker > summary").click()
+    scope.locator(".react-picker").get_by_role("button", name=emoji).click()
+
+
+def open_post_menu(scope):
+    """Open a post's "⋯" menu; returns the menu's list."""
+    scope.locator(".post-menu > summary").click()
+    return scope.locator(".post-menu .menu__list")
 
 
 def open_mentions(page: Page, textarea, prefix: str):

@@ -28,6 +28,7 @@ from .conftest import shot  # noqa: E402
 from .pages import (  # noqa: E402
     open_mentions,
     post,
+    react,
     reaction_button,
     sign_in,
     topic_row,
@@ -140,9 +141,8 @@ def test_reader_sees_new_topic_reacts_and_replies(live_server, page, shot_both, 
     row.get_by_role("link", name=TITLE).click()
     topic_url = f"{base}{topic_path(topic)}"
     expect(page).to_have_url(topic_url)
-    thumbs = reaction_button(post(page, 1), THUMBS)
-    expect(thumbs).to_have_attribute("aria-pressed", "false")
-    thumbs.click()
+    expect(reaction_button(post(page, 1), THUMBS)).to_have_count(0)
+    react(post(page, 1), THUMBS)
     # htmx swapped #reactions-<pk> in place: the new button is pressed and counted, and the
     # page did not navigate (the no-JS path would redirect to ...#post-1).
     thumbs = reaction_button(post(page, 1), THUMBS)
@@ -226,8 +226,11 @@ def test_keyboard_focus_stays_on_reaction_after_htmx_swap(live_server, page, gar
     topic = start_topic(community, ada)
     sign_in(page, base, "bruno", PASSWORD)
     page.goto(f"{base}{topic_path(topic)}")
-    reaction_button(post(page, 1), THUMBS).focus()
+    post(page, 1).locator(".react-picker > summary").focus()
     page.keyboard.press("Enter")
+    post(page, 1).locator(".react-picker").get_by_role("button", name=THUMBS).focus()
+    page.keyboard.press("Enter")
+    # The picker closed with the swap; focus moved to the new pill, not the page's start.
     thumbs = reaction_button(post(page, 1), THUMBS)
     expect(thumbs).to_have_attribute("aria-pressed", "true")
     expect(thumbs).to_be_focused(timeout=1000)
@@ -260,7 +263,7 @@ def test_reply_and_reaction_work_without_javascript(live_server, new_context, ga
     topic_url = f"{base}{topic_path(topic)}"
     page.goto(topic_url)
 
-    reaction_button(post(page, 1), THUMBS).click()
+    react(post(page, 1), THUMBS)
     expect(page).to_have_url(f"{topic_url}?page=1#post-1")
     thumbs = reaction_button(post(page, 1), THUMBS)
     expect(thumbs).to_have_attribute("aria-pressed", "true")
@@ -271,8 +274,7 @@ def test_reply_and_reaction_work_without_javascript(live_server, new_context, ga
     thumbs.click()
     expect(page).to_have_url(f"{topic_url}?page=1#post-1")
     thumbs = reaction_button(post(page, 1), THUMBS)
-    expect(thumbs).to_have_attribute("aria-pressed", "false")
-    expect(thumbs.locator(".reaction__count")).to_have_count(0)
+    expect(thumbs).to_have_count(0)
     assert not Reaction.objects.filter(post=first, user=bruno).exists()
 
     page.get_by_label("Your reply").fill("No JavaScript needed to say hello.")
