@@ -134,7 +134,7 @@ def test_sign_up_from_a_community_shows_its_brand(client, community):
     response = client.get(SIGNUP, {"next": f"/c/{community.slug}/join"})
     html = _html(response)
     assert "<h1>Join Garden Club</h1>" in html
-    assert "<title>Join Garden Club · Garden Club</title>" in html
+    assert "<title>Sign up · Garden Club</title>" in html
     assert "auth-card--branded" in html
     assert f"--accent:{community.palette['accent']}" in html
     assert "Create account" in html
