@@ -94,8 +94,10 @@ def test_a_campaign_link_brings_a_member_in_and_the_funnel_counts_each_step(
     visitor.locator("input[name=password1]").fill("Glaze-and-Fire-42")
     visitor.locator("input[name=password2]").fill("Glaze-and-Fire-42")
     visitor.locator("form.form--auth").get_by_role("button", name="Create account").click()
-    expect(visitor.get_by_role("checkbox", name="I have read the rules and agree to follow them")).to_be_visible()
-    visitor.get_by_label("I have read the rules and agree to follow them").check()
+    # The sign-up page says "Join Ceramics Circle" too: wait for the rules box.
+    agree = visitor.get_by_label("I have read the rules and agree to follow them")
+    expect(agree).to_be_visible()
+    agree.check()
     visitor.get_by_role("button", name="Accept the rules and join").click()
     expect(visitor.get_by_text("Welcome to Ceramics Circle!")).to_be_visible()
     start_topic_via_ui(
