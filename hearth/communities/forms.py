@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +22,9 @@ Staff may edit or remove posts, and remove members, that break these rules."""
 )
 
 
+_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
 class ColorInput(forms.TextInput):
     """``<input type=color>``: it always holds a colour, so ``required`` and ``maxlength``
     (which a CharField adds) do not apply to it, and the HTML checker refuses both."""
@@ -28,6 +33,11 @@ class ColorInput(forms.TextInput):
 
     def use_required_attribute(self, initial) -> bool:
         return False
+
+    def format_value(self, value):
+        # Only a valid colour may be its value: a refused "blue" is not shown back in it.
+        value = super().format_value(value)
+        return value if value and _HEX_COLOUR.fullmatch(value) else None
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

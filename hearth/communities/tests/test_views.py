@@ -377,6 +377,10 @@ class TestWizard:
         colour = re.search(r"<input type=\"color\"[^>]*>", html).group(0)
         assert "maxlength" not in colour and "required" not in colour
         assert 'value="#2f6f4e"' in colour
+        # A refused colour is explained, not put back into the input (invalid there).
+        html = self._post(as_user(outsider), accent_color="blue").content.decode()
+        colour = re.search(r"<input type=\"color\"[^>]*>", html).group(0)
+        assert "blue" not in colour and "six hex digits" in html
 
     @pytest.mark.parametrize(
         "overrides, message",
