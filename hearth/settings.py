@@ -315,6 +315,8 @@ ACCOUNT_FORMS = {
     "signup": "hearth.accounts.forms.SignupForm",
     "reset_password": "hearth.accounts.forms.ResetPasswordForm",
     "reset_password_from_key": "hearth.accounts.forms.ResetPasswordKeyForm",
+    "change_password": "hearth.accounts.forms.ChangePasswordForm",
+    "set_password": "hearth.accounts.forms.SetPasswordForm",
 }
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None

@@ -1,6 +1,8 @@
 from allauth.account import forms as allauth_forms
 from django import forms
-from django.contrib.auth import password_validation
+from django.contrib.auth.password_validation import (
+    password_validators_help_text_html as password_validators_help,
+)
 from django.utils.translation import gettext_lazy as _
 
 from hearth.accounts.models import TIME_ZONE_CHOICES
@@ -83,7 +85,22 @@ class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _plain(self.fields["password1"], _("New password"), autocomplete="new-password")
-        self.fields[
-            "password1"
-        ].help_text = password_validation.password_validators_help_text_html()
+        self.fields["password1"].help_text = password_validators_help()
         _plain(self.fields["password2"], _("Confirm new password"), autocomplete="new-password")
+
+
+class ChangePasswordForm(allauth_forms.ChangePasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _plain(self.fields["oldpassword"], _("Current password"), autocomplete="current-password")
+        _plain(self.fields["password1"], _("New password"), autocomplete="new-password")
+        self.fields["password1"].help_text = password_validators_help()
+        _plain(self.fields["password2"], _("Confirm new password"), autocomplete="new-password")
+
+
+class SetPasswordForm(allauth_forms.SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _plain(self.fields["password1"], _("Password"), autocomplete="new-password")
+        self.fields["password1"].help_text = password_validators_help()
+        _plain(self.fields["password2"], _("Confirm password"), autocomplete="new-password")

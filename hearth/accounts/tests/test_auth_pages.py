@@ -228,3 +228,20 @@ def test_email_confirmation_pages(client, db):
     assert 'action="/accounts/confirm-email/' in html
     bad = _html(client.get("/accounts/confirm-email/not-a-key/"))
     assert "has expired or is invalid" in bad
+
+
+def test_change_password_page_has_hearths_labels(client, outsider):
+    client.force_login(outsider)
+    html = _html(client.get(reverse("account_change_password")))
+    assert [_label(html, f"id_{f}") for f in ("oldpassword", "password1", "password2")] == [
+        "Current password",
+        "New password",
+        "Confirm new password",
+    ]
+    assert '<div class="help" id="id_password1_helptext"><ul>' in html
+    response = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": "wrong", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    assert 'id="id_oldpassword_error"' in _html(response)
+
