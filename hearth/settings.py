@@ -317,6 +317,7 @@ ACCOUNT_FORMS = {
     "reset_password_from_key": "hearth.accounts.forms.ResetPasswordKeyForm",
     "change_password": "hearth.accounts.forms.ChangePasswordForm",
     "set_password": "hearth.accounts.forms.SetPasswordForm",
+    "add_email": "hearth.accounts.forms.AddEmailForm",
 }
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None

@@ -93,6 +93,7 @@ class ChangePasswordForm(allauth_forms.ChangePasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _plain(self.fields["oldpassword"], _("Current password"), autocomplete="current-password")
+        self.fields["oldpassword"].help_text = ""  # the template links the reset itself
         _plain(self.fields["password1"], _("New password"), autocomplete="new-password")
         self.fields["password1"].help_text = password_validators_help()
         _plain(self.fields["password2"], _("Confirm new password"), autocomplete="new-password")
@@ -104,3 +105,9 @@ class SetPasswordForm(allauth_forms.SetPasswordForm):
         _plain(self.fields["password1"], _("Password"), autocomplete="new-password")
         self.fields["password1"].help_text = password_validators_help()
         _plain(self.fields["password2"], _("Confirm password"), autocomplete="new-password")
+
+
+class AddEmailForm(allauth_forms.AddEmailForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _plain(self.fields["email"], _("Email"), autocomplete="email")

@@ -245,3 +245,12 @@ def test_change_password_page_has_hearths_labels(client, outsider):
     )
     assert 'id="id_oldpassword_error"' in _html(response)
 
+
+def test_email_addresses_page_is_hearths(client, outsider):
+    client.force_login(outsider)
+    html = _html(client.get(reverse("account_email")))
+    assert "<h1>Email addresses</h1>" in html and outsider.email in html
+    assert _label(html, "id_email") == "Email"
+    assert 'action="/accounts/email/"' in html and 'action=""' not in html
+    response = client.post(reverse("account_email"), {"action_add": "", "email": "not-an-address"})
+    assert f'id="id_email_error">{ERROR}Enter a valid email address.' in _html(response)
