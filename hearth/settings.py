@@ -316,6 +316,16 @@ ACCOUNT_USERNAME_MIN_LENGTH = 3
 # Reserved in every look-alike spelling (ＡＤＭＩＮ, a Cyrillic "аdmin"): accounts/usernames.py.
 ACCOUNT_USERNAME_BLACKLIST = ["admin", "staff", "hearth", "system", "support", "moderator"]
 ACCOUNT_ADAPTER = "hearth.accounts.adapter.AccountAdapter"
+# Hearth's labels and autocomplete tokens on allauth's forms (hearth.accounts.forms).
+ACCOUNT_FORMS = {
+    "login": "hearth.accounts.forms.LoginForm",
+    "signup": "hearth.accounts.forms.SignupForm",
+    "reset_password": "hearth.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "hearth.accounts.forms.ResetPasswordKeyForm",
+    "change_password": "hearth.accounts.forms.ChangePasswordForm",
+    "set_password": "hearth.accounts.forms.SetPasswordForm",
+    "add_email": "hearth.accounts.forms.AddEmailForm",
+}
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"

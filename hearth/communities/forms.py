@@ -1,9 +1,49 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hearth.communities.models import MAX_JOIN_QUESTIONS, JoinPolicy, Role, Visibility
 
 IMAGE_ACCEPT = "image/png,image/jpeg,image/gif,image/webp"
+
+# The wizard's Rules box starts with these, in the format the rules pages show (Markdown: a
+# line of welcome, a numbered list with a bold lead per rule, then what staff do about it).
+STARTER_RULES = _(
+    """Welcome! These rules keep this a place people want to come back to.
+
+1. **Be kind.** Disagree with ideas, never attack people.
+2. **Stay on topic.** Post in the category that fits, and search before you ask.
+3. **No spam or self-promotion** unless you asked the staff first.
+4. **Respect privacy.** Don't share anyone's personal information or private messages.
+5. **Follow the staff's guidance.** If you see a problem, flag it rather than argue.
+
+Staff may edit or remove posts, and remove members, that break these rules."""
+)
+
+
+_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+class ColorInput(forms.TextInput):
+    """``<input type=color>``: it always holds a colour, so ``required`` and ``maxlength``
+    (which a CharField adds) do not apply to it, and the HTML checker refuses both."""
+
+    input_type = "color"
+
+    def use_required_attribute(self, initial) -> bool:
+        return False
+
+    def format_value(self, value):
+        # Only a valid colour may be its value: a refused "blue" is not shown back in it.
+        value = super().format_value(value)
+        return value if value and _HEX_COLOUR.fullmatch(value) else None
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for attr in ("maxlength", "minlength"):
+            context["widget"]["attrs"].pop(attr, None)
+        return context
 
 
 class _CommunityFieldsForm(forms.Form):
@@ -20,7 +60,7 @@ class _CommunityFieldsForm(forms.Form):
         label=_("Accent colour"),
         max_length=7,
         initial="#2f6f4e",
-        widget=forms.TextInput(attrs={"type": "color"}),
+        widget=ColorInput,
         help_text=_("Used for buttons and links; text on it is chosen for contrast."),
     )
     logo = forms.FileField(
@@ -79,8 +119,12 @@ class CommunityCreateForm(_CommunityFieldsForm):
     rules = forms.CharField(
         label=_("Rules"),
         max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("Markdown. Members accept these to join; you can change them later."),
+        initial=STARTER_RULES,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_(
+            "Markdown. A starting set to make your own: members accept these to join, and "
+            "you can change them later."
+        ),
     )
     field_order = [
         "name",

@@ -12,7 +12,7 @@ def sign_up(page: Page, base: str, username: str, email: str, password: str) -> 
     page.locator("input[name=email]").fill(email)
     page.locator("input[name=password1]").fill(password)
     page.locator("input[name=password2]").fill(password)
-    page.locator("form.form--auth").get_by_role("button", name=re.compile("sign up", re.I)).click()
+    page.locator("form.form--auth").get_by_role("button", name="Create account").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
@@ -20,7 +20,7 @@ def sign_in(page: Page, base: str, username: str, password: str) -> None:
     page.goto(f"{base}/accounts/login/")
     page.locator("input[name=login]").fill(username)
     page.locator("input[name=password]").fill(password)
-    page.locator("form.form--auth").get_by_role("button", name=re.compile("sign in", re.I)).click()
+    page.locator("form.form--auth").get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 

@@ -1,8 +1,11 @@
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from hearth.communities import services
+from hearth.communities.forms import STARTER_RULES
 from hearth.communities.models import (
     Community,
     JoinPolicy,
@@ -11,6 +14,7 @@ from hearth.communities.models import (
     Role,
     Visibility,
 )
+from hearth.communities.selectors import current_rules
 from hearth.testing.factories import (
     actor_for,
     community_factory,
@@ -348,6 +352,35 @@ class TestWizard:
 
     def test_requires_login(self, client, db):
         assert client.get(reverse("core:community-new")).status_code == 302
+
+    def test_the_rules_box_starts_with_a_template(self, as_user, outsider):
+        form = as_user(outsider).get(reverse("core:community-new")).context["form"]
+        rules = form["rules"].value()
+        assert rules == str(STARTER_RULES)
+        for rule in ("Be kind", "Stay on topic", "self-promotion", "privacy", "staff"):
+            assert rule in rules
+
+    def test_a_community_created_with_the_template_gets_those_rules(self, as_user, outsider):
+        response = self._post(as_user(outsider), rules=str(STARTER_RULES))
+        assert response.status_code == 302
+        community = Community.objects.get(slug="birders")
+        rules = current_rules(community)
+        assert rules.version == 1 and rules.text == str(STARTER_RULES).strip()
+        # Markdown: five numbered rules, each with a bold lead.
+        assert rules.html.count("<li>") == 5 and "<strong>Be kind.</strong>" in rules.html
+        page = as_user(outsider).get(reverse("communities:rules", args=[community.slug]))
+        html = page.content.decode()
+        assert "<strong>Respect privacy.</strong>" in html
+
+    def test_the_colour_input_has_no_maxlength_or_required(self, as_user, outsider):
+        html = as_user(outsider).get(reverse("core:community-new")).content.decode()
+        colour = re.search(r"<input type=\"color\"[^>]*>", html).group(0)
+        assert "maxlength" not in colour and "required" not in colour
+        assert 'value="#2f6f4e"' in colour
+        # A refused colour is explained, not put back into the input (invalid there).
+        html = self._post(as_user(outsider), accent_color="blue").content.decode()
+        colour = re.search(r"<input type=\"color\"[^>]*>", html).group(0)
+        assert "blue" not in colour and "six hex digits" in html
 
     @pytest.mark.parametrize(
         "overrides, message",
