@@ -22,6 +22,8 @@ from hearth.sharing.forms import EmbedSettingsForm
 
 # Listed in robots.txt; more communities than this are found through their home pages.
 ROBOTS_SITEMAPS = 5000
+# The account pages a search for "<site> sign in" should find, inside the disallowed /accounts/.
+ROBOTS_ALLOW = ["/accounts/login/", "/accounts/signup/"]
 # Pages that are private, per-user or staff-only, or that only repeat public content.
 ROBOTS_DISALLOW = [
     "/accounts/", "/admin/", "/api/", "/new", "/search", "/c/*/manage/", "/c/*/review/",
@@ -47,7 +49,12 @@ def robots(request):
         .order_by("-member_count", "pk")
         .values_list("slug", flat=True)[:ROBOTS_SITEMAPS]
     )
-    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW), ""]
+    lines = [
+        "User-agent: *",
+        *(f"Allow: {path}" for path in ROBOTS_ALLOW),
+        *(f"Disallow: {path}" for path in ROBOTS_DISALLOW),
+        "",
+    ]
     lines += [f"Sitemap: {meta.absolute(reverse('sharing:sitemap', args=[s]))}" for s in slugs]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

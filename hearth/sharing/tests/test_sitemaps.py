@@ -110,5 +110,7 @@ def test_robots_points_to_public_sitemaps_and_keeps_crawlers_out_of_private_path
     assert "hideout" not in text
     for path in ("/accounts/", "/admin/", "/api/", "/c/*/manage/", "/c/*/review/"):
         assert f"Disallow: {path}\n" in text
+    for path in ("/accounts/login/", "/accounts/signup/"):
+        assert f"Allow: {path}\n" in text
     Community.objects.filter(slug="garden").update(visibility=Visibility.PRIVATE)
     assert "garden" not in client.get("/robots.txt").content.decode()
