@@ -169,12 +169,14 @@
         { name: "Median", type: "bar", data: r.median, color: "#0072B2", label: { show: true, position: "right", color: text, formatter: hours } },
         { name: "Mean", type: "bar", data: r.mean, color: "#E69F00", label: { show: true, position: "right", color: text, formatter: hours } },
       ];
-      return base({
+      var option = base({
         tooltip: tooltip({ valueFormatter: function (v) { return v == null ? "—" : v + " h"; } }),
-        xAxis: axisStyle({ type: "value", name: "hours" }),
+        xAxis: axisStyle({ type: "value", axisLabel: { color: muted, hideOverlap: true, formatter: "{value} h" } }),
         yAxis: axisStyle({ type: "category", data: r.labels }),
         series: series,
       }, ctx, seriesNames(series));
+      option.grid.right = 48;  // room for the labels past the longest bar
+      return option;
     },
     retention: function (d, ctx) {
       var r = d.retention;
@@ -238,7 +240,7 @@
     funnel: function (d, ctx) {
       // Horizontal bars on a logarithmic scale, each labelled with its exact number: the
       // later stages are a few people out of hundreds of visitors, and on a linear scale
-      // they would be slivers. A stage with nobody (or not measured) has no bar.
+      // they would be slivers.
       var f = d.funnel;
       if (!f.sources.length) return null;
       var names = f.sources.map(function (s) { return s.name; });
@@ -247,10 +249,11 @@
         return {
           name: s.name, type: "bar", barMaxWidth: barHeight, barGap: "15%", barCategoryGap: "28%",
           // Log bars start at 1: twice the count puts that start at half a person, so a
-          // single person's bar is as long as the step from 1 to 2.
-          data: s.counts.map(function (v) { return { value: v > 0 ? 2 * v : null, count: v }; }),
+          // single person's bar is as long as the step from 1 to 2. Nobody (or a stage not
+          // measured) is a bar of no length, still labelled.
+          data: s.counts.map(function (v) { return { value: v > 0 ? 2 * v : 1, count: v }; }),
           label: { show: true, position: "right", color: muted, fontSize: 11,
-                   formatter: function (p) { return p.data.count == null ? "" : String(p.data.count); } },
+                   formatter: function (p) { return p.data.count == null ? "not measured" : String(p.data.count); } },
         };
       });
       return base({
@@ -275,11 +278,21 @@
         .sort(function (a, b) { return b.weight - a.weight; })
         .slice(0, ctx.narrow ? 3 : 8)
         .forEach(function (n) { labelled[n.id] = true; });
+      var margin = ctx.narrow ? { left: 24, right: 24, top: 20, bottom: 32 } : { left: 32, right: 130, top: 32, bottom: 32 };
+      // The layout's coordinates stretched to the box's own shape: ECharts fits them to the
+      // box and would otherwise draw round members as ellipses.
+      var place = function (key, size) {
+        var values = g.nodes.map(function (n) { return n[key]; });
+        var min = Math.min.apply(null, values), span = Math.max.apply(null, values) - min;
+        return function (v) { return span ? (v - min) / span * size : size / 2; };
+      };
+      var px = place("x", Math.max(1, ctx.width - margin.left - margin.right));
+      var py = place("y", Math.max(1, ctx.height - margin.top - margin.bottom));
       var nodes = g.nodes.map(function (n) {
         var colour = n.cluster ? OKABE_ITO[(n.cluster - 1) % OKABE_ITO.length] : NO_GROUP;
         var scale = ctx.narrow ? 0.7 : 1;
         return {
-          id: n.id, name: n.name, x: n.x, y: n.y, value: n.weight, url: n.url,
+          id: n.id, name: n.name, x: px(n.x), y: py(n.y), value: n.weight, url: n.url,
           symbol: n.staff ? "diamond" : "circle",
           symbolSize: scale * (10 + 26 * Math.sqrt(n.weight / maxWeight)),
           itemStyle: { color: colour, borderColor: n.staff ? text : (dark ? "#1a1d23" : "#ffffff"), borderWidth: n.staff ? 2 : 1 },
@@ -298,7 +311,7 @@
         } }),
         series: [{
           type: "graph", layout: "none", data: nodes, links: edges, roam: !ctx.narrow,
-          left: ctx.narrow ? 16 : 32, right: ctx.narrow ? 16 : 130, top: ctx.narrow ? 20 : 32, bottom: ctx.narrow ? 20 : 32,
+          left: margin.left, right: margin.right, top: margin.top, bottom: margin.bottom,
           label: { position: ctx.narrow ? "bottom" : "right", color: text, fontSize: ctx.narrow ? 11 : 12,
                    width: ctx.narrow ? 110 : 160, overflow: "truncate",
                    backgroundColor: dark ? "rgba(26,29,35,0.8)" : "rgba(255,255,255,0.8)", padding: [1, 3], borderRadius: 3 },
@@ -330,7 +343,7 @@
 
   function context(node) {
     var width = node.clientWidth || root.clientWidth || window.innerWidth;
-    return { width: width, narrow: width < NARROW };
+    return { width: width, height: node.clientHeight || 300, narrow: width < NARROW };
   }
 
   // The ECharts build, fetched once, when the first chart is about to be seen.
