@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 class HashedStaticFilesStorage(CompressedManifestStaticFilesStorage):
     """whitenoise's compressed manifest storage, forgiving about files left out: a page
-    naming a file missing from the manifest gets its plain URL (and a log line) instead of
+    naming a file missing from the manifest gets its plain URL (a debug log line) instead of
     an error, and a reference to an uncollected file inside a collected one (the source
     maps of the npm packages, see hearth.core.static_app) is left as written."""
 
@@ -41,7 +41,9 @@ class HashedStaticFilesStorage(CompressedManifestStaticFilesStorage):
         try:
             return super().stored_name(name)
         except ValueError:
-            logger.warning("Static file %s is not collected: serving it under its plain name", name)
+            # Debug only: whitenoise also asks for names that never existed, when it tests
+            # whether a file name carries a hash ("htmx.min.js" -> "htmx.js").
+            logger.debug("Static file %s is not collected: naming it by its plain name", name)
             return name
 
     def hashed_name(self, name, content=None, filename=None):
