@@ -16,8 +16,11 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet -c requirements.lock -e .
 	touch $@
 
-node_modules/.installed: package.json package-lock.json
+# Front-end packages from the npm registry, then `npm run build` bundles what the pages
+# load (assets/build.mjs) into build/static/, which is git-ignored and served as static.
+node_modules/.installed: package.json package-lock.json $(wildcard assets/*)
 	npm ci --no-audit --no-fund --silent --ignore-scripts
+	npm run --silent build
 	touch $@
 
 install: $(VENV)/.installed node_modules/.installed

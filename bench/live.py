@@ -96,7 +96,7 @@ class Serve:
         log = open(self.data_dir / "serve.log", "w")  # noqa: SIM115 -- closed with the process
         self.process = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "hearth.cli", "serve", "--host", HOST, "--port", str(PORT),
-             "--no-with-worker"],
+             "--no-with-worker", "--no-collectstatic"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         deadline = time.monotonic() + 60

@@ -131,7 +131,7 @@ class Server:
         with open(self.log, "w") as log:
             self.process = subprocess.Popen(  # noqa: S603
                 [sys.executable, "-m", "hearth.cli", "serve", "--host", HOST,
-                 "--port", str(self.port), "--workers", str(self.workers)],
+                 "--port", str(self.port), "--workers", str(self.workers), "--no-collectstatic"],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )  # fmt: skip

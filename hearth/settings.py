@@ -108,7 +108,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "hearth.core.static_app.HearthStaticFilesConfig",  # django.contrib.staticfiles
     "django.contrib.humanize",
     "csp",
     "allauth",
@@ -390,12 +390,19 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 if (BASE_DIR / "node_modules" / "htmx.org" / "dist").exists():
     STATICFILES_DIRS.append(("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"))
-if (BASE_DIR / "node_modules" / "echarts" / "dist").exists():
-    STATICFILES_DIRS.append(("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"))
 if (BASE_DIR / "node_modules" / "swagger-ui-dist").exists():  # the API docs page
     STATICFILES_DIRS.append(("vendor/swagger-ui", BASE_DIR / "node_modules" / "swagger-ui-dist"))
+# What `npm run build` bundles at setup (assets/build.mjs), e.g. the health charts' ECharts.
+if (BASE_DIR / "build" / "static").exists():
+    STATICFILES_DIRS.append(BASE_DIR / "build" / "static")
+# Collected files (`hearth serve` collects them when they changed, hearth.core.staticfiles)
+# have hashed names, a year's cache and gzip/brotli copies; the finders still answer for a
+# file not collected yet, under its plain name and a short cache. Tests and HEARTH_DEBUG
+# use plain names and read the source folders directly.
+HASHED_STATIC_FILES = not (DEBUG or TESTING)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True  # the plain names come from the finders
 
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
@@ -416,7 +423,11 @@ if HEARTH_MEDIA_ACCEL_REDIRECT and not HEARTH_MEDIA_ACCEL_REDIRECT.startswith("/
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {"BACKEND": "hearth.core.uploads.PrivateStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "hearth.core.staticfiles.HashedStaticFilesStorage"
+        if HASHED_STATIC_FILES
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 HEARTH_MAX_UPLOAD_BYTES = env_int("HEARTH_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 # Page views are buffered per process and written every N views or T seconds; tests write

@@ -168,6 +168,20 @@ def chart_node_point(page: Page, chart: str, node_id: str) -> dict | None:
     )
 
 
+def draw_every_chart(page: Page) -> list[str]:
+    """Scroll to each chart of the health dashboard in turn (charts are drawn when they
+    near the screen), wait until it is drawn, go back to the top; the charts' names."""
+    names = []
+    charts = page.locator("[data-chart]:not([hidden])")
+    for i in range(charts.count()):
+        chart = charts.nth(i)
+        chart.scroll_into_view_if_needed()
+        expect(chart.locator("svg")).to_be_attached()
+        names.append(chart.get_attribute("data-chart"))
+    page.evaluate("window.scrollTo(0, 0)")
+    return names
+
+
 def show_every_tooltip(page: Page) -> list[str]:
     """Ask every chart on the page to show the tooltip of each of its data points in turn
     (what hovering each one does) and return the names of the charts drawn."""

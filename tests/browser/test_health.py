@@ -19,15 +19,16 @@ from hearth.analytics.tests.test_dashboard_seed import seed_history  # noqa: E40
 from hearth.testing.factories import PASSWORD, community_factory, user_factory  # noqa: E402
 
 from .conftest import shot  # noqa: E402
-from .pages import chart_node_point, sign_in  # noqa: E402
+from .pages import chart_node_point, draw_every_chart, sign_in  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
 
 def still(page):
-    """Charts drawn without animation, so a screenshot shows them finished."""
+    """Every chart drawn, without animation, so a screenshot shows them finished."""
     page.emulate_media(reduced_motion="reduce")
     page.reload()
+    draw_every_chart(page)
 
 
 @pytest.fixture
@@ -53,17 +54,22 @@ def test_manager_reads_the_health_dashboard(live_server, new_context, shot_both,
     expect(cards).to_have_count(6)
     expect(cards.filter(has_text="Newcomers welcomed")).to_contain_text("50%")
     expect(page.locator(".health-attention")).to_contain_text("2 newcomers got no reply")
+    chart(page, "activity").scroll_into_view_if_needed()
     expect(chart(page, "activity").locator("svg")).to_be_visible()
+    draw_every_chart(page)
     shot_both(page, "health-dashboard", prepare=still)
 
     # Windows: a preset, then a custom range, then a bad one (a message, not an error).
     page.locator(".segmented").get_by_role("link", name="90 days").click()
     expect(page).to_have_url(re.compile(r"days=90"))
     expect(page.locator(".segmented__item--active")).to_have_text("90 days")
+    page.get_by_text("Custom range").click()
     page.get_by_label("From", exact=True).fill("2026-01-10")
+    expect(page.locator("#window-start-shown")).to_have_text("10 Jan 2026")
     page.get_by_label("To", exact=True).fill("2026-01-01")
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_role("alert")).to_contain_text("The end date is before the start date.")
+    expect(page.get_by_label("From", exact=True)).to_be_visible()  # the range stays open
     page.locator(".segmented").get_by_role("link", name="28 days").click()
 
     # The cohort heatmap, its numbers, and one cohort's members.

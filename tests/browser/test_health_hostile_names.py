@@ -25,7 +25,7 @@ from hearth.testing.factories import (  # noqa: E402
 )
 
 from .conftest import shot  # noqa: E402
-from .pages import chart_node_point, show_every_tooltip, sign_in  # noqa: E402
+from .pages import chart_node_point, draw_every_chart, show_every_tooltip, sign_in  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -77,7 +77,8 @@ def test_hostile_names_on_the_health_dashboard_are_text(
     sign_in(page, base, "olivia", PASSWORD)
     page.goto(f"{base}/c/garden/health/")
     graph = page.locator("[data-chart=graph]")
-    expect(graph.locator("svg")).to_be_visible()
+    draw_every_chart(page)
+    expect(graph.locator("svg")).to_be_attached()
 
     drawn = show_every_tooltip(page)
     assert {"activity", "graph", "funnel", "retention", "flows"} <= set(drawn)
@@ -113,7 +114,8 @@ def test_hostile_names_on_the_health_dashboard_are_text(
     small.add_init_script(WATCH_CSP)
     phone = small.new_page()
     phone.goto(page.url)
-    expect(phone.locator("[data-chart=graph] svg")).to_be_visible()
+    draw_every_chart(phone)
+    expect(phone.locator("[data-chart=graph] svg")).to_be_attached()
     show_every_tooltip(phone)
     assert phone.evaluate("window.__xss") is None
     assert phone.evaluate("window.__cspViolations") == []

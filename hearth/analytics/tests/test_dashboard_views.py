@@ -116,6 +116,35 @@ def test_a_custom_window_and_its_previous_one(as_owner, community):
     assert response.context["custom"] is True
 
 
+def test_the_custom_range_is_folded_and_writes_its_dates_as_the_page_does(as_owner, community):
+    today = utc_today()
+    start, end = today - timedelta(days=9), today - timedelta(days=5)
+    preset = as_owner.get(url(community, days=7)).content.decode()
+    # Folded under the presets, starting from the window shown.
+    assert '<details class="window-custom">' in preset
+    assert f'value="{(today - timedelta(days=6)).isoformat()}"' in preset
+    assert f">{today.day} {today:%b} {today.year}</span>" in preset
+    assert 'action=""' not in preset
+
+    custom = as_owner.get(url(community, start=start.isoformat(), end=end.isoformat()))
+    page = custom.content.decode()
+    assert '<details class="window-custom" open>' in page
+    assert "window-custom__toggle--active" in page
+    assert f">{start.day} {start:%b} {start.year}</span>" in page
+    assert f">{end.day} {end:%b} {end.year}</span>" in page
+
+    bad = as_owner.get(url(community, start="2026-01-10", end="2026-01-01")).content.decode()
+    assert '<details class="window-custom" open>' in bad
+    assert 'value="2026-01-10"' in bad
+
+
+def test_the_charts_script_is_the_small_build_loaded_when_needed(as_owner, community):
+    page = as_owner.get(url(community)).content.decode()
+    assert "echarts.min.js" not in page
+    assert 'data-charts-src="/static/hearth/charts/echarts-health.js"' in page
+    assert page.count("<script") == page.count('<script src="') + 1  # + the data block
+
+
 @pytest.mark.parametrize("days", [7, 28, 90])
 def test_presets_end_today(days):
     today = utc_today()

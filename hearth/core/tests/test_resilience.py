@@ -165,7 +165,15 @@ def test_sigterm_to_serve_stops_its_worker(tmp_path):
         "HEARTH_DATA_DIR": str(tmp_path),
     }
     serve = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "hearth.cli", "serve", "--port", str(_free_port())],
+        [
+            sys.executable,
+            "-m",
+            "hearth.cli",
+            "serve",
+            "--no-collectstatic",
+            "--port",
+            str(_free_port()),
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -6,6 +6,7 @@ import uvicorn
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from hearth.core.staticfiles import collect_if_changed
 from hearth.core.worker import ChildSupervisor
 
 
@@ -47,8 +48,18 @@ class Command(BaseCommand):
             help="Run `hearth worker` as a child process (default in embedded mode; in "
             "production run workers as their own services).",
         )
+        parser.add_argument(
+            "--collectstatic",
+            action=argparse.BooleanOptionalAction,
+            default=True,
+            help="Collect the static files first (hashed names, gzip and brotli) when they "
+            "changed since the last run; without it, files not collected yet are served "
+            "under their plain names.",
+        )
 
-    def handle(self, *args, host, port, workers, with_worker, **options):
+    def handle(self, *args, host, port, workers, with_worker, collectstatic, **options):
+        if collectstatic:
+            collect_if_changed(log=self.stdout.write)
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
         self.stdout.write(self.style.SUCCESS(f"Hearth is running at http://{shown_host}:{port}/"))
         self.stdout.write(f"Data directory: {settings.DATA_DIR}  (Ctrl+C to stop)")
