@@ -26,7 +26,7 @@ from hearth.conversations import demo as conversations_demo
 from hearth.core import ratelimit, scheduler
 from hearth.core.actor import Actor
 from hearth.core.models import InteractionEvent
-from hearth.demo_history import build_history, history_start
+from hearth.demo.history import build_history, history_start
 from hearth.members import demo as members_demo
 from hearth.moderation import demo as moderation_demo
 from hearth.notifications import emails as notification_emails
