@@ -25,11 +25,11 @@ CHALLENGES = parse(threads.CHALLENGES)
 # How many threads of each kind the default demo (160 members, 180 days) starts; the
 # generated ones fill the older part of the history so the hand-written ones are the recent.
 EXPECTED = {
-    "general": 34,
-    "gear": 50,
-    "critique": 34,
-    "astro": 38,
-    "help": 66,
+    "general": 25,
+    "gear": 34,
+    "critique": 28,
+    "astro": 24,
+    "help": 56,
     "staff": 30,
     "ideas": 18,
 }
@@ -89,7 +89,7 @@ INTRODUCTIONS = [
     "Hi all! I'm {first} from {place}, mostly shooting {subject}. Happy to be here.",
     "Hello! Just got my first Lumen camera and I'm here to learn. I love {subject}, and I'm based in {place}.",
     "Long-time lurker, first post. I'm {first}, based in {place}, into {subject}.",
-    "Hey everyone, {first} here. Weekend photographer in {place}; {subject} is my thing.",
+    "Hey everyone, {first} here. Weekend photographer in {place}, mostly {subject}.",
     "Hi! {first}, {place}. I switched from my phone to an X2 last month and I'm hooked on {subject}.",
     "Hello from {place}. I've been photographing {subject} for about ten years, mostly on film, and I'm new to digital.",
 ]

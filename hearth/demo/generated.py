@@ -80,26 +80,26 @@ CRITIQUE_ASKS = {
 # Gear: which of two things for a kind of photography.
 GEAR_PAIRS = [
     (
-        "23mm",
-        "35mm",
+        "the 23mm",
+        "the 35mm",
         "The 23mm sees more of the scene.",
         "The 35mm is more natural and less distorting.",
     ),
     (
-        "70-300",
-        "100-400",
+        "the 70-300",
+        "the 100-400",
         "The 70-300 is half the weight.",
         "The 100-400 reaches further for small subjects.",
     ),
     (
-        "X2 Mini",
-        "X2",
+        "the X2 Mini",
+        "the X2",
         "The Mini fits in a jacket pocket.",
         "The X2 handles better with bigger lenses.",
     ),
     (
-        "16mm f/1.4",
-        "18mm f/1.4",
+        "the 16mm f/1.4",
+        "the 18mm f/1.4",
         "The 16mm is wider.",
         "The 18mm is lighter and sharper in the corners.",
     ),
@@ -124,11 +124,11 @@ GEAR_PAIRS = [
 ]
 GEAR_USES = ["street photography", "travel", "family photos", "hiking", "concerts", "weddings"]
 GEAR_REPLIES = [
-    "- For {use}, the {a}. {why_a}",
-    "- I'd go {b}. {why_b}",
+    "- For {use}, {a}. {why_a}",
+    "- I'd go with {b}. {why_b}",
     "> {quote}Both fair points. Renting each for a weekend would settle it.",
-    "op: Good idea, I'll rent the {a} first and see how I get on.",
-    "- Report back! Curious how the {a} works for {use}.",
+    "op: Good idea, I'll rent {a} first and see how I get on.",
+    "- Report back! Curious how {a} works for {use}.",
 ]
 
 # Astro: a target seen from a kind of place, and a problem.
@@ -206,7 +206,9 @@ HELP_REPLIES = [
 
 # Staff: a weekend project theme.
 PROJECTS = ["doors", "hands", "coffee", "your street", "something blue", "tiny things", "bicycles",
-            "signs", "old things", "clouds", "stairs", "your commute"]  # fmt: skip
+            "signs", "old things", "clouds", "stairs", "your commute", "windows", "trees",
+            "shop fronts", "breakfast", "bridges", "rain", "pets", "lines", "circles", "textures",
+            "the view from your window", "golden hour"]  # fmt: skip
 PROJECT_REPLIES = [
     "- Here's mine! Took it on the way to work this morning.",
     "- I didn't think I'd find anything for \"{theme}\", then I found five in an hour.",
@@ -240,7 +242,9 @@ def critique() -> list[Script]:
 def gear() -> list[Script]:
     return [
         _script(
-            f"{a[0].upper() + a[1:]} or {b} for {use}?",
+            f"{a[0].upper() + a[1:]} or {b} for {use}?".replace("The ", "", 1).replace(
+                " or the ", " or "
+            ),
             f"Torn between {a} and {b} for {use}. What would you pick?",
             GEAR_REPLIES,
             "gear",
