@@ -40,6 +40,10 @@ from hearth.accounts.models import User
 from hearth.communities import services as community_services
 from hearth.communities.models import Community, Membership
 from hearth.core.actor import Actor
+from hearth.demo import content, people
+from hearth.demo.content import ThreadDeck
+from hearth.demo.script import ANSWER, ANYONE, AUTHOR, REPLY_PREV, STAFF, Script
+from hearth.demo.script import render as script_render
 from hearth.discussions import policy as discussion_policy
 from hearth.discussions import services as discussion_services
 from hearth.discussions.models import REACTIONS, Category, Post, Topic
@@ -126,14 +130,6 @@ PROFILES = {
 }
 STAFF_WEIGHTS = (1, 2, 3, 3)  # owner, admin, moderators: who picks up a thread
 
-FIRST = ["Ada", "Ben", "Chloé", "Dev", "Elif", "Femi", "Grace", "Hiro", "Ines", "Jonas", "Kaia",
-         "Liam", "Maya", "Nadia", "Omar", "Priya", "Quinn", "Rosa", "Sam", "Tariq", "Uma", "Vik",
-         "Wen", "Xena", "Yusuf", "Zoë", "Aiko", "Bruno", "Carmen", "Dmitri", "Esme", "Farah",
-         "Gus", "Hana", "Ivo", "Jade", "Kofi", "Lena", "Mateo", "Noor", "Oskar", "Pia"]  # fmt: skip
-LAST = ["Okafor", "Lindqvist", "Moreau", "Patel", "Yilmaz", "Adeyemi", "Hopper", "Tanaka",
-        "García", "Berg", "Nakamura", "Silva", "Kowalski", "Haddad", "Novak", "Rossi", "Dubois",
-        "Mensah", "Larsen", "Costa", "Schmidt", "Ahmed", "Kim", "Ortega"]  # fmt: skip
-
 
 @dataclass(eq=False)
 class Person:
@@ -215,334 +211,7 @@ CATEGORIES = [
 ]
 # The three cliques each gather in their own corner.
 CLIQUE_HOMES = ("astro", "critique", "gear")
-
-DISCUSSIONS = {
-    "general": [
-        (
-            "Editing workflow: Lightroom vs darktable",
-            "I've used Lightroom for years but the subscription adds up. Anyone switched?",
-        ),
-        (
-            "How do you back up thousands of RAW files?",
-            "My laptop is full again. What's your backup routine?",
-        ),
-        (
-            "Photo walk meetup in Lisbon",
-            "Anyone around Lisbon fancy a walk along the river on a Saturday morning?",
-        ),
-        ("What got you into photography?", "For me it was my grandfather's old rangefinder. You?"),
-        (
-            "Favourite photo books?",
-            "Looking for inspiration beyond Instagram. Which books do you keep going back to?",
-        ),
-        (
-            "Shooting in harsh midday light",
-            "Travelling with family means shooting at noon. How do you make it work?",
-        ),
-        (
-            "Printing at home: worth it?",
-            "Thinking about a photo printer. Is it worth it over a lab?",
-        ),
-        (
-            "How do you name and tag your files?",
-            "I'm drowning in IMG_4821.RAF. What system do you use?",
-        ),
-    ],
-    "gear": [
-        (
-            "Which lens for portraits: 50mm or 85mm?",
-            "I mostly shoot friends outdoors. Which would you pick?",
-        ),
-        ("Battery life tips for cold weather", "Lost half my charge in an hour at -5°C. Tricks?"),
-        ("Is the lens hood worth it?", "It's bulky and I never use it. Am I missing out?"),
-        (
-            "Best travel tripod under 1.5 kg",
-            "Need something light for hiking that still holds the X2 steady.",
-        ),
-        ("Firmware 2.1 first impressions", "Just updated. The eye AF feels snappier to me. Yours?"),
-        ("Adapting vintage lenses", "Picked up an old Helios 44. Any adapter you'd recommend?"),
-        ("What's in your bag?", "Show us your kit for a day out!"),
-        (
-            "ND filters: screw-in or square?",
-            "Starting with long exposures and confused by the options.",
-        ),
-    ],
-    "critique": [
-        ("Critique my first attempt at long exposure", "Waterfall at 2 seconds. Too soft?"),
-        (
-            "Street photo of the week: the red umbrella",
-            "Caught this in the rain yesterday. Honest thoughts?",
-        ),
-        (
-            "Birds in flight — shutter speed advice?",
-            "Everything above 1/1000 is noisy. Here's my best attempt.",
-        ),
-        (
-            "Portrait in window light",
-            "My sister by the kitchen window. Is the background too busy?",
-        ),
-        (
-            "Black and white conversion help",
-            "It looks flat to me. How would you push the contrast?",
-        ),
-        ("Market at dawn", "First time shooting strangers. Did I get close enough?"),
-        ("Reflections after the storm", "Puddle shot from this morning — crop or keep?"),
-        ("Is this horizon straight?", "Seascape from the weekend; something feels off."),
-    ],
-    "astro": [
-        (
-            "Best settings for night sky shots on the X2?",
-            "Going to a dark-sky park next week. Where do I start?",
-        ),
-        ("Milky Way season planning", "Which nights are you all targeting this month?"),
-        (
-            "Star trails: stack or single exposure?",
-            "Tried a 30-minute exposure and got a lot of noise.",
-        ),
-        ("Light pollution maps you trust", "Which map do you use to find dark spots?"),
-        ("My first Milky Way core!", "Not perfect, but I'm so happy with it."),
-        ("Dew heaters: necessary?", "My lens fogged up after an hour last night."),
-        ("Moon photography without a telescope", "How far can the 300mm go?"),
-        ("Aurora alert — anyone out tonight?", "Forecast says Kp 6. Who's heading north?"),
-    ],
-}
-REPLIES = {
-    "general": [
-        "I switched to darktable last year. The first month hurts, then it's great.",
-        "Two copies at home, one offsite. Boring but it works.",
-        "Count me in if the weather holds!",
-        "Same story here — a hand-me-down camera and I was hooked.",
-        "Great question. I shoot in the shade and expose for the faces.",
-        "A lab is cheaper unless you print a lot, but printing your own is so satisfying.",
-        "Date first, then place: 2024-05-12_porto_bridge. Never failed me.",
-    ],
-    "gear": [
-        "The **85mm** gives much nicer compression for portraits.",
-        "Keep the spare battery in an inside pocket; swap them every half hour.",
-        "The hood saved my front element twice. Worth it.",
-        "I've had the Sirui for two years; light and solid.",
-        "Eye AF is definitely better for me too, especially in low light.",
-        "Get a cheap K&F adapter, they're fine for manual lenses.",
-        "Square filters if you'll stack them; screw-in if you travel light.",
-    ],
-    "critique": [
-        "Lovely composition. I'd crop a little from the left to balance the horizon.",
-        "Try 1/2 second: you keep some texture in the water.",
-        "The umbrella makes it. I'd lift the shadows a touch.",
-        "Window light suits her. A wider aperture would soften the background.",
-        "Push the blacks and add a little clarity; it'll pop.",
-        "You were close enough! Next time, wait for the gesture.",
-        "Keep it — the crop loses the reflection's symmetry.",
-    ],
-    "astro": [
-        "Start with ISO 3200, f/2.8 and 15 seconds, then adjust.",
-        "Stacking wins every time. Try 60 × 30 s.",
-        "I use lightpollutionmap.info; it's been reliable.",
-        "That core is beautiful! Was that a single frame?",
-        "A dew heater strap is cheap and a game changer.",
-        "The 500 rule: divide 500 by your focal length for the longest exposure.",
-        "Out since 10 pm — green all over the horizon!",
-    ],
-}
-QUESTIONS = [
-    (
-        "How do I update the firmware without a computer?",
-        "Use the Lumen app: Settings → Camera → Firmware. Keep the battery above 50%.",
-    ),
-    (
-        "Why are my night photos grainy?",
-        "Lower the ISO, use a tripod and a longer exposure, and turn on long-exposure NR.",
-    ),
-    (
-        "Can I use old manual lenses with the X2?",
-        "Yes, with an adapter. Set 'shoot without lens' to On in the menu.",
-    ),
-    (
-        "What does the orange blinking light mean?",
-        "It's writing to the card. Wait until it stops before removing the card.",
-    ),
-    ("Best SD card for 4K video?", "Any V30 card works; V60 if you shoot the high bit-rate mode."),
-    (
-        "How to transfer photos to my phone over Wi-Fi?",
-        "Pair in the app first, then Playback → Send to phone.",
-    ),
-    ("Is the X2 weather sealed?", "Splash resistant with a sealed lens, yes; not waterproof."),
-    (
-        "Autofocus won't lock on faces in backlight",
-        "Switch face detection to 'eye priority' and add +1 EV; it locks much better.",
-    ),
-    (
-        "How do I reset all settings?",
-        "Menu → Setup → Reset → Reset all settings. Custom modes are kept.",
-    ),
-    (
-        "Why does the battery drain overnight?",
-        "Turn off 'Bluetooth always on' in the connection settings.",
-    ),
-    (
-        "How do I shoot a time-lapse?",
-        "Shooting menu → Interval timer. Set the interval and count, then press start.",
-    ),
-    (
-        "How do I set up back-button focus?",
-        "Custom buttons → AF-ON to the rear button, then set shutter AF to Off.",
-    ),
-    (
-        "Is it safe to clean the sensor myself?",
-        "Use the built-in cleaning first, then a blower. Swabs only if you're careful.",
-    ),
-    (
-        "Can I charge over USB-C while shooting?",
-        "Yes, with a 30 W PD charger; the icon shows a plug when it's powering the camera.",
-    ),
-    (
-        "Why are my JPEGs so saturated?",
-        "The default film mode is Vivid. Switch to Standard or Neutral.",
-    ),
-    (
-        "The app keeps disconnecting",
-        "Disable battery optimisation for the Lumen app on your phone.",
-    ),
-    (
-        "Hot pixels in long exposures",
-        "Turn on long-exposure NR, or take a dark frame and subtract it.",
-    ),
-    (
-        "How do I turn off the shutter sound?",
-        "Sound settings → Shutter volume → Off, or use the electronic shutter.",
-    ),
-    (
-        "Photos slightly soft at f/1.8",
-        "Check the AF fine-tune; most copies are sharpest from f/2.2.",
-    ),
-    (
-        "How do I pair the Bluetooth remote?",
-        "Connection → Remote → Pair, then hold both buttons on the remote for 3 s.",
-    ),
-    ("Can I save my settings as a custom mode?", "Yes: Setup → Save custom settings → C1 to C3."),
-    (
-        "Why is there a delay before the shutter fires?",
-        "The 2-second self-timer is on. Check the drive mode dial.",
-    ),
-]
-FOLLOW_UPS = [
-    "Same question here, following.",
-    "That fixed it for me too.",
-    "Adding to this: it also works on the X2 Mini.",
-    "Good answer. One more tip: update the app first.",
-    "I had the same problem — this is the fix.",
-]
-THANKS = [
-    "Thanks @{name}, that worked!",
-    "@{name} brilliant, thank you!",
-    "Thanks @{name}! Exactly what I needed.",
-    "Thank you @{name}, much appreciated.",
-]
-IDEAS = [
-    ("Dark mode in the Lumen app", "Editing at night in the app is blinding."),
-    (
-        "Bluetooth remote shutter from the phone",
-        "Use the phone as a remote without Wi-Fi pairing every time.",
-    ),
-    (
-        "Focus peaking colour choice",
-        "Red peaking disappears on autumn leaves. Let us pick the colour.",
-    ),
-    ("Interval timer up to 24 hours", "For long time-lapses of plants and construction sites."),
-    ("Export presets to share with friends", "Share our film-mode presets as a file."),
-    ("Built-in GPS tagging", "Tag photos without the phone connected."),
-    ("Custom button for ISO", "Let us put ISO on the front button."),
-    (
-        "Star-tracking mode for astrophotography",
-        "Use the sensor shift to follow the stars for a minute.",
-    ),
-    ("Histogram in playback", "Show the RGB histogram when reviewing photos."),
-    ("Silent mode that disables all lights", "For concerts and wildlife: no beeps, no lights."),
-    ("Voice memos attached to photos", "Record a short note about the scene."),
-    ("Favourite-location presets", "Remember my settings for places I shoot often."),
-    ("Longer bulb mode than 30 minutes", "For star trails without stacking."),
-    ("RAW preview in the app", "See the real RAW, not the embedded JPEG."),
-    ("Battery health in the menu", "Show how worn each battery is."),
-    ("Wi-Fi upload straight to my NAS", "Back up while I sleep."),
-    ("Lens profile for adapted lenses", "Enter focal length and aperture for the EXIF."),
-    ("Vertical grip with a second battery", "Longer shoots and better portrait handling."),
-]
-IDEA_COMMENTS = [
-    "Yes please! I'd use this every day.",
-    "+1, this has bothered me for ages.",
-    "Would it work with the older cameras too?",
-    "Great idea. Maybe as an option in the custom menu?",
-    "I'd vote twice if I could.",
-]
-INTRODUCTIONS = [
-    "Hi all! I'm {first} from {place}, mostly shooting {subject}.",
-    "Hello! Just got my first Lumen camera and I'm here to learn. I love {subject}.",
-    "Long-time lurker, first post. I'm {first}, based in {place}, into {subject}.",
-    "Hey everyone, {first} here. Weekend photographer in {place}; {subject} is my thing.",
-]
-PLACES = ["Porto", "Lyon", "Nairobi", "Osaka", "Kraków", "Toronto", "Melbourne", "Bergen",
-          "Bogotá", "Cape Town", "Leeds", "Seoul"]  # fmt: skip
-SUBJECTS = ["street", "landscapes", "birds", "astro", "portraits", "architecture", "macro"]
-WELCOMES = [
-    "Welcome @{name}! Glad you're here. Post a photo when you can 📷",
-    "Welcome aboard, @{name}! The critique category is a friendly place to start.",
-    "Hi @{name}, welcome! What camera are you using?",
-    "Great to have you, @{name}! Say hi in the monthly challenge too.",
-    "Welcome {first}! You'll like the astro crowd here.",
-]
-CHALLENGES = ["reflections", "shadows", "red", "symmetry", "motion blur", "minimalism",
-              "at night", "window light"]  # fmt: skip
-STAFF_TOPICS = [
-    (
-        "general",
-        "Share your favourite photo from this week",
-        "Anything goes — tell us the story behind it!",
-    ),
-    ("gear", "Tell us: which Lumen do you shoot with?", "We read every answer; it helps us plan."),
-    (
-        "critique",
-        "How to ask for a great critique",
-        "Say what you were going for and what bugs you.",
-    ),
-    (
-        "astro",
-        "Night sky basics: a starter guide",
-        "Tripod, wide aperture, manual focus on a star. Questions welcome!",
-    ),
-    (
-        "general",
-        "What would you like to learn this month?",
-        "We're planning tutorials. Tell us what you need.",
-    ),
-    (
-        "gear",
-        "Firmware tips you might have missed",
-        "Three settings the manual buries. What's yours?",
-    ),
-]
-ANNOUNCEMENTS = {
-    # fraction of the history: title, body
-    0.0: (
-        "Welcome to Lumen Photographers!",
-        "We're so glad you're here. Start by introducing yourself in **Introductions** and "
-        "read the rules. Questions about your camera? Ask in *Help & support*.",
-    ),
-    0.35: (
-        "Our tutorial channel is live on YouTube",
-        "Welcome to everyone joining from the channel! Questions from the videos go in Help.",
-    ),
-    0.69: (
-        "Spring meetup in Lisbon: see you there!",
-        "Thanks to everyone who came to the photo walk. Share your shots from the day!",
-    ),
-}
-STATUS_RESPONSES = {
-    IdeaStatus.UNDER_REVIEW: "Thanks for this! We're looking at how it could work.",
-    IdeaStatus.PLANNED: "Planned for an upcoming firmware. Keep the votes coming.",
-    IdeaStatus.IN_PROGRESS: "We're building this now; beta testers will get it first.",
-    IdeaStatus.SHIPPED: "Shipped in the latest update — thank you all for the votes!",
-    IdeaStatus.DECLINED: "We've decided not to do this: it would cut battery life too much.",
-}
+DISCUSSION_CATEGORIES = ("general", "gear", "critique", "astro")
 
 
 def demo_image(rng: random.Random):
@@ -569,18 +238,6 @@ def demo_image(rng: random.Random):
     return SimpleUploadedFile("landscape.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
-class _Deck:
-    """Draws items in a shuffled order, reshuffling once all were used."""
-
-    def __init__(self, items, rng: random.Random):
-        self.items, self.rng, self.left = list(items), rng, []
-
-    def draw(self):
-        if not self.left:
-            self.left = self.rng.sample(self.items, len(self.items))
-        return self.left.pop()
-
-
 @dataclass(eq=False)
 class Thread:
     topic: Topic
@@ -592,8 +249,11 @@ class Thread:
     idea: Idea | None = None
     idea_status: str = IdeaStatus.NEW
     at: datetime | None = None  # when it started
-    answer: str = ""  # what a good answer to the question says
-    answered: bool = False
+    script: Script | None = None  # what is said in it, reply by reply
+    answer_post: Post | None = None  # the post that answers the question
+    answered_by: Person | None = None
+    said: set[str] = field(default_factory=set)  # reply bodies, none twice
+    details: dict = field(default_factory=dict)  # an introduction's place and subject
 
 
 # The simulation ------------------------------------------------------------------------
@@ -633,18 +293,9 @@ class _History:
         self.voted: set[tuple[int, int]] = set()
         self.ideas: list[Thread] = []
         self.images = 0
-        self.decks = {
-            key: _Deck(items, rng)
-            for key, items in [
-                *DISCUSSIONS.items(),
-                ("questions", QUESTIONS),
-                ("ideas", IDEAS),
-                ("staff", STAFF_TOPICS),
-                ("follow_ups", FOLLOW_UPS),
-                ("idea_comments", IDEA_COMMENTS),
-                *((f"replies:{k}", v) for k, v in REPLIES.items()),
-            ]
-        }
+        self.titles: set[str] = set()
+        scale = (members / 160) * (days / 180)
+        self.decks = {key: ThreadDeck(key, rng, self.titles, scale) for key in content.EXPECTED}
         self._day_cache: tuple[int, list[tuple[Person, float]]] | None = None
         self._plan_people(members)
 
@@ -689,14 +340,15 @@ class _History:
             kind = rng.choices(KINDS, weights=channel.kinds)[0]
             plans.append((fraction, channel, kind))
         plans.sort(key=lambda plan: plan[0])
-        for i, (fraction, channel, kind) in enumerate(plans):
-            first, last = rng.choice(FIRST), rng.choice(LAST)
-            username = first.lower().replace("é", "e").replace("ë", "e") + str(i + 1)
+        names = people.unique_names(len(plans), rng)
+        for (fraction, channel, kind), (username, name) in zip(plans, names, strict=True):
             user = User.objects.create_user(
-                username=username, email=f"{username}@example.com", display_name=f"{first} {last}"
+                username=username, email=f"{username}@example.com", display_name=name
             )
             user.set_unusable_password()
             user.save(update_fields=["password"])
+            if people.has_avatar(username):
+                people.give_avatar(user)
             joins_at = self.moment(fraction) + timedelta(minutes=rng.uniform(0, 600))
             person = Person(user, kind, joins_at=joins_at, channel=channel)
             if kind == "casual" and rng.random() < 0.1:
@@ -744,10 +396,8 @@ class _History:
             if channel.invite:
                 opens = self.moment(channel.opens_at) - HOUR
                 self.schedule(max(opens, self.start), self.open_campaign, channel)
-        for fraction, (title, body) in ANNOUNCEMENTS.items():
-            self.schedule(
-                self.moment(fraction) + 2 * HOUR, self.announce, title, body, not fraction
-            )
+        for fraction, script in content.ANNOUNCEMENTS.items():
+            self.schedule(self.moment(fraction) + 2 * HOUR, self.announce, script, not fraction)
         self.schedule(self.start, self.day, 0)
 
     def open_campaign(self, at: datetime, channel: Channel) -> None:
@@ -758,9 +408,9 @@ class _History:
         )
         self.invites[channel.source] = invite.code
 
-    def announce(self, at: datetime, title: str, body: str, pinned: bool) -> None:
+    def announce(self, at: datetime, script: Script, pinned: bool) -> None:
         author = self.staff[0]
-        thread = self._start(author, "announcements", "announcement", title, body)
+        thread = self._start(author, "announcements", "announcement", script=script)
         if pinned:
             discussion_services.topic_set_state(actor=author.actor, topic=thread.topic, pinned=True)
         self._plan_discussion(at, thread, replies=self.rng.randint(2, 5))
@@ -872,8 +522,18 @@ class _History:
     # Starting topics -----------------------------------------------------------------------
 
     def _start(
-        self, person: Person, category: str, kind: str, title: str, body: str, image=None
+        self,
+        person: Person,
+        category: str,
+        kind: str,
+        title: str = "",
+        body: str = "",
+        image=None,
+        script: Script | None = None,
     ) -> Thread:
+        if script is not None:
+            title, body = script.title, body or script.body
+        self.titles.add(title)
         topic = discussion_services.topic_create(
             actor=person.actor,
             category=self.categories[category],
@@ -883,19 +543,16 @@ class _History:
         )
         first = Post.objects.get(topic=topic, number=1)
         thread = Thread(topic, kind, person, category, self._clique_of(person, category))
-        thread.at = topic.created_at
+        thread.at, thread.script = topic.created_at, script
         thread.posts.append((first, person))
         return thread
 
     def introduce(self, at: datetime, person: Person) -> None:
         if person.left:
             return
-        rng = self.rng
-        first = person.user.display_name.split()[0]
-        body = rng.choice(INTRODUCTIONS).format(
-            first=first, place=rng.choice(PLACES), subject=rng.choice(SUBJECTS)
-        )
-        thread = self._start(person, "introductions", "intro", f"Hello from {first}!", body)
+        title, body, details = content.introduction(person.user.display_name, self.rng, self.titles)
+        thread = self._start(person, "introductions", "intro", title, body)
+        thread.details = details
         self._after_post(at, thread, thread.posts[0])
 
     def _plan_welcome(self, at: datetime, thread: Thread, entry: tuple[Post, Person]) -> None:
@@ -905,87 +562,89 @@ class _History:
         if rng.random() < 0.3 + 0.62 * phase:
             delay = min(self.later(9 - 7.5 * phase), 22 * HOUR)
             who = "staff" if rng.random() < 0.85 - 0.65 * phase else "welcomer"
-            self.schedule(at + delay, self.reply, thread, who, "welcome", entry)
+            self.schedule(at + delay, self.welcome, thread, who, entry)
             if thread.kind == "intro":
                 for _ in range(rng.choice([0, 1, 1, 2] if phase > 0.4 else [0, 0, 1])):
                     delay += self.later(4)
-                    self.schedule(at + delay, self.reply, thread, "welcomer", "welcome", entry)
+                    self.schedule(at + delay, self.welcome, thread, "welcomer", entry)
         elif thread.kind == "intro" and rng.random() < 0.5:
             late = HOUR * rng.uniform(26, 96)
-            self.schedule(at + late, self.reply, thread, "staff", "welcome", entry)
+            self.schedule(at + late, self.welcome, thread, "staff", entry)
 
     def discuss(self, at: datetime, person: Person) -> None:
         rng = self.rng
         clique = person.cliques[0] if person.cliques and rng.random() < 0.7 else None
-        category = CLIQUE_HOMES[clique] if clique is not None else rng.choice(list(DISCUSSIONS))
-        title, body = self.decks[category].draw()
+        category = CLIQUE_HOMES[clique] if clique is not None else rng.choice(DISCUSSION_CATEGORIES)
+        script = self.decks[category].draw()
+        if script is None:
+            return
         image = None
         if category == "critique" and self.images < 12 and rng.random() < 0.5:
             image, self.images = demo_image(rng), self.images + 1
             if not discussion_policy.can_attach_image(person.actor):
                 image = None  # a new member cannot attach one yet
-        thread = self._start(person, category, "discussion", title, body, image)
+        thread = self._start(person, category, "discussion", image=image, script=script)
         self._after_post(at, thread, thread.posts[0])
         self._plan_discussion(at, thread)
 
     def staff_topic(self, at: datetime) -> None:
-        category, title, body = self.decks["staff"].draw()
-        thread = self._start(self.pick_staff(), category, "discussion", title, body)
+        script = self.decks["staff"].draw()
+        if script is None:
+            return
+        thread = self._start(self.pick_staff(), script.category, "discussion", script=script)
         self._after_post(at, thread, thread.posts[0])
         self._plan_discussion(at, thread, replies=self.rng.randint(1, 5))
 
     def challenge(self, at: datetime, month: int) -> None:
-        theme = CHALLENGES[month % len(CHALLENGES)]
-        thread = self._start(
-            self.pick_staff(),
-            "general",
-            "discussion",
-            f"Monthly challenge: {theme}",
-            f"This month's theme is **{theme}**. Post one photo and tell us how you made it.",
-        )
+        script = content.CHALLENGES[month % len(content.CHALLENGES)]
+        if script.title in self.titles:
+            return
+        thread = self._start(self.pick_staff(), "general", "discussion", script=script)
         self._after_post(at, thread, thread.posts[0])
         self._plan_discussion(at, thread, replies=self.rng.randint(3, 8))
 
     def ask(self, at: datetime, person: Person) -> None:
-        title, answer = self.decks["questions"].draw()
-        body = self.rng.choice(
-            [
-                "I've searched but couldn't find this. Any help appreciated!",
-                "Probably a silly question, but I'm stuck.",
-                "Tried the manual, no luck. Ideas?",
-            ]
-        )
-        thread = self._start(person, "help", "question", title, body)
-        thread.answer = answer
+        rng = self.rng
+        script = self.decks["help"].draw()
+        if script is None:
+            return self.discuss(at, person)
+        body = rng.choice(content.QUESTION_OPENERS) + script.body
+        thread = self._start(person, "help", "question", body=body, script=script)
         self._after_post(at, thread, thread.posts[0])
-        rng, phase = self.rng, self.phase(at)
-        if rng.random() > 0.78 + 0.18 * phase:
+        phase = self.phase(at)
+        if script.answer is None or rng.random() > 0.78 + 0.18 * phase:
             return  # some questions stay unanswered
         staff_first = rng.random() < 0.97 - 0.82 * phase
         delay = self.later((12 - 6 * phase) if staff_first else (5 - 4 * phase))
-        self.schedule(
-            at + delay, self.reply, thread, "staff" if staff_first else "helper", "answer"
-        )
-        for _ in range(rng.choice([0, 0, 1, 1, 2])):
+        who = "staff" if staff_first else "helper"
+        self.schedule(at + delay, self.reply, thread, who, script.answer)
+        follow_ups = rng.choice([0, 0, 1, 1, 2])
+        for index in range(script.answer + 1, len(script.replies)):
             delay += self.later(5)
-            who = "staff" if rng.random() < 0.3 - 0.2 * phase else "helper"
-            self.schedule(at + delay, self.reply, thread, who, "follow_up")
+            if script.replies[index].by_author:
+                if rng.random() < 0.6:
+                    self.schedule(at + delay, self.reply, thread, "author", index)
+            elif follow_ups:
+                follow_ups -= 1
+                who = "staff" if rng.random() < 0.3 - 0.2 * phase else "helper"
+                self.schedule(at + delay, self.reply, thread, who, index)
 
     def propose_idea(self, at: datetime, person: Person) -> None:
         # Ideas come now and then, not all in the first weeks.
-        spacing = self.days / (len(IDEAS) + 6) * DAY
-        if len(self.ideas) >= len(IDEAS) or (self.ideas and at - self.ideas[-1].at < spacing):
+        total = len(content.HANDWRITTEN["ideas"])
+        spacing = self.days / (total + 6) * DAY
+        if len(self.ideas) >= total or (self.ideas and at - self.ideas[-1].at < spacing):
             return self.discuss(at, person)
-        title, body = self.decks["ideas"].draw()
-        thread = self._start(person, "ideas", "idea", title, body)
+        script = self.decks["ideas"].draw()
+        thread = self._start(person, "ideas", "idea", script=script)
         thread.idea = Idea.objects.get(topic=thread.topic)
         self.ideas.append(thread)
         self._after_post(at, thread, thread.posts[0])
         rng, phase = self.rng, self.phase(at)
         delay = timedelta()
-        for _ in range(rng.choice([0, 1, 2, 3])):
+        for index in range(min(rng.choice([0, 1, 2, 3]), len(script.replies))):
             delay += self.later(8)
-            self.schedule(at + delay, self.reply, thread, "member", "idea_comment")
+            self.schedule(at + delay, self.reply, thread, "member", index)
         # Staff acknowledge more ideas, and sooner, as they learn to run the board.
         if rng.random() < 0.3 + 0.55 * phase:
             when = at + self.later(24 * (12 - 9 * phase), 0.6)
@@ -994,22 +653,26 @@ class _History:
     # Replies, reactions, votes --------------------------------------------------------
 
     def _plan_discussion(self, at: datetime, thread: Thread, replies: int | None = None) -> None:
+        """Schedule the first ``replies`` lines of the thread's script; the script says
+        which are the author's, the phase who else speaks."""
         rng, phase = self.rng, self.phase(at)
         if replies is None:
             replies = max(0, round(rng.gauss(1.1 + 2.2 * phase, 1.3)))
             if thread.clique is not None:
                 replies += 2
+        lines = thread.script.replies if thread.script else ()
         delay = self.later(10 - 8.5 * phase, 1.0)
-        for n in range(replies):
-            if thread.author.is_staff:
-                who = "member"
-            elif n == 0:
+        for index, line in enumerate(lines[:replies]):
+            if line.by_author:
+                who = "author"
+            elif line.speaker == STAFF or (thread.author.is_staff and line.speaker == ANYONE):
+                who = "staff" if line.speaker == STAFF else "member"
+            elif index == 0:
                 who = "staff" if rng.random() < 0.85 - 0.7 * phase else "member"
             else:
-                roll = rng.random()
                 staff = 0.25 + 0.55 - 0.45 * phase
-                who = "author" if roll < 0.25 else "staff" if roll < staff else "member"
-            self.schedule(at + delay, self.reply, thread, who, "discussion")
+                who = "staff" if rng.random() < staff * 0.7 else "member"
+            self.schedule(at + delay, self.reply, thread, who, index)
             delay += self.later(3, 1.0)
 
     def _choose(
@@ -1019,7 +682,10 @@ class _History:
         if who == "author":
             return None if thread.author.left or last is thread.author else thread.author
         if who == "staff":
-            return self.pick_staff(exclude=last if last.is_staff else None)
+            author = thread.author
+            return self.pick_staff(
+                exclude=author if author.is_staff else last if last.is_staff else None
+            )
         exclude = (thread.author, last, newcomer)
         if who == "welcomer":
             return (
@@ -1043,63 +709,78 @@ class _History:
             )
         return self.pick_member(at, exclude=exclude, clique=thread.clique)
 
-    def reply(
-        self,
-        at: datetime,
-        thread: Thread,
-        who: str,
-        purpose: str,
-        welcome: tuple[Post, Person] | None = None,
-    ) -> None:
-        """A reply by someone chosen now; ``welcome`` is the newcomer's first post."""
-        newcomer = welcome[1] if welcome else None
+    def reply(self, at: datetime, thread: Thread, who: str, index: int) -> None:
+        """The script's reply ``index``, said by someone chosen now."""
+        line = thread.script.replies[index]
+        if line.by_author:
+            who = "author"
+        person = self._choose(at, thread, who, None)
+        if person is None or person.left or (person is thread.author) != line.by_author:
+            return
+        if "{ans}" in line.text and thread.answered_by is None:
+            return  # thanks for an answer nobody gave
+        last_post, last = thread.posts[-1]
+        reply_to = None
+        if "{ans}" in line.text:
+            reply_to = thread.answer_post
+        elif line.speaker in (REPLY_PREV, AUTHOR) and len(thread.posts) > 1:
+            reply_to = last_post
+        text = line.text
+        if line.speaker == REPLY_PREV and "{prev}" not in text and "{quote}" not in text:
+            text = "{prev} " + text
+        if last is person:
+            text = text.replace("{quote}", "").replace("{prev} ", "")
+        answerer = thread.answered_by.user if thread.answered_by else None
+        body = script_render(
+            text, op=thread.author.user, prev=last.user, ans=answerer, prev_body=last_post.body
+        )
+        self._post(at, thread, person, body, reply_to)
+        if line.speaker == ANSWER and thread.answered_by is None:
+            thread.answer_post, thread.answered_by = thread.posts[-1][0], person
+            if self.rng.random() < 0.72:
+                self.schedule(at + self.later(6), self.accept, thread, thread.answer_post)
+
+    def welcome(self, at: datetime, thread: Thread, who: str, entry: tuple[Post, Person]) -> None:
+        """A reply welcoming ``entry``'s author, whose first post it is."""
+        post, newcomer = entry
         person = self._choose(at, thread, who, newcomer)
         if person is None or person.left or person is newcomer:
             return
-        rng = self.rng
-        others = [(post, author) for post, author in thread.posts if author is not person]
-        reply_to, mention = None, None
-        if welcome is not None:
-            if newcomer is not thread.author:
-                reply_to = welcome[0]
-            mention = newcomer
-            body = rng.choice(WELCOMES)
-        elif purpose == "thanks":
-            reply_to, mention = others[-1]
-            body = rng.choice(THANKS)
-        elif purpose == "answer":
-            body = thread.answer
-        elif purpose == "follow_up":
-            body = self.decks["follow_ups"].draw()
-        elif purpose == "idea_comment":
-            body = self.decks["idea_comments"].draw()
-        else:
-            key = thread.category if thread.category in REPLIES else "general"
-            body = self.decks[f"replies:{key}"].draw()
-            if len(others) > 1 and rng.random() < 0.5:
-                reply_to = others[-1][0]
-            if rng.random() < 0.2:
-                mention = others[-1][1]
-        if mention is not None:
-            name = mention.user.username
-            if "{name}" not in body:
-                body = f"@{name} {body}"
-            body = body.format(name=name, first=mention.user.display_name.split()[0])
+        details = {**thread.details, "name": f"@{newcomer.user.username}"}
+        details.setdefault("first", newcomer.user.display_name.split()[0])
+        pool = content.WELCOMES if thread.kind == "intro" else content.WELCOMES_ELSEWHERE
+        choices = [t.format(**details) for t in pool]
+        choices = [t for t in choices if t not in thread.said]
+        if not choices:
+            return
+        reply_to = post if newcomer is not thread.author else None
+        self._post(at, thread, person, self.rng.choice(choices), reply_to)
+        if at - newcomer.first_post_at <= 24 * HOUR:
+            newcomer.welcomed = True
+        if newcomer is thread.author and thread.kind == "intro" and self.rng.random() < 0.5:
+            self.schedule(at + self.later(6), self.thank_welcome, thread)
+
+    def thank_welcome(self, at: datetime, thread: Thread) -> None:
+        author = thread.author
+        last_post, last = thread.posts[-1]
+        if author.left or last is author:
+            return
+        choices = [t.format(prev=f"@{last.user.username}") for t in content.INTRO_THANKS]
+        choices = [t for t in choices if t not in thread.said]
+        if choices:
+            self._post(at, thread, author, self.rng.choice(choices), last_post)
+
+    def _post(
+        self, at: datetime, thread: Thread, person: Person, body: str, reply_to: Post | None
+    ) -> None:
+        if body in thread.said:
+            return
+        thread.said.add(body)
         post = discussion_services.post_reply(
             actor=person.actor, topic=thread.topic, body=body, reply_to=reply_to
         )
         thread.posts.append((post, person))
         self._after_post(at, thread, (post, person))
-        author = thread.author
-        if newcomer is not None and at - newcomer.first_post_at <= 24 * HOUR:
-            newcomer.welcomed = True
-        thank = purpose == "answer" or newcomer is author
-        if thank and not author.left and rng.random() < 0.5:
-            self.schedule(at + self.later(6), self.reply, thread, "author", "thanks")
-        if purpose in ("answer", "follow_up") and not thread.answered and person is not author:
-            thread.answered = True
-            if rng.random() < 0.72:
-                self.schedule(at + self.later(6), self.accept, thread, post)
 
     def _after_post(self, at: datetime, thread: Thread, entry: tuple[Post, Person]) -> None:
         """Keep the post where visitors see it, and plan the reactions it will draw."""
@@ -1196,7 +877,7 @@ class _History:
             actor=self.pick_staff().actor,
             idea=thread.idea,
             status=status,
-            response=STATUS_RESPONSES[status],
+            response=content.STATUS_RESPONSES[status],
         )
         thread.idea_status = status
 

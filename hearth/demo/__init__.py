@@ -1,6 +1,6 @@
 """The demo data set: a few communities whose members joined and took part through the
 services, so every membership and post has its interaction events and staff actions like
-real ones. The main community gets months of history from hearth.demo_history."""
+real ones. The main community gets months of history from hearth.demo.history."""
 
 import random
 from datetime import timedelta
@@ -26,7 +26,7 @@ from hearth.conversations import demo as conversations_demo
 from hearth.core import ratelimit, scheduler
 from hearth.core.actor import Actor
 from hearth.core.models import InteractionEvent
-from hearth.demo_history import build_history, history_start
+from hearth.demo.history import build_history, history_start
 from hearth.members import demo as members_demo
 from hearth.moderation import demo as moderation_demo
 from hearth.notifications import emails as notification_emails
@@ -78,7 +78,7 @@ STAFF = [
 @ratelimit.paused()
 def build_demo(*, members: int = 160, seed: int = 7, days: int = 180) -> Community:
     """Three communities: "Lumen Photographers" with ``days`` of history in which
-    ``members`` people joined (see hearth.demo_history), with profiles, follows, messages,
+    ``members`` people joined (see hearth.demo.history), with profiles, follows, messages,
     a welcome, badges, watched words and a review queue (flagged, held and appealed items),
     page views and its health rollups; an approval-only beta community with pending
     requests; and a private staff lounge. Months of history are written in seconds, so the

@@ -79,8 +79,24 @@ def _story(community):
     ]  # fmt: skip
 
 
+def _writing(community):
+    """What was written: titles and posts in order, and who has an avatar."""
+    posts = Post.objects.filter(community=community).order_by("created_at", "number")
+    return (
+        list(posts.values_list("topic__title", "number", "author__username", "body")),
+        sorted(
+            Membership.objects.filter(community=community)
+            .exclude(user__avatar="")
+            .values_list("user__username", flat=True)
+        ),
+    )
+
+
 def test_history_is_deterministic_for_a_seed(db):
     with transaction.atomic():
-        first = _story(build_demo(members=10, days=30, seed=11))
+        lumen = build_demo(members=10, days=30, seed=11)
+        first, first_writing = _story(lumen), _writing(lumen)
         transaction.set_rollback(True)
-    assert first == _story(build_demo(members=10, days=30, seed=11))
+    lumen = build_demo(members=10, days=30, seed=11)
+    assert first == _story(lumen)
+    assert first_writing == _writing(lumen)
