@@ -4,6 +4,8 @@ number of queries."""
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
@@ -34,6 +36,41 @@ def current_rules(community: Community) -> RulesVersion | None:
     return RulesVersion.objects.filter(community=community, version=community.rules_version).first()
 
 
+_LIST_ITEM = re.compile(r"^\s{0,3}(?:\d{1,3}[.)]|[-*+])\s+(.+)$")
+_LEADING_BOLD = re.compile(r"^(\*\*|__)(.+?)\1")
+_MARKUP = re.compile(r"[*_`~]|!?\[([^\]]*)\]\([^)]*\)")
+
+
+def _plain(markdown: str) -> str:
+    return " ".join(_MARKUP.sub(lambda m: m.group(1) or "", markdown).split())
+
+
+def rules_headlines(rules: RulesVersion | None) -> list[str]:
+    """The rules as short lines for the home's rules card: each list item's bold lead
+    ("**Be kind.** Disagree with ideas…" gives "Be kind"), else the whole item as plain
+    text. Rules written without a list give no lines (the card links to the page)."""
+    if rules is None:
+        return []
+    headlines = []
+    for line in rules.text.splitlines():
+        item = _LIST_ITEM.match(line)
+        if item is None:
+            continue
+        text = item.group(1).strip()
+        bold = _LEADING_BOLD.match(text)
+        headline = _plain(bold.group(2) if bold else text).rstrip(" .:;")
+        if headline:
+            headlines.append(headline)
+    return headlines
+
+
+def member_count(community: Community) -> int:
+    """How many members the community has: active memberships, staff included; pending,
+    suspended, banned and departed ones not (the counter the membership services keep).
+    The one number the home, the listing and the directory show."""
+    return community.member_count
+
+
 def join_questions(community: Community) -> list[JoinQuestion]:
     return list(JoinQuestion.objects.filter(community=community))
 
@@ -48,15 +85,23 @@ def staff_members(community: Community) -> QuerySet[Membership]:
     return active_members(community).filter(role__in=STAFF_ROLES)
 
 
-def newest_members(community: Community, limit: int = 12) -> list[Membership]:
-    from hearth.members.policy import unlisted_user_ids
+def newest_members(
+    community: Community, limit: int = 12, *, actor: Actor | None = None
+) -> list[Membership]:
+    """The latest active members who let themselves be listed (to ``actor``: a visitor
+    does not see those who hid from non-members)."""
+    from hearth.members.models import MemberProfile
+    from hearth.members.policy import sees_members_only_profiles, unlisted_user_ids
 
-    return list(
-        Membership.objects.filter(community=community, status=MembershipStatus.ACTIVE)
-        .exclude(user_id__in=unlisted_user_ids(community))
-        .select_related("user")
-        .order_by("-joined_at", "-id")[:limit]
-    )
+    members = Membership.objects.filter(community=community, status=MembershipStatus.ACTIVE)
+    members = members.exclude(user_id__in=unlisted_user_ids(community))
+    if actor is not None and not sees_members_only_profiles(actor):
+        members = members.exclude(
+            user_id__in=MemberProfile.objects.filter(
+                community=community, hide_from_non_members=True
+            ).values("user_id")
+        )
+    return list(members.select_related("user").order_by("-joined_at", "-id")[:limit])
 
 
 def members_for_staff(

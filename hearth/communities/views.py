@@ -22,6 +22,8 @@ from hearth.growth import attribution
 from hearth.growth import selectors as growth_selectors
 
 HOME_TOPICS = 10
+HOME_RULES = 5  # rule headlines on the home's card
+HOME_NEWEST = 8
 
 
 def community_view(view):
@@ -76,13 +78,16 @@ def home(request):
     _remember_source(request)
     community, actor = request.community, request.actor
     topics = discussion_selectors.topic_list(actor, community)[:HOME_TOPICS]
+    rules = selectors.current_rules(community)
     context = {
         "topics": discussion_selectors.with_unread(topics, actor),
         "categories": discussion_selectors.categories(actor, community),
         "can_start_topic": policy.can_participate(actor),
-        "rules": selectors.current_rules(community),
+        "rules": rules,
+        "rule_headlines": selectors.rules_headlines(rules)[:HOME_RULES],
+        "member_total": selectors.member_count(community),
         "staff": list(selectors.staff_members(community)[:8]),
-        "newest": selectors.newest_members(community),
+        "newest": selectors.newest_members(community, HOME_NEWEST, actor=actor),
         "join_action": _join_action(actor, community),
         "can_leave": policy.can_leave(actor),
         "can_manage": policy.can_manage_community(actor),

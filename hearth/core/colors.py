@@ -6,6 +6,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+# hearth.css's dark-mode --surface, --surface-2 and --text.
+DARK_SURFACE, DARK_SURFACE_2, DARK_TEXT = "#1a1d23", "#22262e", "#e9ecf1"
 HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -59,11 +61,16 @@ def readable_on(hex_color: str, background: str, minimum: float = 4.5) -> str:
 
 
 def accent_palette(hex_color: str) -> dict[str, str]:
+    soft_dark = mix(hex_color, DARK_SURFACE, 0.8)
+    # Dark-mode links sit on the surfaces and on the accent tint: readable on the lighter.
+    lightest_dark = max((DARK_SURFACE_2, soft_dark), key=relative_luminance)
     return {
         "accent": hex_color,
         "accent_hover": mix(hex_color, "#000000", 0.15),
         "accent_soft": mix(hex_color, "#ffffff", 0.88),
         "accent_contrast": text_on(hex_color),
         "accent_text": readable_on(hex_color, "#ffffff"),
-        "accent_text_dark": readable_on(hex_color, "#15171a"),
+        "accent_text_dark": readable_on(hex_color, lightest_dark),
+        # Dark mode: a tint of the accent on the dark surface, under light text.
+        "accent_soft_dark": soft_dark,
     }

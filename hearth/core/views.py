@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -67,6 +68,14 @@ def slug_check(request):
         return render(request, "core/_slug_check.html", {"ok": False, "message": exc.messages[0]})
     url = request.build_absolute_uri(reverse("communities:home", args=[slug]))
     return render(request, "core/_slug_check.html", {"ok": True, "url": url})
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the pages say: send them to the static icon
+    (a temporary redirect, cached a day, since the static name changes with its content)."""
+    response = redirect(static("hearth/favicon.svg"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @never_cache

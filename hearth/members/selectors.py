@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hearth.communities import policy as community_policy
+from hearth.communities import selectors as community_selectors
 from hearth.communities.models import Community, Membership, MembershipStatus
 from hearth.core.actor import Actor
 from hearth.core.markdown import clean_text
@@ -356,7 +357,7 @@ def directory_count(
     hidden = MemberProfile.objects.filter(
         community=community, hide_from_directory=True, membership__status=MembershipStatus.ACTIVE
     ).count()
-    return max(0, community.member_count - hidden)
+    return max(0, community_selectors.member_count(community) - hidden)
 
 
 def attach_card_details(actor: Actor, profiles: list[MemberProfile]) -> None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hearth.communities import policy as community_policy
+from hearth.communities import selectors as community_selectors
 from hearth.communities.views import community_view
 from hearth.communities.views_staff import staff_nav, staff_view
 from hearth.conversations import policy as conversation_policy
@@ -37,10 +38,15 @@ def directory(request):
     page = paginate(request, profiles, selectors.DIRECTORY_PER_PAGE, count=count)
     page.object_list = list(page.object_list)
     selectors.attach_card_details(actor, page.object_list)
+    member_total = community_selectors.member_count(community)
+    unfiltered = not filters.is_filtered and count <= selectors.DIRECTORY_COUNT_CAP
     return render(
         request,
         "members/directory.html",
         {
+            # Unfiltered, the heading gives the home's number and how many are not listed.
+            "member_total": member_total if not filters.is_filtered else None,
+            "unlisted": max(0, member_total - count) if unfiltered else 0,
             "page": page,
             "filters": filters,
             "interests": selectors.interest_options(community),
@@ -78,7 +84,8 @@ def profile(request, username):
             "can_follow": policy.can_follow(actor, profile),
             "can_edit": policy.can_edit_profile(actor, profile),
             "can_ban": community_policy.can_ban(actor, membership),
-            "can_view_trust": trust_policy.can_view_progress(actor, membership),
+            "can_view_trust": trust_policy.can_view_progress(actor, membership)
+            and trust_policy.trust_applies_to(membership),
             "can_invite": is_self and community_policy.can_create_invite(actor),
             "can_message": not is_self
             and conversation_policy.can_start_conversation(actor, [user]),

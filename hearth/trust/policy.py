@@ -39,6 +39,12 @@ def has_level(actor: Actor, level: int) -> bool:
     return actor.is_member and (actor.is_staff or level_of(actor) >= level)
 
 
+def trust_applies_to(membership: Membership) -> bool:
+    """Whether trust levels limit this member: staff are never limited, so their pages show
+    their role instead of a level."""
+    return not membership.is_staff
+
+
 def is_new_member(actor: Actor) -> bool:
     """A level-0 member, to whom the new-member limits apply."""
     return actor.is_member and not actor.is_staff and level_of(actor) == NEW

@@ -73,6 +73,7 @@ def member(request, username):
             "membership": membership,
             "person": membership.user,
             "is_self": actor.user.pk == membership.user_id,
+            "trust_applies": policy.trust_applies_to(membership),
             "progress": progress,
             "level_names": LEVEL_NAMES,
             "form": form,

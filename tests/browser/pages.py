@@ -13,7 +13,7 @@ def sign_up(page: Page, base: str, username: str, email: str, password: str) -> 
     page.locator("input[name=password1]").fill(password)
     page.locator("input[name=password2]").fill(password)
     page.locator("form.form--auth").get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(user_menu_button(page)).to_be_visible()
 
 
 def sign_in(page: Page, base: str, username: str, password: str) -> None:
@@ -21,7 +21,34 @@ def sign_in(page: Page, base: str, username: str, password: str) -> None:
     page.locator("input[name=login]").fill(username)
     page.locator("input[name=password]").fill(password)
     page.locator("form.form--auth").get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(user_menu_button(page)).to_be_visible()
+
+
+# Header ----------------------------------------------------------------------------------
+
+
+def user_menu_button(page: Page):
+    """The signed-in user's avatar button in the header (its menu holds Sign out)."""
+    return page.locator("details.user-menu > summary")
+
+
+def sign_out(page: Page) -> None:
+    user_menu_button(page).click()
+    page.locator("details.user-menu").get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+
+
+def community_link(page: Page, name: str):
+    """A section link of the community's navigation, opening the menu that holds it: the
+    desktop row's Staff menu, or the phone's community menu."""
+    row = page.locator("nav.community-nav")
+    if row.is_visible():
+        link = row.get_by_role("link", name=name)
+        if not link.is_visible():
+            row.locator("details.staff-menu > summary").click()
+        return link
+    page.locator("details.nav-menu > summary").click()
+    return page.locator(".nav-menu__panel").get_by_role("link", name=name)
 
 
 def fill_wizard(

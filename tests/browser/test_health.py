@@ -19,7 +19,7 @@ from hearth.analytics.tests.test_dashboard_seed import seed_history  # noqa: E40
 from hearth.testing.factories import PASSWORD, community_factory, user_factory  # noqa: E402
 
 from .conftest import shot  # noqa: E402
-from .pages import chart_node_point, draw_every_chart, sign_in  # noqa: E402
+from .pages import chart_node_point, community_link, draw_every_chart, sign_in  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +48,7 @@ def test_manager_reads_the_health_dashboard(live_server, new_context, shot_both,
     sign_in(page, base, "olivia", PASSWORD)
 
     page.goto(f"{base}/c/garden/")
-    page.locator(".community-nav").get_by_role("link", name="Health").click()
+    community_link(page, "Health").click()
     expect(page.get_by_role("heading", name="Community health", level=1)).to_be_visible()
     cards = page.locator(".health-card")
     expect(cards).to_have_count(6)

@@ -23,7 +23,7 @@ from hearth.testing.factories import (  # noqa: E402
     user_factory,
 )
 
-from .pages import sign_in  # noqa: E402
+from .pages import community_link, sign_in  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -105,7 +105,7 @@ def test_flags_hide_a_post_the_author_is_suspended_and_appeals(
     mona = new_context().new_page()
     sign_in(mona, base, "mona", PASSWORD)
     mona.goto(f"{base}/c/{SLUG}/")
-    mona.locator("nav.community-nav").get_by_role("link", name="Review").click()
+    community_link(mona, "Review").click()
     item = mona.locator(".review-item", has_text="Miracle grow pills")
     expect(item).to_contain_text("Hidden after flags")
     expect(item).to_contain_text("Breaks a rule: No selling or ads.")

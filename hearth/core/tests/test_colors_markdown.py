@@ -3,7 +3,14 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hearth.core.colors import accent_palette, contrast_ratio, validate_hex_color
+from hearth.core.colors import (
+    DARK_SURFACE,
+    DARK_SURFACE_2,
+    DARK_TEXT,
+    accent_palette,
+    contrast_ratio,
+    validate_hex_color,
+)
 from hearth.core.markdown import render_markdown
 from hearth.testing.html import script_capable_parts
 
@@ -18,6 +25,14 @@ def test_text_on_accent_meets_wcag_aa(color):
 @given(hex_colors)
 def test_link_colour_is_readable_on_white(color):
     assert contrast_ratio(accent_palette(color)["accent_text"], "#ffffff") >= 4.5
+
+
+@given(hex_colors)
+def test_dark_mode_shades_are_readable(color):
+    palette = accent_palette(color)
+    assert contrast_ratio(DARK_TEXT, palette["accent_soft_dark"]) >= 4.5
+    for background in (DARK_SURFACE, DARK_SURFACE_2, palette["accent_soft_dark"]):
+        assert contrast_ratio(palette["accent_text_dark"], background) >= 4.5
 
 
 @pytest.mark.parametrize("value", ["#fff", "red", "#12345g", "", None, "#1234567"])

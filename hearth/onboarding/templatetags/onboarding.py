@@ -8,6 +8,21 @@ from hearth.onboarding import selectors, services
 
 register = template.Library()
 
+SEEN_KEY = "hearth_welcome_seen"  # session: communities whose welcome message was shown
+
+
+def _first_sight(request, community_id: int) -> bool:
+    """True the first time this session shows the community's welcome message (it opens
+    unfolded then, folded afterwards)."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return True
+    seen = session.get(SEEN_KEY, [])
+    if community_id in seen:
+        return False
+    session[SEEN_KEY] = [*seen, community_id][-50:]
+    return True
+
 
 @register.inclusion_tag("onboarding/_newcomer_panel.html", takes_context=True)
 def newcomer_panel(context) -> dict:
@@ -20,6 +35,8 @@ def newcomer_panel(context) -> dict:
         with best_effort("checklist completion"):
             services.checklist_record_completion(community=actor.community, user=actor.user)
         panel["just_completed"] = True
+    if panel is not None and panel["message"] is not None:
+        panel["open_message"] = _first_sight(request, actor.community.pk)
     waiting = 0
     if panel is None and actor is not None and actor.is_member:
         waiting = selectors.waiting_for_welcome(actor)
