@@ -244,7 +244,10 @@ def says_noindex(headers, body: bytes) -> bool:
 
 
 def run_lighthouse(page: Page, url: str, cookie: str | None, out: Path, timeout: float) -> None:
+    """Lighthouse on one page, tried a second time when Chromium fails to record it (a
+    loaded machine sometimes loses the trace: NO_NAVSTART, NO_FCP)."""
     report = out / "lighthouse" / f"{page.key}.json"
+    headers = out / "lighthouse" / f"{page.key}.headers.json"
     cmd = [
         "node", str(LIGHTHOUSE), url,
         "--output=json", f"--output-path={report}",
@@ -253,25 +256,37 @@ def run_lighthouse(page: Page, url: str, cookie: str | None, out: Path, timeout:
         "--quiet",
     ]  # fmt: skip
     if cookie:
-        headers = out / "lighthouse" / f"{page.key}.headers.json"
         headers.write_text(json.dumps({"Cookie": cookie}))
         cmd.append(f"--extra-headers={headers}")
     env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
+    failure = ""
     try:
-        result = subprocess.run(  # noqa: S603
-            cmd, env=env, capture_output=True, text=True, timeout=timeout
-        )
-    except subprocess.TimeoutExpired:
-        page.problems.append(f"Lighthouse took over {timeout:g} s")
+        for _attempt in range(2):
+            report.unlink(missing_ok=True)
+            try:
+                result = subprocess.run(  # noqa: S603
+                    cmd, env=env, capture_output=True, text=True, timeout=timeout
+                )
+            except subprocess.TimeoutExpired:
+                failure = f"Lighthouse took over {timeout:g} s"
+                continue
+            if result.returncode != 0 or not report.exists():
+                failure = f"Lighthouse failed: {(result.stderr or result.stdout)[-800:].strip()}"
+                continue
+            lhr = json.loads(report.read_text())
+            if lhr.get("runtimeError"):
+                failure = f"Lighthouse: {lhr['runtimeError'].get('message')}"
+                continue
+            failure = ""
+            break
+    finally:
+        headers.unlink(missing_ok=True)  # it holds a live session
+    if failure:
+        page.problems.append(failure)
         return
-    if result.returncode != 0 or not report.exists():
-        page.problems.append(f"Lighthouse failed: {(result.stderr or result.stdout)[-800:]}")
-        return
-    if cookie:
-        (out / "lighthouse" / f"{page.key}.headers.json").unlink()  # holds a live session
     try:
-        read_lighthouse(page, json.loads(report.read_text()))
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        read_lighthouse(page, lhr)
+    except (KeyError, TypeError, AttributeError) as error:
         page.problems.append(f"could not read the Lighthouse report {report}: {error!r}")
 
 
@@ -295,8 +310,6 @@ def _items(audit: dict, limit: int = 8) -> list[str]:
 
 
 def read_lighthouse(page: Page, lhr: dict) -> None:
-    if lhr.get("runtimeError"):
-        page.problems.append(f"Lighthouse: {lhr['runtimeError'].get('message')}")
     audits = lhr["audits"]
     if (audits.get("is-crawlable") or {}).get("score") == 0:
         page.noindex = True  # a robots meta, X-Robots-Tag or a robots.txt Disallow
