@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 export HEARTH_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test install install-test browser lint format migrations-check serve clean bench
+.PHONY: run test install install-test browser lint format migrations-check serve clean bench check-pages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,5 +73,22 @@ bench: install
 	  || echo "Could not install wrk: the benchmark uses its Python load generator."; }
 	$(BIN)/python -m bench.run
 
+# Lighthouse (mobile preset) and the Nu HTML checker on the demo's pages, signed in where a
+# page needs it, in one table (tools/check_pages/run.py; not part of `make test`). The two
+# tools come from the npm registry into tools/check_pages/node_modules, apart from the app's
+# own packages; the checker needs a Java runtime (Debian's default-jre-headless).
+CHECK_PAGES := tools/check_pages
+
+$(CHECK_PAGES)/node_modules/.installed: $(CHECK_PAGES)/package.json $(CHECK_PAGES)/package-lock.json
+	cd $(CHECK_PAGES) && npm ci --no-audit --no-fund --silent --ignore-scripts
+	touch $@
+
+check-pages: install browser $(CHECK_PAGES)/node_modules/.installed
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "Installing Debian's default-jre-headless for the Nu HTML checker…"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null) \
+	  || echo "Could not install a Java runtime: the Nu checker will not run."; }
+	$(BIN)/python -m tools.check_pages $(CHECK_PAGES_ARGS)
+
 clean:
-	rm -rf $(VENV) node_modules test-artifacts
+	rm -rf $(VENV) node_modules $(CHECK_PAGES)/node_modules test-artifacts

@@ -1,0 +1,1 @@
+"""`make check-pages`: Lighthouse and the Nu HTML checker on the demo's pages (see run.py)."""
