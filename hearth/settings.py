@@ -142,6 +142,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise, whose files are precompressed; outside the rest, so pages are gzipped.
+    "hearth.core.middleware.PageCompressionMiddleware",
     # Outside everything that may answer early, so every page carries the policy.
     "csp.middleware.CSPMiddleware",
     # A view failing on a locked or unreachable database answers 503 + Retry-After.

@@ -4,6 +4,7 @@ from urllib.parse import parse_qsl
 
 from django.core.handlers.wsgi import get_bytes_from_wsgi
 from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -13,6 +14,26 @@ from hearth.core.actor import Actor
 from hearth.core.db import RETRY_AFTER_SECONDS, is_database_unavailable
 
 logger = logging.getLogger(__name__)
+
+
+# Text worth compressing; images and archives are compressed already.
+COMPRESSIBLE_TYPES = ("text/html", "text/plain", "text/css", "text/csv", "application/json",
+                      "application/xml", "application/rss+xml", "application/javascript")  # fmt: skip
+
+
+class PageCompressionMiddleware(GZipMiddleware):
+    """Gzip for pages and JSON (static files come precompressed from whitenoise, before this).
+
+    Never a live stream: an event stream must reach the browser event by event. Django's
+    gzip pads each response with random bytes against BREACH, and CSRF tokens are masked
+    per response.
+    """
+
+    def process_response(self, request, response):
+        content_type = response.get("Content-Type", "").split(";")[0].strip()
+        if content_type not in COMPRESSIBLE_TYPES:
+            return response
+        return super().process_response(request, response)
 
 
 class TimezoneMiddleware:
