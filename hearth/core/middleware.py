@@ -17,8 +17,10 @@ logger = logging.getLogger(__name__)
 
 
 # Text worth compressing; images and archives are compressed already.
-COMPRESSIBLE_TYPES = ("text/html", "text/plain", "text/css", "text/csv", "application/json",
-                      "application/xml", "application/rss+xml", "application/javascript")  # fmt: skip
+COMPRESSIBLE_TYPES = (
+    "text/html", "text/plain", "text/css", "text/csv", "application/json",
+    "application/xml", "application/rss+xml", "application/javascript",
+)  # fmt: skip
 
 
 class PageCompressionMiddleware(GZipMiddleware):
