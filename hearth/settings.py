@@ -158,6 +158,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "hearth.core.middleware.TimezoneMiddleware",
     "hearth.core.middleware.CommunityActorMiddleware",
+    # Under /api/, Django's own error pages (unknown path, 405, CSRF) become the API's JSON.
+    "hearth.api.middleware.ApiErrorMiddleware",
     # Last, so its 400 page renders with the user and messages like any other page.
     "hearth.core.middleware.Utf8InputMiddleware",
 ]

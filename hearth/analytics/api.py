@@ -11,7 +11,7 @@ from hearth.analytics import dashboard, display, rollups
 from hearth.analytics.forms import parse_window, utc_today
 from hearth.analytics.schemas import HealthOut, WindowQuery
 from hearth.api.auth import ApiKeyAuth
-from hearth.api.schemas import Error, InvalidInput
+from hearth.api.schemas import Error
 from hearth.communities.models import Community
 from hearth.core.db import best_effort
 
@@ -20,7 +20,7 @@ router = Router(tags=["analytics"], auth=ApiKeyAuth())
 
 @router.get(
     "/{slug}/health",
-    response={200: HealthOut, 401: Error, 404: Error, 422: InvalidInput},
+    response={200: HealthOut, 401: Error, 404: Error, 422: Error},
 )
 def community_health(request, slug: str, window: Query[WindowQuery]):
     """Health figures of the window ``start``..``end`` (UTC dates, both included; at most
@@ -35,7 +35,7 @@ def community_health(request, slug: str, window: Query[WindowQuery]):
     params = {name: str(value) for name, value in window.model_dump().items() if value is not None}
     chosen, form, _custom = parse_window(params, utc_today())
     if form.errors:
-        raise ValidationError(form.messages)  # {"detail": {"__all__": [...]}}
+        raise ValidationError(form.messages)  # fields: {"__all__": [...]}
     with best_effort("health rollups catch-up"):
         rollups.update(community)
     return display.api_payload(dashboard.dashboard_for(community, chosen))

@@ -131,8 +131,8 @@ def test_bad_dates_are_422_with_a_message(client, community, owner, params, prob
     _key, full = make_key(owner, community)
     response = get(client, community, full, **params)
     assert response.status_code == 422
-    detail = response.json()["detail"]
-    assert list(detail) == [problem] and all(isinstance(m, str) for m in detail[problem])
+    fields = response.json()["error"]["fields"]
+    assert list(fields) == [problem] and all(isinstance(m, str) for m in fields[problem])
 
 
 def test_refused_keys(client, community, owner, admin, member):
