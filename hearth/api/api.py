@@ -9,7 +9,9 @@ from ninja import NinjaAPI
 from hearth.analytics.api import router as analytics_router
 from hearth.api.docs import LocalSwagger
 from hearth.api.errors import install as install_error_handlers
+from hearth.api.parser import JsonOnlyParser
 from hearth.communities.api import router as communities_router
+from hearth.discussions.api import router as discussions_router
 
 api = NinjaAPI(
     title="Hearth API",
@@ -17,6 +19,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs=LocalSwagger(),
     docs_url="/docs",
+    parser=JsonOnlyParser(),
 )
 
 
@@ -25,3 +28,4 @@ install_error_handlers(api)
 
 api.add_router("/communities", communities_router)
 api.add_router("/communities", analytics_router)
+api.add_router("/communities", discussions_router)

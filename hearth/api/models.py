@@ -62,3 +62,25 @@ class ApiKey(CommunityOwned):
 
     def has_scope(self, scope: str) -> bool:
         return scope in (self.scopes or ()) and scope in KIND_SCOPES.get(self.kind, ())
+
+
+class IdempotentRequest(models.Model):
+    """A write sent with an ``Idempotency-Key`` header and the answer it got, kept 24 hours:
+    the same key from the same caller replays the answer instead of writing again."""
+
+    # "key:<api key id>" or "user:<user id>": whose key it is.
+    owner = models.CharField(max_length=40)
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    # Empty while the first request is still running.
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    body = models.BinaryField(blank=True, default=b"")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "key"], name="idempotent_request_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner} {self.key}"

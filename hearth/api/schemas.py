@@ -30,4 +30,4 @@ def errors(*statuses: int) -> dict[int, type[Error]]:
 
 # What every operation behind the API's authentication can answer.
 READ_ERRORS = (401, 403, 404, 422, 429)
-WRITE_ERRORS = (*READ_ERRORS, 409, 413, 415)
+WRITE_ERRORS = (400, *READ_ERRORS, 409, 413, 415)

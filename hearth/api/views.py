@@ -105,9 +105,7 @@ def my_api_key_revoke(request, key_id: int):
 @staff_view
 def api_key_revoke(request, key_id: int):
     policy.ensure_manage_api_keys(request.actor)
-    key = get_object_or_404(
-        ApiKey, pk=key_id, community=request.community, kind=KeyKind.COMMUNITY
-    )
+    key = get_object_or_404(ApiKey, pk=key_id, community=request.community, kind=KeyKind.COMMUNITY)
     try:
         services.api_key_revoke(actor=request.actor, key=key)
     except PermissionDenied as exc:
