@@ -160,6 +160,10 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "hearth.core.middleware.TimezoneMiddleware",
     "hearth.core.middleware.CommunityActorMiddleware",
+    # Under /api/, Django's own error pages (unknown path, 405, CSRF) become the API's JSON.
+    "hearth.api.middleware.ApiErrorMiddleware",
+    # API writes with an Idempotency-Key are answered once and replayed (hearth/api).
+    "hearth.api.idempotency.IdempotencyMiddleware",
     # Last, so its 400 page renders with the user and messages like any other page.
     "hearth.core.middleware.Utf8InputMiddleware",
 ]

@@ -1,41 +1,41 @@
 """``GET /api/v1/communities/{slug}/health``: the dashboard's figures and daily rows as
-JSON, for a staff API key (``Authorization: Bearer <key>``)."""
+JSON, for a key with the ``analytics`` scope (``Authorization: Bearer <key>``) or a
+staff member's session."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from ninja import Query, Router
 
 from hearth.analytics import dashboard, display, rollups
+from hearth.analytics import policy as analytics_policy
 from hearth.analytics.forms import parse_window, utc_today
 from hearth.analytics.schemas import HealthOut, WindowQuery
-from hearth.api.auth import ApiKeyAuth
-from hearth.api.schemas import Error, InvalidInput
-from hearth.communities.models import Community
+from hearth.api.access import community_actor
+from hearth.api.auth import API_AUTH
+from hearth.api.models import Scope
+from hearth.api.schemas import READ_ERRORS, errors
 from hearth.core.db import best_effort
 
-router = Router(tags=["analytics"], auth=ApiKeyAuth())
+router = Router(tags=["analytics"], auth=API_AUTH)
 
 
 @router.get(
     "/{slug}/health",
-    response={200: HealthOut, 401: Error, 404: Error, 422: InvalidInput},
+    response={200: HealthOut, **errors(*READ_ERRORS)},
 )
 def community_health(request, slug: str, window: Query[WindowQuery]):
     """Health figures of the window ``start``..``end`` (UTC dates, both included; at most
     366 days, not in the future) or of the last ``days`` (default 28), with the previous
-    window's figures and one row per day (the CSV export's columns). 401 without a usable
-    staff key, 404 for a community the key does not belong to."""
-    key = request.auth
-    community = Community.objects.filter(slug=slug).first()
-    if community is None or key.community_id != community.pk:
-        raise Http404
+    window's figures and one row per day (the CSV export's columns). Needs the
+    ``analytics`` scope and a staff actor; 404 for a community the key does not belong to."""
+    community, actor = community_actor(request, slug, Scope.ANALYTICS)
+    analytics_policy.ensure_view_health(actor)
     # Types are checked; the form judges the range as a whole, as on the dashboard.
     params = {name: str(value) for name, value in window.model_dump().items() if value is not None}
     chosen, form, _custom = parse_window(params, utc_today())
     if form.errors:
-        raise ValidationError(form.messages)  # {"detail": {"__all__": [...]}}
+        raise ValidationError(form.messages)  # fields: {"__all__": [...]}
     with best_effort("health rollups catch-up"):
         rollups.update(community)
     return display.api_payload(dashboard.dashboard_for(community, chosen))

@@ -1,5 +1,6 @@
-"""Making and revoking API keys. The full key exists only in the value returned by
-:func:`api_key_create`; the database keeps its prefix and a SHA-256 hash."""
+"""Making and revoking API keys (community keys and member keys, see models). The full key
+exists only in the value returned by :func:`api_key_create`; the database keeps its prefix
+and a SHA-256 hash."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hearth.api import policy
-from hearth.api.models import ApiKey
+from hearth.api.models import KIND_SCOPES, ApiKey, KeyKind
 from hearth.communities.services import staff_log_record
 from hearth.core.actor import Actor
 
@@ -39,9 +40,21 @@ def key_matches(key: ApiKey, presented: str) -> bool:
 
 
 @transaction.atomic
-def api_key_create(*, actor: Actor, name: str) -> tuple[ApiKey, str]:
-    """A new key for the actor's community; returns it with the full key (show it once)."""
-    policy.ensure_manage_api_keys(actor)
+def api_key_create(
+    *, actor: Actor, name: str, kind: str = KeyKind.COMMUNITY, scopes=None
+) -> tuple[ApiKey, str]:
+    """A new key for the actor's community; returns it with the full key (show it once).
+
+    A community key (owners and admins) acts for the community; a member key (any member)
+    acts as its maker. ``scopes`` None gives every scope the kind allows."""
+    policy.ensure_create_api_key(actor, kind)
+    if kind not in KIND_SCOPES:
+        raise ValidationError({"kind": [_("Choose a kind of key.")]})
+    chosen = list(KIND_SCOPES[kind]) if scopes is None else policy.clean_scopes(kind, scopes)
+    if chosen is None:
+        raise ValidationError({"scopes": [_("Choose among the scopes offered.")]})
+    if not chosen:
+        raise ValidationError({"scopes": [_("Choose at least one scope.")]})
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": [_("Give the key a name, e.g. what will use it.")]})
@@ -55,12 +68,18 @@ def api_key_create(*, actor: Actor, name: str) -> tuple[ApiKey, str]:
         community=actor.community,
         created_by=actor.user,
         name=name,
+        kind=kind,
+        scopes=chosen,
         prefix=prefix,
         secret_hash=hash_key(full),
     )
-    staff_log_record(
-        actor, actor.community, "api_key.create", details={"key": prefix, "name": name}
-    )
+    if kind == KeyKind.COMMUNITY:
+        staff_log_record(
+            actor,
+            actor.community,
+            "api_key.create",
+            details={"key": prefix, "name": name, "scopes": chosen},
+        )
     return key, full
 
 
@@ -70,7 +89,8 @@ def api_key_revoke(*, actor: Actor, key: ApiKey) -> ApiKey:
     policy.ensure_revoke_api_key(actor, key)
     key.revoked_at = timezone.now()
     key.save(update_fields=["revoked_at"])
-    staff_log_record(
-        actor, actor.community, "api_key.revoke", details={"key": key.prefix, "name": key.name}
-    )
+    if key.kind == KeyKind.COMMUNITY:
+        staff_log_record(
+            actor, actor.community, "api_key.revoke", details={"key": key.prefix, "name": key.name}
+        )
     return key

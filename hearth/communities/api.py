@@ -3,7 +3,7 @@ from ninja import Router
 from ninja.pagination import paginate
 
 from hearth.api.pagination import BoundedPageNumberPagination
-from hearth.api.schemas import Error, InvalidInput
+from hearth.api.schemas import Error
 from hearth.communities import policy, selectors
 from hearth.communities.models import Community
 from hearth.communities.schemas import CommunityDetailOut, CommunityOut
@@ -12,7 +12,7 @@ from hearth.core.actor import Actor
 router = Router(tags=["communities"])
 
 
-@router.get("/", response={200: list[CommunityOut], 422: InvalidInput})
+@router.get("/", response={200: list[CommunityOut], 422: Error})
 @paginate(BoundedPageNumberPagination, page_size=50)
 def community_list(request):
     """Communities the caller can see: public ones and private ones they belong to."""

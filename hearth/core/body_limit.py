@@ -52,7 +52,9 @@ def _declared_length(scope) -> int | None:
 async def _refuse(scope, send, cap: int) -> None:
     message = f"The request is too large: the limit is {filesizeformat(cap)}."
     if scope["path"].startswith("/api/"):
-        body = json.dumps({"detail": message}).encode()
+        body = json.dumps(
+            {"error": {"code": "payload_too_large", "message": message, "fields": {}}}
+        ).encode()
         content_type = b"application/json"
     else:
         body = f"{message}\n".encode()

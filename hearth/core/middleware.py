@@ -147,20 +147,25 @@ class Utf8InputMiddleware:
             "Send it again from a browser or set your tool's text encoding to UTF-8."
         )
         if request.path_info.startswith("/api/"):
-            return JsonResponse({"detail": reason}, status=400)
+            return JsonResponse(
+                {"error": {"code": "invalid_encoding", "message": reason, "fields": {}}},
+                status=400,
+            )
         return render(request, "errors/400.html", {"reason": reason}, status=400)
 
 
 def database_unavailable_response(request) -> HttpResponse:
-    """503 with ``Retry-After``: JSON ``{"detail": ...}`` for the API and the ``.json``
-    compatibility routes, a static page otherwise (rendered without the request, whose
+    """503 with ``Retry-After``: the API's JSON error for the API, ``{"detail": ...}`` for the
+    ``.json`` compatibility routes, a static page otherwise (rendered without the request, whose
     context processors would read the database again)."""
     path = request.path_info
-    if path.startswith("/api/") or path.endswith(".json"):
+    message = "The database is busy or unreachable. Try again in a few seconds."
+    if path.startswith("/api/"):
         response = JsonResponse(
-            {"detail": "The database is busy or unreachable. Try again in a few seconds."},
-            status=503,
+            {"error": {"code": "unavailable", "message": message, "fields": {}}}, status=503
         )
+    elif path.endswith(".json"):
+        response = JsonResponse({"detail": message}, status=503)
     else:
         was_read = request.method in ("GET", "HEAD")
         response = HttpResponse(

@@ -36,19 +36,26 @@ def get(client, community, key=None, slug=None, **params):
 
 def test_an_owner_makes_a_key_and_sees_it_once(client, community, owner):
     client.force_login(owner)
-    response = client.post(keys_url(community), {"name": "Weekly report"})
+    response = client.post(
+        keys_url(community), {"name": "Weekly report", "scopes": ["read", "analytics"]}
+    )
     assert response.status_code == 200
     full = response.context["new_key"]
     key = ApiKey.objects.get(community=community)
     assert full.startswith(f"hth_{key.prefix}_") and key.name == "Weekly report"
+    assert key.kind == "community" and key.scopes == ["read", "analytics"]
     assert full not in key.secret_hash and key.secret_hash == services.hash_key(full)
     assert full not in client.get(keys_url(community)).content.decode()
 
 
 def test_a_key_needs_a_name(client, community, owner):
     client.force_login(owner)
-    response = client.post(keys_url(community), {"name": "   "})
+    response = client.post(keys_url(community), {"name": "   ", "scopes": ["read"]})
     assert response.context["new_key"] is None
+    response = client.post(keys_url(community), {"name": "No scope"})
+    assert response.context["new_key"] is None and response.context["form"].errors["scopes"]
+    response = client.post(keys_url(community), {"name": "Bad", "scopes": ["root"]})
+    assert response.context["new_key"] is None and response.context["form"].errors["scopes"]
     assert not ApiKey.objects.exists()
 
 
@@ -131,8 +138,8 @@ def test_bad_dates_are_422_with_a_message(client, community, owner, params, prob
     _key, full = make_key(owner, community)
     response = get(client, community, full, **params)
     assert response.status_code == 422
-    detail = response.json()["detail"]
-    assert list(detail) == [problem] and all(isinstance(m, str) for m in detail[problem])
+    fields = response.json()["error"]["fields"]
+    assert list(fields) == [problem] and all(isinstance(m, str) for m in fields[problem])
 
 
 def test_refused_keys(client, community, owner, admin, member):
@@ -165,6 +172,17 @@ def test_a_key_stops_working_when_its_creator_is_no_longer_staff(client, communi
     assert get(client, community, full).status_code == 401
 
 
-def test_a_members_session_does_not_open_the_endpoint(client, community, member):
+def test_a_members_session_does_not_open_the_endpoint(client, community, member, owner):
     client.force_login(member)
-    assert get(client, community).status_code == 401
+    assert get(client, community).status_code == 404  # the dashboard's rule: absent
+    client.force_login(owner)
+    assert get(client, community).status_code == 200
+
+
+def test_a_key_without_the_analytics_scope_is_refused(client, community, owner):
+    _key, full = services.api_key_create(
+        actor=actor_for(owner, community), name="Reader", scopes=["read"]
+    )
+    response = get(client, community, full)
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "insufficient_scope"

@@ -25,7 +25,9 @@ def test_detail_flags_and_private_404(client, community, owner, outsider):
     assert data["can_join"] is True and data["viewer_role"] is None
     assert data["url"] == "/c/garden/"
     response = client.get("/api/v1/communities/secret")
-    assert response.status_code == 404 and response.json() == {"detail": "Not found."}
+    assert response.status_code == 404 and response.json() == {
+        "error": {"code": "not_found", "message": "Not found.", "fields": {}}
+    }
     assert client.get("/api/v1/communities/nope").status_code == 404
 
 
@@ -38,7 +40,7 @@ def test_openapi_schema(client, db):
 def test_list_refuses_a_page_out_of_bounds_with_json(client, community, page):
     response = client.get(f"/api/v1/communities/?page={page}")
     assert response.status_code == 422
-    assert list(response.json()["detail"]) == ["page"]
+    assert list(response.json()["error"]["fields"]) == ["page"]
 
 
 def test_list_past_the_last_page_is_empty(client, community):

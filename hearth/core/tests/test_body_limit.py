@@ -116,7 +116,7 @@ def test_api_gets_a_json_413(db):
     ).run()
     assert exchange.status == 413
     assert (b"content-type", b"application/json") in exchange.sent[0]["headers"]
-    assert "too large" in json.loads(exchange.body)["detail"]
+    assert "too large" in json.loads(exchange.body)["error"]["message"]
 
 
 def test_anonymous_upload_is_refused_early(db, no_disk):

@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.test import RequestFactory, override_settings
 
-from hearth.api.api import rate_limited
+from hearth.api.api import api
 from hearth.core import ratelimit
 
 REDIS = {
@@ -101,7 +101,9 @@ def test_paused_switches_limits_off_for_the_block(settings):
 
 def test_the_api_answers_429_with_retry_after():
     request = RequestFactory().post("/api/v1/anything")
-    response = rate_limited(request, ratelimit.RateLimited("Slow down.", retry_after=25))
+    response = api.on_exception(request, ratelimit.RateLimited("Slow down.", retry_after=25))
     assert response.status_code == 429
     assert response["Retry-After"] == "25"
-    assert json.loads(response.content) == {"detail": "Slow down.", "retry_after": 25}
+    assert json.loads(response.content) == {
+        "error": {"code": "rate_limited", "message": "Slow down.", "fields": {}}
+    }

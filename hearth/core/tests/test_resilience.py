@@ -323,7 +323,7 @@ class TestDatabaseUnavailableAnswers503:
             response = client.get("/api/v1/communities/garden")
         assert response.status_code == 503
         assert response["Retry-After"].isdigit()
-        assert "Try again" in response.json()["detail"]
+        assert "Try again" in response.json()["error"]["message"]
 
     def test_outside_the_view(self, community):
         """Finding the community happens in middleware, before any view."""

@@ -69,4 +69,4 @@ class TestDiscardOnError:
 def test_api_answers_507_with_the_message():
     response = api.on_exception(RequestFactory().post("/api/v1/x"), UploadFailed("image"))
     assert response.status_code == 507
-    assert json.loads(response.content) == {"detail": UPLOAD_FAILED}
+    assert json.loads(response.content)["error"]["message"] == UPLOAD_FAILED

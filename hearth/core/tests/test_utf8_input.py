@@ -80,7 +80,7 @@ def test_invalid_utf8_in_a_query_string_is_refused(client, community):
 def test_the_api_refuses_invalid_utf8_with_json(client, community):
     response = client.get("/api/v1/communities/?page=1&q=%FF%FE")
     assert response.status_code == 400
-    assert MESSAGE in response.json()["detail"]
+    assert MESSAGE in response.json()["error"]["message"]
 
 
 def test_sign_up_refuses_an_invalid_utf8_username(client, db):
