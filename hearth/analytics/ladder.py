@@ -1,7 +1,8 @@
 """The contributor ladder and its gravity, after the Orbit model (pure: no queries).
 
 The caller gives each member's join time, the UTC dates they were active on, and the
-dates they contributed on (answered — a reply in a question topic — or proposed an idea)::
+dates they contributed on (answered someone else's question — a reply in a question topic
+asked by another — or proposed an idea)::
 
     levels = levels_at(members, active_days, contribution_days, leaders, at)
     report = ladder(members, active_days, contribution_days, leaders, months)

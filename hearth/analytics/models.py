@@ -38,7 +38,7 @@ class MemberDay(CommunityOwned):
     user_id = models.BigIntegerField()
     events = models.PositiveIntegerField(default=0)
     posts = models.PositiveIntegerField(default=0)  # topics started and replies
-    contributions = models.PositiveIntegerField(default=0)  # answers and ideas proposed
+    contributions = models.PositiveIntegerField(default=0)  # answers to others, ideas proposed
 
     class Meta:
         constraints = [

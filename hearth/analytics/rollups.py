@@ -161,8 +161,7 @@ def _apply(community_id: int, batch: list[tuple]) -> None:
             if verb in POST_VERBS:
                 counts["posts"] += 1
             if verb == "idea.propose" or (
-                verb == "post.reply"
-                and any(f.kind == ThreadKind.QUESTION for f in threads.get(topic, ()))
+                verb == "post.reply" and _answers(threads.get(topic, ()), actor, at)
             ):
                 counts["contributions"] += 1
         if verb in PAIR_FIELDS and actor is not None and target is not None and actor != target:
@@ -271,6 +270,15 @@ def _apply(community_id: int, batch: list[tuple]) -> None:
         ("day", "topic_id", "user_id"),
         {key: {"last_at": at} for key, at in presence.items()},
         latest="last_at",
+    )
+
+
+def _answers(facts, actor: int, at: datetime) -> bool:
+    """A reply by ``actor`` at ``at`` answers someone else's question (PRODUCT.md, the
+    contributor ladder): the topic is a question asked, before the reply, by another."""
+    return any(
+        f.kind == ThreadKind.QUESTION and f.author_id != actor and f.started_at <= at
+        for f in facts
     )
 
 

@@ -250,3 +250,30 @@ def test_rolling_distinct_equals_a_union_per_day(days, span):
     sets = lead + days
     expected = [len(set().union(*sets[i - span + 1 : i + 1])) for i in range(span - 1, len(sets))]
     assert rollups.rolling_distinct(sets, span) == expected
+
+
+def test_a_reply_in_ones_own_question_is_not_an_answer(db):
+    """The contributor ladder's "answered someone else's question" (PRODUCT.md): the asker
+    replying in their own question topic contributes nothing; another member's reply does."""
+    asker, helper = user_factory(), user_factory()
+    community = community_factory(owner=user_factory())
+    for user in (asker, helper):
+        membership_factory(community, user=user)
+    day = datetime(2024, 3, 4, 9, tzinfo=UTC)
+
+    def event(minutes, verb, actor, target=None, **data):
+        InteractionEvent.objects.create(
+            community=community, created_at=day + timedelta(minutes=minutes), verb=verb,
+            actor=actor, target_user=target, object_id=data.pop("obj", None), data=data,
+        )  # fmt: skip
+
+    event(0, "topic.create", asker, topic=7, kind="questions")
+    event(0, "question.ask", asker, obj=7)
+    event(5, "post.reply", asker, asker, topic=7)  # the asker adds details
+    event(60 * 24 + 5, "post.reply", helper, asker, topic=7)  # the next day: an answer
+    event(60 * 24 + 9, "post.reply", asker, helper, topic=7)  # the asker thanks them
+    rollups.rebuild(community)
+    contributed = rollups.active_days(
+        community, day.date(), day.date() + 3 * DAY, contributions=True
+    )
+    assert contributed == {helper.pk: {day.date() + DAY}}
