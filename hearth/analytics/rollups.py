@@ -38,7 +38,6 @@ from hearth.analytics.graph import PairActivity
 from hearth.analytics.metrics import (
     DAY,
     MAU_DAYS,
-    POST_VERBS,
     RETURN_WITHIN,
     WELCOME_WITHIN,
     _follow_up_end,
@@ -60,6 +59,8 @@ from hearth.analytics.models import (
     TopicMemberDay,
     VerbDay,
 )
+from hearth.analytics.rollup_writes import PAIR_FIELDS, apply_events
+from hearth.analytics.rollup_writes import add_day_rows as add_day_rows  # trust levels' too
 from hearth.communities.models import STAFF_ROLES, Membership
 from hearth.core import event_cursor
 
@@ -67,13 +68,6 @@ if TYPE_CHECKING:
     from hearth.communities.models import Community
 
 BATCH = 5000
-PAIR_FIELDS = {
-    "post.reply": "replies",
-    "post.mention": "mentions",
-    "post.react": "reactions",
-    "answer.accept": "accepts",
-    "message.send": "messages",
-}
 ROLLUP_MODELS = (
     MemberDay,
     PairDay,
@@ -103,7 +97,7 @@ def update(community: Community, *, lag: timedelta | None = None) -> int:
     HEARTH_ROLLUP_LAG_SECONDS); returns how many were applied."""
     lag = configured_lag() if lag is None else lag
     return event_cursor.follow(
-        community.pk, RollupState, lambda batch: _apply(community.pk, batch),
+        community.pk, RollupState, lambda batch: apply_events(community.pk, batch),
         lag=lag, batch_size=BATCH,
     )  # fmt: skip
 
@@ -115,264 +109,6 @@ def rebuild(community: Community) -> int:
         for model in ROLLUP_MODELS:
             model.objects.filter(community_id=community.pk).delete()
     return update(community, lag=timedelta(0))
-
-
-def _topic(verb_object_id: int | None, data: dict) -> int | None:
-    return data.get("topic", verb_object_id)
-
-
-def _apply(community_id: int, batch: list[tuple]) -> None:
-    events = [
-        (pk, at, verb, actor, target, _topic(object_id, data or {}), data or {})
-        for pk, at, verb, actor, target, object_id, data in batch
-    ]
-    post_users = {e[3] for e in events if e[2] in POST_VERBS and e[3] is not None}
-    reply_targets = {e[4] for e in events if e[2] == "post.reply" and e[4] is not None}
-    member_facts = {
-        f.user_id: f
-        for f in MemberFact.objects.filter(
-            community_id=community_id, user_id__in=post_users | reply_targets
-        )
-    }
-    thread_topics = {e[5] for e in events if e[2] == "post.reply" and e[5] is not None}
-    threads: dict[int, list[ThreadFact]] = defaultdict(list)
-    for fact in ThreadFact.objects.filter(community_id=community_id, topic_id__in=thread_topics):
-        threads[fact.topic_id].append(fact)
-    idea_topics = {e[5] for e in events if e[2] == "idea.status" and e[5] is not None}
-    ideas: dict[int, list[IdeaFact]] = defaultdict(list)
-    for fact in IdeaFact.objects.filter(community_id=community_id, topic_id__in=idea_topics):
-        ideas[fact.topic_id].append(fact)
-
-    member_days: dict[tuple, Counter] = defaultdict(Counter)
-    pair_days: dict[tuple, Counter] = defaultdict(Counter)
-    pair_last: dict[tuple, datetime] = {}
-    verb_days: Counter = Counter()
-    presence: dict[tuple, datetime] = {}
-    changed: set[int] = set()  # ids of existing facts changed (python ids of objects)
-    new_facts: list = []
-    decisions, shipped = [], []
-
-    for pk, at, verb, actor, target, topic, data in events:
-        day = at.astimezone(UTC).date()
-        verb_days[day, verb] += 1
-        if actor is not None:
-            counts = member_days[day, actor]
-            counts["events"] += 1
-            if verb in POST_VERBS:
-                counts["posts"] += 1
-            if verb == "idea.propose" or (
-                verb == "post.reply" and _answers(threads.get(topic, ()), actor, at)
-            ):
-                counts["contributions"] += 1
-        if verb in PAIR_FIELDS and actor is not None and target is not None and actor != target:
-            key = (day, actor, target)
-            pair_days[key][PAIR_FIELDS[verb]] += 1
-            pair_last[key] = max(pair_last.get(key, at), at)
-        if verb in POST_VERBS and actor is not None:
-            if topic is not None:
-                key = (day, topic, actor)
-                presence[key] = max(presence.get(key, at), at)
-            fact = member_facts.get(actor)
-            if fact is None:
-                fact = member_facts[actor] = MemberFact(
-                    community_id=community_id, user_id=actor, first_post_at=at
-                )
-                new_facts.append(fact)
-            elif _merge_post(fact, at):
-                changed.add(id(fact))
-        if verb == "post.reply" and actor is not None and target is not None and target != actor:
-            fact = member_facts.get(target)
-            if fact is not None and fact.first_post_at <= at and _earlier(at, fact.first_reply_at):
-                fact.first_reply_at = at
-                changed.add(id(fact))
-        if verb == "post.reply" and actor is not None:
-            for fact in threads.get(topic, ()):
-                if (
-                    fact.author_id != actor
-                    and fact.started_at <= at
-                    and _earlier(at, fact.first_response_at)
-                ):
-                    fact.first_response_at = at
-                    changed.add(id(fact))
-        if topic is not None and (
-            verb == "question.ask" or (verb == "topic.create" and data.get("kind") != "questions")
-        ):
-            fact = ThreadFact(
-                community_id=community_id,
-                event_id=pk,
-                kind=ThreadKind.QUESTION if verb == "question.ask" else ThreadKind.TOPIC,
-                topic_id=topic,
-                author_id=actor,
-                started_at=at,
-            )
-            threads[topic].append(fact)
-            new_facts.append(fact)
-        if verb in ("answer.accept", "answer.unaccept") and topic is not None:
-            decisions.append(
-                AcceptDecision(
-                    community_id=community_id,
-                    event_id=pk,
-                    topic_id=topic,
-                    at=at,
-                    accepted=verb == "answer.accept",
-                    answerer_id=target,
-                )
-            )
-        if verb == "idea.propose" and topic is not None:
-            fact = IdeaFact(
-                community_id=community_id,
-                event_id=pk,
-                topic_id=topic,
-                author_id=actor,
-                proposed_at=at,
-            )
-            ideas[topic].append(fact)
-            new_facts.append(fact)
-        if verb == "idea.status" and topic is not None:
-            if data.get("responded"):
-                for fact in ideas.get(topic, ()):
-                    if fact.proposed_at <= at and _earlier(at, fact.first_response_at):
-                        fact.first_response_at = at
-                        changed.add(id(fact))
-            if data.get("to") == "shipped":
-                shipped.append(
-                    IdeaShipped(community_id=community_id, event_id=pk, topic_id=topic, at=at)
-                )
-
-    _save_facts(new_facts, changed, member_facts, threads, ideas)
-    AcceptDecision.objects.bulk_create(decisions, ignore_conflicts=True)
-    IdeaShipped.objects.bulk_create(shipped, ignore_conflicts=True)
-    add_day_rows(
-        MemberDay,
-        community_id,
-        ("day", "user_id"),
-        {key: dict(counts) for key, counts in member_days.items()},
-        counts=("events", "posts", "contributions"),
-    )
-    add_day_rows(
-        PairDay,
-        community_id,
-        ("day", "actor_id", "target_id"),
-        {key: {**counts, "last_at": pair_last[key]} for key, counts in pair_days.items()},
-        counts=tuple(PAIR_FIELDS.values()),
-        latest="last_at",
-    )
-    add_day_rows(
-        VerbDay,
-        community_id,
-        ("day", "verb"),
-        {key: {"count": n} for key, n in verb_days.items()},
-        counts=("count",),
-    )
-    add_day_rows(
-        TopicMemberDay,
-        community_id,
-        ("day", "topic_id", "user_id"),
-        {key: {"last_at": at} for key, at in presence.items()},
-        latest="last_at",
-    )
-
-
-def _answers(facts, actor: int, at: datetime) -> bool:
-    """A reply by ``actor`` at ``at`` answers someone else's question (PRODUCT.md, the
-    contributor ladder): the topic is a question asked, before the reply, by another."""
-    return any(
-        f.kind == ThreadKind.QUESTION and f.author_id != actor and f.started_at <= at
-        for f in facts
-    )
-
-
-def _earlier(at: datetime, current: datetime | None) -> bool:
-    return current is None or at < current
-
-
-def _merge_post(fact: MemberFact, at: datetime) -> bool:
-    """Keep the earliest two post times; whether they changed (after a member's second
-    post they never do, so the fact is not rewritten)."""
-    if at < fact.first_post_at:
-        fact.first_post_at, fact.second_post_at = at, fact.first_post_at
-        return True
-    if fact.second_post_at is None or at < fact.second_post_at:
-        fact.second_post_at = at
-        return True
-    return False
-
-
-def _save_facts(new_facts, changed, member_facts, threads, ideas) -> None:
-    new_ids = {id(f) for f in new_facts}
-    for model in (MemberFact, ThreadFact, IdeaFact):
-        model.objects.bulk_create([f for f in new_facts if isinstance(f, model)])
-    updates = {
-        MemberFact: (
-            [f for f in member_facts.values() if id(f) in changed and id(f) not in new_ids],
-            ["first_post_at", "second_post_at", "first_reply_at"],
-        ),
-        ThreadFact: (
-            [
-                f
-                for facts in threads.values()
-                for f in facts
-                if id(f) in changed and id(f) not in new_ids
-            ],
-            ["first_response_at"],
-        ),
-        IdeaFact: (
-            [
-                f
-                for facts in ideas.values()
-                for f in facts
-                if id(f) in changed and id(f) not in new_ids
-            ],
-            ["first_response_at"],
-        ),
-    }
-    for model, (objs, fields) in updates.items():
-        if objs:
-            model.objects.bulk_update(objs, fields)
-
-
-def add_day_rows(
-    model,
-    community_id: int,
-    keys: tuple[str, ...],
-    rows: dict[tuple, dict],
-    *,
-    counts: tuple[str, ...] = (),
-    latest: str | None = None,
-) -> None:
-    """Add a batch's ``counts`` to the day table's rows with these ``keys`` (and keep the
-    later ``latest`` time), creating the rows that do not exist yet. The state's row lock
-    keeps this read-modify-write to one worker at a time."""
-    if not rows:
-        return
-    existing = {
-        tuple(getattr(row, key) for key in keys): row
-        for row in model.objects.filter(
-            community_id=community_id,
-            **{f"{key}__in": {k[i] for k in rows} for i, key in enumerate(keys[:2])},
-        )
-    }
-    create, update = [], []
-    for key, values in rows.items():
-        row = existing.get(key)
-        if row is None:
-            create.append(
-                model(community_id=community_id, **dict(zip(keys, key, strict=True)), **values)
-            )
-            continue
-        changed = False
-        for field in counts:
-            if values.get(field):
-                setattr(row, field, getattr(row, field) + values[field])
-                changed = True
-        if latest is not None and values[latest] > getattr(row, latest):
-            setattr(row, latest, values[latest])
-            changed = True
-        if changed:
-            update.append(row)
-    model.objects.bulk_create(create)
-    if update:
-        model.objects.bulk_update(update, [*counts, *([latest] if latest else [])])
 
 
 # Reading ---------------------------------------------------------------------------------
