@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from hearth.analytics import dashboard, display, rollups
 from hearth.analytics.forms import parse_window, utc_today
@@ -20,13 +20,14 @@ router = Router(tags=["analytics"], auth=ApiKeyAuth())
 
 @router.get(
     "/{slug}/health",
-    response={200: HealthOut, 401: Error, 404: Error, 422: InvalidInput},
+    response={200: HealthOut, 401: Error, 404: Error, 422: InvalidInput, 503: Error},
 )
 def community_health(request, slug: str, window: Query[WindowQuery]):
     """Health figures of the window ``start``..``end`` (UTC dates, both included; at most
     366 days, not in the future) or of the last ``days`` (default 28), with the previous
     window's figures and one row per day (the CSV export's columns). 401 without a usable
-    staff key, 404 for a community the key does not belong to."""
+    staff key, 404 for a community the key does not belong to, 503 while the window's
+    figures are being computed (the worker computes them; try again shortly)."""
     key = request.auth
     community = Community.objects.filter(slug=slug).first()
     if community is None or key.community_id != community.pk:
@@ -38,4 +39,9 @@ def community_health(request, slug: str, window: Query[WindowQuery]):
         raise ValidationError(form.messages)  # {"detail": {"__all__": [...]}}
     with best_effort("health rollups catch-up"):
         rollups.update(community)
-    return display.api_payload(dashboard.dashboard_for(community, chosen))
+    data = dashboard.dashboard_for(community, chosen)
+    if data is None:
+        return Status(
+            503, {"detail": "The figures are being computed; try again in a few seconds."}
+        )
+    return display.api_payload(data)

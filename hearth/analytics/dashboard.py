@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -214,38 +215,87 @@ def build_dashboard(
     )
 
 
-SNAPSHOT_MAX_AGE = timedelta(minutes=15)  # how stale a shown dashboard may be
+SNAPSHOT_MAX_AGE = timedelta(minutes=15)  # older: shown, and computed again in the worker
+SNAPSHOT_QUEUED_FOR = 15 * 60  # seconds a queued computation keeps others from queueing
 
 
-def dashboard_for(community: Community, window: Window) -> Dashboard:
-    """The window's dashboard from its snapshot when one was made in the last
-    ``SNAPSHOT_MAX_AGE`` (the worker keeps the default window's fresh), else computed now
-    and kept: the page, its export, drill-downs and the API share one computation."""
-    now = timezone.now()
-    snapshot = DashboardSnapshot.objects.filter(
-        community_id=community.pk, start=window.start, end=window.end
-    ).first()
-    if snapshot is not None and snapshot.made_at > now - SNAPSHOT_MAX_AGE:
+def dashboard_for(community: Community, window: Window) -> Dashboard | None:
+    """The window's last computed dashboard; ``None`` while it is being computed. A page
+    never computes: a missing snapshot, or one older than ``SNAPSHOT_MAX_AGE``, queues
+    the computation in the worker (once: see :func:`request_snapshot`) and the page shows
+    what there is. The page, its export, drill-downs and the API share one computation."""
+    data, made_at = _stored(community, window)
+    if data is None or made_at <= timezone.now() - SNAPSHOT_MAX_AGE:
+        request_snapshot(community, window)
+        if data is None:  # without a worker (tests, an immediate backend) it ran already
+            data, _made_at = _stored(community, window)
+    return data
+
+
+def _stored(community: Community, window: Window) -> tuple[Dashboard | None, datetime | None]:
+    snapshot = (
+        DashboardSnapshot.objects.filter(
+            community_id=community.pk, start=window.start, end=window.end
+        )
+        .only("made_at", "data")
+        .first()
+    )
+    if snapshot is None:
+        return None, None
+    try:
+        return pickle.loads(snapshot.data), snapshot.made_at  # noqa: S301 - refresh_snapshot's
+    except (pickle.UnpicklingError, AttributeError, TypeError, ValueError, EOFError):
+        return None, None  # made by another version of Hearth: to compute again
+
+
+def _queued_key(community: Community, window: Window) -> str:
+    return f"analytics:snapshot-queued:{community.pk}:{window.start}:{window.end}"
+
+
+def request_snapshot(community: Community, window: Window) -> None:
+    """Queue the window's computation in the worker, unless it is queued already."""
+    from hearth.analytics import tasks
+
+    key = _queued_key(community, window)
+    if cache.add(key, 1, SNAPSHOT_QUEUED_FOR):
         try:
-            return pickle.loads(snapshot.data)  # noqa: S301 - written by refresh_snapshot only
-        except (pickle.UnpicklingError, AttributeError, TypeError, ValueError, EOFError):
-            pass  # made by another version of Hearth: compute again
-    return refresh_snapshot(community, window, now=now)
+            tasks.compute_snapshot.enqueue(
+                community.pk, window.start.isoformat(), window.end.isoformat()
+            )
+        except Exception:
+            cache.delete(key)
+            raise
+
+
+def snapshot_done(community: Community, window: Window) -> None:
+    """The queued computation ended (done or failed): the next stale view may queue one."""
+    cache.delete(_queued_key(community, window))
 
 
 def refresh_stale_snapshots(community: Community, *, older_than: timedelta) -> int:
     """Recompute the community's snapshots of windows ending today that are older than
-    ``older_than`` (the worker's job after rollups move on); returns how many. Windows
-    nobody opened today have no snapshot and cost nothing."""
+    ``older_than`` (the worker's job after rollups move on), and compute today's windows of
+    those that ended yesterday, so the page has the new day's figures ready after midnight;
+    returns how many. Windows nobody opened lately have no snapshot and cost nothing."""
     now = timezone.now()
-    stale = list(
+    today = now.date()
+    kept = set(
         DashboardSnapshot.objects.filter(
-            community_id=community.pk, end=now.date(), made_at__lt=now - older_than
+            community_id=community.pk, end__gte=today - DAY, made_at__gte=now - older_than
         ).values_list("start", "end")
     )
-    for start, end in stale:
-        refresh_snapshot(community, Window(start, end), now=now)
-    return len(stale)
+    due = []
+    for start, end in DashboardSnapshot.objects.filter(
+        community_id=community.pk, end__gte=today - DAY
+    ).values_list("start", "end"):
+        window = Window(start, end)
+        if end < today:
+            window = Window(start + (today - end), today)
+        if (window.start, window.end) not in kept and window not in due:
+            due.append(window)
+    for window in due:
+        refresh_snapshot(community, window, now=now)
+    return len(due)
 
 
 def refresh_snapshot(
@@ -449,6 +499,10 @@ class RelationshipRow:
         return self.a_to_b >= 3 and self.b_to_a >= 3
 
 
+class Computing(Exception):
+    """The window's dashboard is being computed in the worker: nothing to show yet."""
+
+
 def drilldown_items(
     community: Community,
     window: Window,
@@ -458,16 +512,24 @@ def drilldown_items(
     as_of: datetime | None = None,
 ) -> list | None:
     """Everything a drill-down lists, in display order: user ids, topic ids or
-    :class:`RelationshipRow` s. ``None`` for a cohort week that has no cohort."""
-    if metric == "slipping":
-        return list(slipping_members(community, window, as_of=as_of or timezone.now()))
-    if metric == "relationships":
-        return relationship_rows(pair_activity(community, window))
-    report = (
-        dashboard_for(community, window).report
-        if as_of is None
-        else rollups.health_report(community, window.start_at, window.end_at, as_of=as_of)
-    )
+    :class:`RelationshipRow` s. ``None`` for a cohort week that has no cohort. Without
+    ``as_of``, from the window's computed dashboard (raises :class:`Computing` while it is
+    being computed); with it, computed now (for callers outside a request)."""
+    if as_of is not None:
+        if metric == "slipping":
+            return list(slipping_members(community, window, as_of=as_of))
+        if metric == "relationships":
+            return relationship_rows(pair_activity(community, window))
+        report = rollups.health_report(community, window.start_at, window.end_at, as_of=as_of)
+    else:
+        data = dashboard_for(community, window)
+        if data is None:
+            raise Computing
+        if metric == "slipping":
+            return list(data.window_moves.moved_down)
+        if metric == "relationships":
+            return relationship_rows(data.pairs)
+        report = data.report
     if metric == "newcomers":
         return list(report.newcomers.unwelcomed)
     if metric == "never-answered":

@@ -72,6 +72,8 @@ def _window_context(request):
 def health(request):
     window, context = _window_context(request)
     data = dashboard.dashboard_for(request.community, window)
+    if data is None:
+        return computing(request, context)
     figures = display.headlines(data)
     cohort_url = reverse("analytics:health-drilldown", args=[request.community.slug, "cohort"])
     context.update(
@@ -90,6 +92,21 @@ def health(request):
         }
     )
     return render(request, "analytics/health.html", context)
+
+
+COMPUTING_RETRY_SECONDS = 5
+
+
+def computing(request, context):
+    """The window's figures are being computed in the worker (the page never computes
+    them): a page that says so and reloads itself until they are there."""
+    response = render(
+        request,
+        "analytics/computing.html",
+        {**context, "retry_seconds": COMPUTING_RETRY_SECONDS, "again": request.get_full_path()},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 DRILLDOWN_TITLES = {
@@ -118,7 +135,10 @@ def drilldown(request, metric: str):
     week = _week(request) if metric == "cohort" else None
     if metric == "cohort" and week is None:
         raise Http404
-    items = dashboard.drilldown_items(request.community, window, metric, week=week)
+    try:
+        items = dashboard.drilldown_items(request.community, window, metric, week=week)
+    except dashboard.Computing:
+        return computing(request, context)
     if items is None:
         raise Http404
     listed = dashboard.readable_items(request.actor, request.community, metric, items)
@@ -146,6 +166,14 @@ def export_csv(request):
     docs/community-health.md, "CSV export")."""
     window, _context = _window_context(request)
     data = dashboard.dashboard_for(request.community, window)
+    if data is None:
+        response = HttpResponse(
+            _("The figures are being computed; try again in a few seconds."),
+            content_type="text/plain; charset=utf-8",
+            status=503,
+        )
+        response["Retry-After"] = str(COMPUTING_RETRY_SECONDS)
+        return response
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"{request.community.slug}-health-{window.start}-{window.end}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
