@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from itertools import islice
 
 from django.db import connection, models
@@ -354,13 +354,54 @@ def upsert(
         assignments.append(f"{c} = {later}({table}.{c}, EXCLUDED.{c})")
     assignments += [f"{column[n]} = EXCLUDED.{column[n]}" for n in replace]
     action = f"DO UPDATE SET {', '.join(assignments)}" if assignments else "DO NOTHING"
+    if connection.vendor == "postgresql":
+        _insert_arrays(table, columns, model_fields, rows, target, action)
+    else:
+        _insert_values(table, columns, model_fields, rows, target, action)
+
+
+def _insert_arrays(table, columns, model_fields, rows, target, action) -> None:
+    """PostgreSQL: one statement whose parameters are one array per column (``unnest``),
+    so neither the statement nor its parsing grows with the rows."""
+    casts = [
+        f"%s::{f.rel_db_type(connection) if f.is_relation else f.db_type(connection)}[]"
+        for f in model_fields
+    ]
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - names from the meta
+        f"SELECT * FROM unnest({', '.join(casts)}) ON CONFLICT ({target}) {action}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_array_literal(column) for column in zip(*rows, strict=True)])
+
+
+def _array_literal(values) -> str:
+    """A PostgreSQL array literal of ints, strings, dates or aware datetimes (None is NULL):
+    built here because the driver's array adapter walks every element in Python, several
+    times slower than joining strings."""
+    first = next((v for v in values if v is not None), None)
+    if isinstance(first, int) and not isinstance(first, bool):
+        items = ("NULL" if v is None else str(v) for v in values)
+    elif isinstance(first, date | datetime):  # isoformat has no quotes, commas or spaces
+        items = ("NULL" if v is None else v.isoformat() for v in values)
+    else:
+        items = (
+            "NULL" if v is None else '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+            for v in values
+        )
+    return "{" + ",".join(items) + "}"
+
+
+def _insert_values(table, columns, model_fields, rows, target, action) -> None:
+    """SQLite: multi-row VALUES in chunks, each value adapted as the ORM stores it (dates
+    and times are text there)."""
     adapt = [
         i
         for i, f in enumerate(model_fields)
         if not isinstance(f, models.IntegerField | models.ForeignKey | models.CharField)
     ]
-    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    per_statement = max(1, CHUNK_PARAMS // len(fields))
+    placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    per_statement = max(1, CHUNK_PARAMS // len(columns))
     it = iter(rows)
     with connection.cursor() as cursor:
         while chunk := list(islice(it, per_statement)):
