@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Min, Q, Sum
+from django.db.models import F, Max, Min, Q, Sum
 from django.utils import timezone
 
 from hearth.analytics import metrics
@@ -155,16 +155,16 @@ def health_report(
     first_day, last_day = start.date(), end.date()  # [first_day, last_day)
     members = members or _members(community.pk)
     days = _member_days(community.pk, first_day - timedelta(days=MAU_DAYS - 1), last_day)
-    pairs = _pair_totals(community.pk, first_day, last_day)
+    pairs = _report_pairs(community.pk, first_day, last_day)
     threads = _threads(community.pk, start, end)
     return metrics.HealthReport(
         start=start,
         end=end,
         active=_active_members(days, start, end),
-        member_to_member=_member_to_member(pairs, members.staff),
-        reciprocity=_reciprocity(pairs),
-        never_answered=_never_answered(days, pairs, first_day),
-        appreciation=_appreciation(days, pairs, first_day),
+        member_to_member=_member_to_member(pairs.counts, members.staff),
+        reciprocity=_reciprocity(pairs.counts),
+        never_answered=_never_answered(days, pairs.answered, first_day),
+        appreciation=_appreciation(days, pairs.appreciated, first_day),
         newcomers=_newcomers(community.pk, start, end, until),
         first_response=_first_response(threads, until),
         support=_support(community.pk, threads, start, end, until, members.staff),
@@ -181,31 +181,35 @@ def _member_days(community_id: int, first: date, last: date) -> list[tuple[date,
     )
 
 
-def _pair_totals(
-    community_id: int, first: date, last: date, *, with_last_at: bool = False
-) -> dict[tuple[int, int], dict]:
-    """Interactions per ordered pair over the days; ``last_at`` only when asked for (the
-    graph's decay needs it, the report does not, and timestamps are costly to load)."""
-    sums = {f"{field}_sum": Sum(field) for field in PAIR_FIELDS.values()}
-    if with_last_at:
-        sums["last"] = Max("last_at")
+@dataclass(frozen=True)
+class ReportPairs:
+    counts: dict[tuple[int, int], int]  # interactions per ordered pair, every kind
+    answered: set[int]  # targets of a reply or a reaction
+    appreciated: set[int]  # targets of a reaction or an accepted answer
+
+
+def _report_pairs(community_id: int, first: date, last: date) -> ReportPairs:
+    """What the report needs of the pairs over the days: summed in the database, one
+    short tuple per pair."""
+    f = {name: F(name) for name in PAIR_FIELDS.values()}
     rows = (
         PairDay.objects.filter(community_id=community_id, day__gte=first, day__lt=last)
         .order_by()
-        .values("actor_id", "target_id")
-        .annotate(**sums)
+        .values_list("actor_id", "target_id")
+        .annotate(
+            total=Sum(f["replies"] + f["mentions"] + f["reactions"] + f["accepts"] + f["messages"]),
+            answered=Sum(f["replies"] + f["reactions"]),
+            appreciated=Sum(f["reactions"] + f["accepts"]),
+        )
     )
-    return {
-        (r["actor_id"], r["target_id"]): {
-            **{field: r[f"{field}_sum"] for field in PAIR_FIELDS.values()},
-            **({"last_at": r["last"]} if with_last_at else {}),
-        }
-        for r in rows
-    }
-
-
-def _interaction_count(counts: dict) -> int:
-    return sum(counts[field] for field in PAIR_FIELDS.values())
+    counts, answered, appreciated = {}, set(), set()
+    for actor, target, total, was_answered, was_appreciated in rows:
+        counts[actor, target] = total
+        if was_answered:
+            answered.add(target)
+        if was_appreciated:
+            appreciated.add(target)
+    return ReportPairs(counts, answered, appreciated)
 
 
 def rolling_distinct(sets: list[set[int]], span: int) -> list[int]:
@@ -254,18 +258,16 @@ def _active_members(days, start: datetime, end: datetime) -> metrics.ActiveMembe
     )
 
 
-def _member_to_member(pairs: dict, staff: frozenset[int]) -> metrics.MemberToMember:
+def _member_to_member(counts: dict, staff: frozenset[int]) -> metrics.MemberToMember:
     total = members = 0
-    for (a, b), counts in pairs.items():
-        n = _interaction_count(counts)
+    for (a, b), n in counts.items():
         total += n
         if a not in staff and b not in staff:
             members += n
     return metrics.MemberToMember(total, members, _share(members, total))
 
 
-def _reciprocity(pairs: dict) -> metrics.Reciprocity:
-    counts = {pair: _interaction_count(c) for pair, c in pairs.items()}
+def _reciprocity(counts: dict) -> metrics.Reciprocity:
     counts = {pair: n for pair, n in counts.items() if n}
     reciprocated = sum(1 for a, b in counts if (b, a) in counts)
     relationships = tuple(
@@ -280,18 +282,15 @@ def _reciprocity(pairs: dict) -> metrics.Reciprocity:
     )
 
 
-def _never_answered(days, pairs: dict, first_day: date) -> metrics.NeverAnswered:
+def _never_answered(days, answered: set[int], first_day: date) -> metrics.NeverAnswered:
     posters = {user for day, user, posts in days if day >= first_day and posts}
-    answered = {b for (_a, b), c in pairs.items() if c["replies"] or c["reactions"]}
     return metrics.NeverAnswered(len(posters), tuple(sorted(posters - answered)))
 
 
-def _appreciation(days, pairs: dict, first_day: date) -> metrics.AppreciationReach:
+def _appreciation(days, appreciated: set[int], first_day: date) -> metrics.AppreciationReach:
     active = {user for day, user, _posts in days if day >= first_day}
-    appreciated = {b for (_a, b), c in pairs.items() if c["reactions"] or c["accepts"]} & active
-    return metrics.AppreciationReach(
-        len(active), len(appreciated), _share(len(appreciated), len(active))
-    )
+    reached = appreciated & active
+    return metrics.AppreciationReach(len(active), len(reached), _share(len(reached), len(active)))
 
 
 def _newcomers(community_id: int, start, end, until) -> metrics.NewcomerWelcome:
@@ -513,12 +512,13 @@ def day_figures(
 
 def pair_activity(community: Community, start: date, end: date) -> list[PairActivity]:
     """Who interacted with whom over the days [start, end), by kind, ordered by pair."""
-    return [
-        PairActivity(actor, target, **totals)
-        for (actor, target), totals in sorted(
-            _pair_totals(community.pk, start, end, with_last_at=True).items()
-        )
-    ]
+    rows = (
+        PairDay.objects.filter(community_id=community.pk, day__gte=start, day__lt=end)
+        .order_by()
+        .values_list("actor_id", "target_id")
+        .annotate(*(Sum(field) for field in PAIR_FIELDS.values()), Max("last_at"))
+    )
+    return [PairActivity(*row) for row in sorted(rows)]
 
 
 def co_topic_presence(
