@@ -123,7 +123,7 @@ class Dashboard:
     report: metrics.HealthReport
     previous: metrics.HealthReport
     days: tuple[DayRow, ...]
-    pairs: tuple[PairActivity, ...]  # who interacted with whom in the window
+    relationships: tuple[RelationshipRow, ...]  # reciprocated pairs, most interactions first
     graph: InteractionGraph
     ladder: LadderReport  # at each month start before the window's end, and at its end
     window_moves: LadderMoves  # from the window's start to its end (the Sankey, slipping)
@@ -183,8 +183,7 @@ def build_dashboard(
         graph_opt_outs(community),
         as_of,
     )
-    named = {p.actor for p in pairs} | {p.target for p in pairs}
-    named |= {n.user for n in graph.picture.nodes if n.user is not None}
+    named = {n.user for n in graph.picture.nodes if n.user is not None}
     reach = audience(community, window)
     visits = {a.day: a for a in reach.days}
     return Dashboard(
@@ -202,7 +201,7 @@ def build_dashboard(
             else row
             for row in daily_rows(community, window, staff, as_of)
         ),
-        pairs=pairs,
+        relationships=tuple(relationship_rows(pairs)),
         graph=graph,
         ladder=ladder(ladder_members, activity, contributions, leaders, boundaries),
         window_moves=window_ladder.moves[0],
@@ -528,7 +527,7 @@ def drilldown_items(
         if metric == "slipping":
             return list(data.window_moves.moved_down)
         if metric == "relationships":
-            return relationship_rows(data.pairs)
+            return list(data.relationships)
         report = data.report
     if metric == "newcomers":
         return list(report.newcomers.unwelcomed)
