@@ -603,8 +603,8 @@ def read_marker(url: str) -> dict | None:
 def prepare(url: str, *, events: int, members: int, days: int, force: bool) -> dict:
     """The database seeded with these sizes (re-created unless the marker says so)."""
     name = check_database_url(url)
-    if not name.startswith(DB_PREFIX):
-        sys.exit(f"bench.analytics: refusing {name!r}: its databases are {DB_PREFIX}_*.")
+    if not name.startswith("hearth_bench_"):
+        sys.exit(f"bench.analytics: refusing {name!r}: its databases are hearth_bench_*.")
     marker = read_marker(url)
     wanted = (SEED_VERSION, events, members, days)
     if (
