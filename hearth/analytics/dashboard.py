@@ -154,8 +154,9 @@ def build_dashboard(
     members = memberships(community)
     staff = frozenset(m.user for m in members if m.role in STAFF_ROLES)
     known = rollups.Members(staff, {m.user: m.joined_at for m in members if m.joined_at})
+    window_pairs = rollups.report_pairs(community, window.start, window.end + DAY)
     report = rollups.health_report(
-        community, window.start_at, window.end_at, as_of=as_of, members=known
+        community, window.start_at, window.end_at, as_of=as_of, members=known, pairs=window_pairs
     )
     previous_window = window.previous()
     boundaries = ladder_boundaries(window)
@@ -170,9 +171,8 @@ def build_dashboard(
     window_ladder = ladder(
         ladder_members, activity, contributions, leaders, [window.start_at, window.end_at]
     )
-    pairs = pair_activity(community, window)
     graph = interaction_graph(
-        pairs,
+        rollups.graph_pairs(community, window.start, window.end + DAY),
         rollups.co_topic_presence(community, window.start, window.end + DAY),
         {
             user
@@ -201,7 +201,7 @@ def build_dashboard(
             else row
             for row in daily_rows(community, window, staff, as_of)
         ),
-        relationships=tuple(relationship_rows(pairs)),
+        relationships=tuple(relationship_rows(window_pairs.counts)),
         graph=graph,
         ladder=ladder(ladder_members, activity, contributions, leaders, boundaries),
         window_moves=window_ladder.moves[0],
@@ -518,7 +518,9 @@ def drilldown_items(
         if metric == "slipping":
             return list(slipping_members(community, window, as_of=as_of))
         if metric == "relationships":
-            return relationship_rows(pair_activity(community, window))
+            return relationship_rows(
+                rollups.report_pairs(community, window.start, window.end + DAY).counts
+            )
         report = rollups.health_report(community, window.start_at, window.end_at, as_of=as_of)
     else:
         data = dashboard_for(community, window)
@@ -560,12 +562,9 @@ def readable_items(actor: Actor, community: Community, metric: str, items: list)
     return [pk for pk in items if pk in readable]
 
 
-def relationship_rows(pairs: tuple[PairActivity, ...]) -> list[RelationshipRow]:
-    """Reciprocated pairs, most interactions first."""
-    counts = {
-        (p.actor, p.target): p.replies + p.mentions + p.reactions + p.accepts + p.messages
-        for p in pairs
-    }
+def relationship_rows(counts: dict[tuple[int, int], int]) -> list[RelationshipRow]:
+    """Reciprocated pairs, most interactions first, from the interactions of each ordered
+    pair (every kind: a direct message counts, its content is never read)."""
     rows = [
         RelationshipRow(a, b, n, counts[b, a])
         for (a, b), n in counts.items()

@@ -129,7 +129,7 @@ def decay_months(last_at: datetime, as_of: datetime) -> int:
 
 
 def _edge_weights(
-    pairs: Iterable[PairActivity],
+    pairs: Iterable[PairActivity | tuple[int, int, int, datetime]],
     co_topic: Iterable[tuple[int, int, datetime]],
     members: frozenset[int],
     as_of: datetime,
@@ -150,7 +150,10 @@ def _edge_weights(
         last[key] = max(last[key], at) if key in last else at
 
     for pair in pairs:
-        add(pair.actor, pair.target, pair.weight, pair.last_at)
+        if isinstance(pair, PairActivity):
+            add(pair.actor, pair.target, pair.weight, pair.last_at)
+        else:  # (actor, target, weight, last interaction), already weighed
+            add(*pair)
     for a, b, at in co_topic:
         add(a, b, CO_TOPIC_WEIGHT, at)
     months = {key: decay_months(at, as_of) for key, at in last.items()}
@@ -280,7 +283,7 @@ def _picture(
 
 
 def interaction_graph(
-    pairs: Iterable[PairActivity],
+    pairs: Iterable[PairActivity | tuple[int, int, int, datetime]],
     co_topic: Iterable[tuple[int, int, datetime]],
     members: Iterable[int],
     staff: frozenset[int],

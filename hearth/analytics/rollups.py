@@ -31,10 +31,11 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Max, Min, Q, Sum
+from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
 from hearth.analytics import metrics
-from hearth.analytics.graph import PairActivity
+from hearth.analytics.graph import CONVERSATION_WEIGHT, REACTION_WEIGHT, PairActivity
 from hearth.analytics.metrics import (
     DAY,
     MAU_DAYS,
@@ -146,16 +147,18 @@ def health_report(
     *,
     as_of: datetime | None = None,
     members: Members | None = None,
+    pairs: ReportPairs | None = None,
 ) -> metrics.HealthReport:
-    """Every metric for the window of whole UTC days, from the rollups. ``members`` spares
-    reading the memberships again when the caller already has them."""
+    """Every metric for the window of whole UTC days, from the rollups. ``members`` and
+    ``pairs`` (:func:`report_pairs` of the window) spare reading them again when the
+    caller already has them."""
     _check(start, end)
     as_of = as_of or timezone.now()
     until = _follow_up_end(end, as_of)
     first_day, last_day = start.date(), end.date()  # [first_day, last_day)
     members = members or _members(community.pk)
     days = _member_days(community.pk, first_day - timedelta(days=MAU_DAYS - 1), last_day)
-    pairs = _report_pairs(community.pk, first_day, last_day)
+    pairs = pairs or report_pairs(community, first_day, last_day)
     threads = _threads(community.pk, start, end)
     return metrics.HealthReport(
         start=start,
@@ -188,12 +191,12 @@ class ReportPairs:
     appreciated: set[int]  # targets of a reaction or an accepted answer
 
 
-def _report_pairs(community_id: int, first: date, last: date) -> ReportPairs:
+def report_pairs(community: Community, first: date, last: date) -> ReportPairs:
     """What the report needs of the pairs over the days: summed in the database, one
     short tuple per pair."""
     f = {name: F(name) for name in PAIR_FIELDS.values()}
     rows = (
-        PairDay.objects.filter(community_id=community_id, day__gte=first, day__lt=last)
+        PairDay.objects.filter(community_id=community.pk, day__gte=first, day__lt=last)
         .order_by()
         .values_list("actor_id", "target_id")
         .annotate(
@@ -519,6 +522,24 @@ def pair_activity(community: Community, start: date, end: date) -> list[PairActi
         .annotate(*(Sum(field) for field in PAIR_FIELDS.values()), Max("last_at"))
     )
     return [PairActivity(*row) for row in sorted(rows)]
+
+
+def graph_pairs(community: Community, start: date, end: date) -> list[tuple]:
+    """The interaction graph's pairs over the days [start, end), weighed in the database:
+    (low id, high id, weight of both directions, the later last interaction), with the
+    weights of :class:`~hearth.analytics.graph.PairActivity`."""
+    f = {name: F(name) for name in PAIR_FIELDS.values()}
+    conversation = f["replies"] + f["mentions"] + f["accepts"] + f["messages"]
+    return list(
+        PairDay.objects.filter(community_id=community.pk, day__gte=start, day__lt=end)
+        .annotate(low=Least("actor_id", "target_id"), high=Greatest("actor_id", "target_id"))
+        .order_by()
+        .values_list("low", "high")
+        .annotate(
+            weight=Sum(CONVERSATION_WEIGHT * conversation + REACTION_WEIGHT * f["reactions"]),
+            last=Max("last_at"),
+        )
+    )
 
 
 def co_topic_presence(

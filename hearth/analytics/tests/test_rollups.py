@@ -283,3 +283,26 @@ def test_a_reply_in_ones_own_question_is_not_an_answer(db):
         community, day.date(), day.date() + 3 * DAY, contributions=True
     )
     assert contributed == {helper.pk: {day.date() + DAY}}
+
+
+def test_graph_pairs_weighed_in_the_database_give_the_same_graph(town):  # noqa: F811
+    from hearth.analytics.dashboard import relationship_rows
+    from hearth.analytics.graph import interaction_graph
+
+    community, ids = town
+    rollups.rebuild(community)
+    first, last = (START - 30 * DAY).date(), END.date()
+    co_topic = rollups.co_topic_presence(community, first, last)
+    members, staff = set(ids.values()), frozenset({ids["mona"]})
+    by_kind = rollups.pair_activity(community, first, last)
+    expected = interaction_graph(by_kind, co_topic, members, staff, frozenset(), AS_OF)
+    weighed = rollups.graph_pairs(community, first, last)
+    assert len(weighed) < len(by_kind)  # both directions of a pair in one row
+    assert interaction_graph(weighed, co_topic, members, staff, frozenset(), AS_OF) == expected
+    totals = {
+        (p.actor, p.target): p.replies + p.mentions + p.reactions + p.accepts + p.messages
+        for p in by_kind
+    }
+    counts = rollups.report_pairs(community, first, last).counts
+    assert counts == totals
+    assert relationship_rows(counts)
