@@ -369,7 +369,6 @@ class MemberRow(NamedTuple):  # a tuple: 100,000 of them are made per computatio
     requested_at: datetime
     source: str
     campaign: str
-    signed_up_at: datetime
 
     @property
     def current(self) -> bool:
@@ -385,7 +384,7 @@ def memberships(community: Community) -> list[MemberRow]:
         MemberRow(*row)
         for row in Membership.objects.filter(community_id=community.pk).values_list(
             "user_id", "role", "status", "trust_level", "joined_at", "requested_at", "source",
-            "campaign", "user__date_joined",
+            "campaign",
         )
     ]  # fmt: skip
 
@@ -429,6 +428,9 @@ def funnel_report(
     per (source, campaign), visitors counted per campaign too."""
     arrivals = [m for m in members if window.start_at <= m.requested_at < window.end_at]
     ids = [m.user for m in arrivals]
+    signed_up = (
+        dict(User.objects.filter(pk__in=ids).values_list("pk", "date_joined")) if ids else {}
+    )
     first_post = rollups.first_posts(community, ids) if ids else {}
     reciprocated = rollups.first_reciprocated(community, ids) if ids else {}
     journeys = [
@@ -436,7 +438,7 @@ def funnel_report(
             user=m.user,
             source=m.source,
             campaign=m.campaign,
-            signed_up_at=m.signed_up_at,
+            signed_up_at=signed_up[m.user],
             joined_at=m.joined_at,
             first_post_at=first_post.get(m.user),
             first_reciprocated_at=reciprocated.get(m.user) if m.user in first_post else None,

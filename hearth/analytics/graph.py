@@ -152,8 +152,12 @@ def _edge_weights(
     for pair in pairs:
         if isinstance(pair, PairActivity):
             add(pair.actor, pair.target, pair.weight, pair.last_at)
-        else:  # (actor, target, weight, last interaction), already weighed
-            add(*pair)
+            continue
+        a, b, weight, at = pair  # already weighed (both directions, maybe)
+        if a < b and weight > 0 and a in members and b in members and (a, b) not in raw:
+            raw[a, b], last[a, b] = weight, at  # the common case, without the merging
+        else:
+            add(a, b, weight, at)
     for a, b, at in co_topic:
         add(a, b, CO_TOPIC_WEIGHT, at)
     months = {key: decay_months(at, as_of) for key, at in last.items()}
