@@ -7,13 +7,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Query, Router, Status
 
-from hearth.analytics import dashboard, display, rollups
+from hearth.analytics import dashboard, display
 from hearth.analytics.forms import parse_window, utc_today
 from hearth.analytics.schemas import HealthOut, WindowQuery
 from hearth.api.auth import ApiKeyAuth
 from hearth.api.schemas import Error, InvalidInput
 from hearth.communities.models import Community
-from hearth.core.db import best_effort
 
 router = Router(tags=["analytics"], auth=ApiKeyAuth())
 
@@ -37,8 +36,6 @@ def community_health(request, slug: str, window: Query[WindowQuery]):
     chosen, form, _custom = parse_window(params, utc_today())
     if form.errors:
         raise ValidationError(form.messages)  # {"detail": {"__all__": [...]}}
-    with best_effort("health rollups catch-up"):
-        rollups.update(community)
     data = dashboard.dashboard_for(community, chosen)
     if data is None:
         return Status(

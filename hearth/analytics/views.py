@@ -17,10 +17,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from hearth.analytics import dashboard, display, policy, rollups
+from hearth.analytics import dashboard, display, policy
 from hearth.analytics.forms import PRESETS, parse_window, utc_today
 from hearth.communities.views import community_view
-from hearth.core.db import best_effort
 from hearth.core.spreadsheets import spreadsheet_safe
 
 PER_PAGE = 30
@@ -33,10 +32,8 @@ def health_view(view):
     @community_view
     def wrapper(request, *args, **kwargs):
         policy.ensure_view_health(request.actor)
-        # The worker keeps the rollups current; this applies whatever it has not yet (usually
-        # nothing), so the page is right even where no worker runs (`make run`).
-        with best_effort("health rollups catch-up"):
-            rollups.update(request.community)
+        # Nothing is computed here, not even the rollups' catch-up: the worker brings the
+        # rollups up to date before it computes a window (analytics.tasks.compute_snapshot).
         return view(request, *args, **kwargs)
 
     return wrapper
