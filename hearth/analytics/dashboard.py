@@ -172,8 +172,9 @@ def build_dashboard(
         ladder_members, activity, contributions, leaders, [window.start_at, window.end_at]
     )
     graph = interaction_graph(
-        rollups.graph_pairs(community, window.start, window.end + DAY),
-        rollups.co_topic_presence(community, window.start, window.end + DAY),
+        rollups.graph_pairs(community, window.start, window.end + DAY)
+        + rollups.co_topic_pairs(community, window.start, window.end + DAY),
+        (),  # same-topic presence is among the pairs, counted in the database
         {
             user
             for user, days in activity.items()

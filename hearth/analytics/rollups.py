@@ -29,13 +29,18 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, NamedTuple
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max, Min, Q, Sum
 from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
 from hearth.analytics import metrics
-from hearth.analytics.graph import CONVERSATION_WEIGHT, REACTION_WEIGHT, PairActivity
+from hearth.analytics.graph import (
+    CO_TOPIC_WEIGHT,
+    CONVERSATION_WEIGHT,
+    REACTION_WEIGHT,
+    PairActivity,
+)
 from hearth.analytics.metrics import (
     DAY,
     MAU_DAYS,
@@ -574,6 +579,34 @@ def graph_pairs(community: Community, start: date, end: date) -> list[tuple]:
             last=Max("last_at"),
         )
     )
+
+
+def co_topic_pairs(community: Community, start: date, end: date) -> list[tuple]:
+    """Same-topic presence over the days [start, end) counted in the database, in the
+    form of :func:`graph_pairs`: (low id, high id, CO_TOPIC_WEIGHT × the topics both
+    posted in, the latest of their pairs' later last posts)."""
+    table = connection.ops.quote_name(TopicMemberDay._meta.db_table)
+    day = TopicMemberDay._meta.get_field("day")
+    sql = (
+        "WITH p AS (SELECT topic_id, user_id, MAX(last_at) AS last "  # noqa: S608 - our table
+        f"FROM {table} WHERE community_id = %s AND day >= %s AND day < %s "
+        "GROUP BY topic_id, user_id) "
+        "SELECT a.user_id, b.user_id, COUNT(*), "
+        "MAX(CASE WHEN a.last > b.last THEN a.last ELSE b.last END) "
+        "FROM p a JOIN p b ON a.topic_id = b.topic_id AND a.user_id < b.user_id "
+        "GROUP BY a.user_id, b.user_id"
+    )
+    params = [community.pk, *(day.get_db_prep_value(d, connection) for d in (start, end))]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if rows and isinstance(rows[0][3], str):  # SQLite keeps UTC times as text
+        return [(a, b, CO_TOPIC_WEIGHT * n, _utc(last)) for a, b, n, last in rows]
+    return [(a, b, CO_TOPIC_WEIGHT * n, last) for a, b, n, last in rows]
+
+
+def _utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 def co_topic_presence(

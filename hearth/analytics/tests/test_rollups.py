@@ -299,6 +299,9 @@ def test_graph_pairs_weighed_in_the_database_give_the_same_graph(town):  # noqa:
     weighed = rollups.graph_pairs(community, first, last)
     assert len(weighed) < len(by_kind)  # both directions of a pair in one row
     assert interaction_graph(weighed, co_topic, members, staff, frozenset(), AS_OF) == expected
+    together = rollups.co_topic_pairs(community, first, last)
+    assert together and len(together) <= len(co_topic)
+    assert interaction_graph(weighed + together, (), members, staff, frozenset(), AS_OF) == expected
     totals = {
         (p.actor, p.target): p.replies + p.mentions + p.reactions + p.accepts + p.messages
         for p in by_kind
