@@ -268,6 +268,8 @@ def other_columns(model, given: str) -> tuple[str, dict]:
             value = ""  # what a form or a service leaves in an optional text column
         elif getattr(field, "db_default", NOT_PROVIDED) is not NOT_PROVIDED:
             continue
+        elif field.blank and field.empty_strings_allowed:
+            value = ""  # a blank text field (what the model's own default would be)
         else:
             raise RuntimeError(
                 f"bench.seed does not know what to put in {model.__name__}.{field.name}"

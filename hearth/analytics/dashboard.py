@@ -16,8 +16,9 @@ import pickle
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -122,7 +123,7 @@ class Dashboard:
     report: metrics.HealthReport
     previous: metrics.HealthReport
     days: tuple[DayRow, ...]
-    pairs: tuple[PairActivity, ...]  # who interacted with whom in the window
+    relationships: tuple[RelationshipRow, ...]  # reciprocated pairs, most interactions first
     graph: InteractionGraph
     ladder: LadderReport  # at each month start before the window's end, and at its end
     window_moves: LadderMoves  # from the window's start to its end (the Sankey, slipping)
@@ -153,8 +154,9 @@ def build_dashboard(
     members = memberships(community)
     staff = frozenset(m.user for m in members if m.role in STAFF_ROLES)
     known = rollups.Members(staff, {m.user: m.joined_at for m in members if m.joined_at})
+    window_pairs = rollups.report_pairs(community, window.start, window.end + DAY)
     report = rollups.health_report(
-        community, window.start_at, window.end_at, as_of=as_of, members=known
+        community, window.start_at, window.end_at, as_of=as_of, members=known, pairs=window_pairs
     )
     previous_window = window.previous()
     boundaries = ladder_boundaries(window)
@@ -169,10 +171,10 @@ def build_dashboard(
     window_ladder = ladder(
         ladder_members, activity, contributions, leaders, [window.start_at, window.end_at]
     )
-    pairs = pair_activity(community, window)
     graph = interaction_graph(
-        pairs,
-        rollups.co_topic_presence(community, window.start, window.end + DAY),
+        rollups.graph_pairs(community, window.start, window.end + DAY)
+        + rollups.co_topic_pairs(community, window.start, window.end + DAY),
+        (),  # same-topic presence is among the pairs, counted in the database
         {
             user
             for user, days in activity.items()
@@ -182,8 +184,7 @@ def build_dashboard(
         graph_opt_outs(community),
         as_of,
     )
-    named = {p.actor for p in pairs} | {p.target for p in pairs}
-    named |= {n.user for n in graph.picture.nodes if n.user is not None}
+    named = {n.user for n in graph.picture.nodes if n.user is not None}
     reach = audience(community, window)
     visits = {a.day: a for a in reach.days}
     return Dashboard(
@@ -201,7 +202,7 @@ def build_dashboard(
             else row
             for row in daily_rows(community, window, staff, as_of)
         ),
-        pairs=pairs,
+        relationships=tuple(relationship_rows(window_pairs.counts)),
         graph=graph,
         ladder=ladder(ladder_members, activity, contributions, leaders, boundaries),
         window_moves=window_ladder.moves[0],
@@ -214,38 +215,87 @@ def build_dashboard(
     )
 
 
-SNAPSHOT_MAX_AGE = timedelta(minutes=15)  # how stale a shown dashboard may be
+SNAPSHOT_MAX_AGE = timedelta(minutes=15)  # older: shown, and computed again in the worker
+SNAPSHOT_QUEUED_FOR = 15 * 60  # seconds a queued computation keeps others from queueing
 
 
-def dashboard_for(community: Community, window: Window) -> Dashboard:
-    """The window's dashboard from its snapshot when one was made in the last
-    ``SNAPSHOT_MAX_AGE`` (the worker keeps the default window's fresh), else computed now
-    and kept: the page, its export, drill-downs and the API share one computation."""
-    now = timezone.now()
-    snapshot = DashboardSnapshot.objects.filter(
-        community_id=community.pk, start=window.start, end=window.end
-    ).first()
-    if snapshot is not None and snapshot.made_at > now - SNAPSHOT_MAX_AGE:
+def dashboard_for(community: Community, window: Window) -> Dashboard | None:
+    """The window's last computed dashboard; ``None`` while it is being computed. A page
+    never computes: a missing snapshot, or one older than ``SNAPSHOT_MAX_AGE``, queues
+    the computation in the worker (once: see :func:`request_snapshot`) and the page shows
+    what there is. The page, its export, drill-downs and the API share one computation."""
+    data, made_at = _stored(community, window)
+    if data is None or made_at <= timezone.now() - SNAPSHOT_MAX_AGE:
+        request_snapshot(community, window)
+        if data is None:  # without a worker (tests, an immediate backend) it ran already
+            data, _made_at = _stored(community, window)
+    return data
+
+
+def _stored(community: Community, window: Window) -> tuple[Dashboard | None, datetime | None]:
+    snapshot = (
+        DashboardSnapshot.objects.filter(
+            community_id=community.pk, start=window.start, end=window.end
+        )
+        .only("made_at", "data")
+        .first()
+    )
+    if snapshot is None:
+        return None, None
+    try:
+        return pickle.loads(snapshot.data), snapshot.made_at  # noqa: S301 - refresh_snapshot's
+    except (pickle.UnpicklingError, AttributeError, TypeError, ValueError, EOFError):
+        return None, None  # made by another version of Hearth: to compute again
+
+
+def _queued_key(community: Community, window: Window) -> str:
+    return f"analytics:snapshot-queued:{community.pk}:{window.start}:{window.end}"
+
+
+def request_snapshot(community: Community, window: Window) -> None:
+    """Queue the window's computation in the worker, unless it is queued already."""
+    from hearth.analytics import tasks
+
+    key = _queued_key(community, window)
+    if cache.add(key, 1, SNAPSHOT_QUEUED_FOR):
         try:
-            return pickle.loads(snapshot.data)  # noqa: S301 - written by refresh_snapshot only
-        except (pickle.UnpicklingError, AttributeError, TypeError, ValueError, EOFError):
-            pass  # made by another version of Hearth: compute again
-    return refresh_snapshot(community, window, now=now)
+            tasks.compute_snapshot.enqueue(
+                community.pk, window.start.isoformat(), window.end.isoformat()
+            )
+        except Exception:
+            cache.delete(key)
+            raise
+
+
+def snapshot_done(community: Community, window: Window) -> None:
+    """The queued computation ended (done or failed): the next stale view may queue one."""
+    cache.delete(_queued_key(community, window))
 
 
 def refresh_stale_snapshots(community: Community, *, older_than: timedelta) -> int:
     """Recompute the community's snapshots of windows ending today that are older than
-    ``older_than`` (the worker's job after rollups move on); returns how many. Windows
-    nobody opened today have no snapshot and cost nothing."""
+    ``older_than`` (the worker's job after rollups move on), and compute today's windows of
+    those that ended yesterday, so the page has the new day's figures ready after midnight;
+    returns how many. Windows nobody opened lately have no snapshot and cost nothing."""
     now = timezone.now()
-    stale = list(
+    today = now.date()
+    kept = set(
         DashboardSnapshot.objects.filter(
-            community_id=community.pk, end=now.date(), made_at__lt=now - older_than
+            community_id=community.pk, end__gte=today - DAY, made_at__gte=now - older_than
         ).values_list("start", "end")
     )
-    for start, end in stale:
-        refresh_snapshot(community, Window(start, end), now=now)
-    return len(stale)
+    due = []
+    for start, end in DashboardSnapshot.objects.filter(
+        community_id=community.pk, end__gte=today - DAY
+    ).values_list("start", "end"):
+        window = Window(start, end)
+        if end < today:
+            window = Window(start + (today - end), today)
+        if (window.start, window.end) not in kept and window not in due:
+            due.append(window)
+    for window in due:
+        refresh_snapshot(community, window, now=now)
+    return len(due)
 
 
 def refresh_snapshot(
@@ -311,8 +361,7 @@ def pair_activity(community: Community, window: Window) -> tuple[PairActivity, .
     return tuple(rollups.pair_activity(community, window.start, window.end + DAY))
 
 
-@dataclass(frozen=True)
-class MemberRow:
+class MemberRow(NamedTuple):  # a tuple: 100,000 of them are made per computation
     user: int
     role: str
     status: str
@@ -321,7 +370,6 @@ class MemberRow:
     requested_at: datetime
     source: str
     campaign: str
-    signed_up_at: datetime
 
     @property
     def current(self) -> bool:
@@ -337,7 +385,7 @@ def memberships(community: Community) -> list[MemberRow]:
         MemberRow(*row)
         for row in Membership.objects.filter(community_id=community.pk).values_list(
             "user_id", "role", "status", "trust_level", "joined_at", "requested_at", "source",
-            "campaign", "user__date_joined",
+            "campaign",
         )
     ]  # fmt: skip
 
@@ -381,6 +429,9 @@ def funnel_report(
     per (source, campaign), visitors counted per campaign too."""
     arrivals = [m for m in members if window.start_at <= m.requested_at < window.end_at]
     ids = [m.user for m in arrivals]
+    signed_up = (
+        dict(User.objects.filter(pk__in=ids).values_list("pk", "date_joined")) if ids else {}
+    )
     first_post = rollups.first_posts(community, ids) if ids else {}
     reciprocated = rollups.first_reciprocated(community, ids) if ids else {}
     journeys = [
@@ -388,7 +439,7 @@ def funnel_report(
             user=m.user,
             source=m.source,
             campaign=m.campaign,
-            signed_up_at=m.signed_up_at,
+            signed_up_at=signed_up[m.user],
             joined_at=m.joined_at,
             first_post_at=first_post.get(m.user),
             first_reciprocated_at=reciprocated.get(m.user) if m.user in first_post else None,
@@ -449,6 +500,10 @@ class RelationshipRow:
         return self.a_to_b >= 3 and self.b_to_a >= 3
 
 
+class Computing(Exception):
+    """The window's dashboard is being computed in the worker: nothing to show yet."""
+
+
 def drilldown_items(
     community: Community,
     window: Window,
@@ -458,16 +513,26 @@ def drilldown_items(
     as_of: datetime | None = None,
 ) -> list | None:
     """Everything a drill-down lists, in display order: user ids, topic ids or
-    :class:`RelationshipRow` s. ``None`` for a cohort week that has no cohort."""
-    if metric == "slipping":
-        return list(slipping_members(community, window, as_of=as_of or timezone.now()))
-    if metric == "relationships":
-        return relationship_rows(pair_activity(community, window))
-    report = (
-        dashboard_for(community, window).report
-        if as_of is None
-        else rollups.health_report(community, window.start_at, window.end_at, as_of=as_of)
-    )
+    :class:`RelationshipRow` s. ``None`` for a cohort week that has no cohort. Without
+    ``as_of``, from the window's computed dashboard (raises :class:`Computing` while it is
+    being computed); with it, computed now (for callers outside a request)."""
+    if as_of is not None:
+        if metric == "slipping":
+            return list(slipping_members(community, window, as_of=as_of))
+        if metric == "relationships":
+            return relationship_rows(
+                rollups.report_pairs(community, window.start, window.end + DAY).counts
+            )
+        report = rollups.health_report(community, window.start_at, window.end_at, as_of=as_of)
+    else:
+        data = dashboard_for(community, window)
+        if data is None:
+            raise Computing
+        if metric == "slipping":
+            return list(data.window_moves.moved_down)
+        if metric == "relationships":
+            return list(data.relationships)
+        report = data.report
     if metric == "newcomers":
         return list(report.newcomers.unwelcomed)
     if metric == "never-answered":
@@ -499,12 +564,9 @@ def readable_items(actor: Actor, community: Community, metric: str, items: list)
     return [pk for pk in items if pk in readable]
 
 
-def relationship_rows(pairs: tuple[PairActivity, ...]) -> list[RelationshipRow]:
-    """Reciprocated pairs, most interactions first."""
-    counts = {
-        (p.actor, p.target): p.replies + p.mentions + p.reactions + p.accepts + p.messages
-        for p in pairs
-    }
+def relationship_rows(counts: dict[tuple[int, int], int]) -> list[RelationshipRow]:
+    """Reciprocated pairs, most interactions first, from the interactions of each ordered
+    pair (every kind: a direct message counts, its content is never read)."""
     rows = [
         RelationshipRow(a, b, n, counts[b, a])
         for (a, b), n in counts.items()

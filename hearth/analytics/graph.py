@@ -19,9 +19,11 @@ Definitions (PRODUCT.md, "Interaction graph"), and the choices made here:
   share = largest component size / nodes; density = edges / (n(n − 1)/2); average degree
   = 2 × edges / nodes; clustering = the mean over all nodes of each node's local
   clustering coefficient, nodes of degree < 2 counting 0 (networkx's
-  ``average_clustering``), computed exactly from networkx's triangle counts so it is a
-  ``Fraction`` like every other share; bridges = the number of edges whose removal
-  disconnects their ends. A figure whose denominator is empty is ``None``.
+  ``average_clustering``), computed exactly from triangle counts so it is a ``Fraction``
+  like every other share; bridges = the number of edges whose removal disconnects their
+  ends. A figure whose denominator is empty is ``None``. They are computed over the whole
+  graph, every active member, in sparse-matrix arithmetic (graph_figures.py); only the
+  picture is limited to the heaviest nodes.
 - **Picture**: the ``picture_nodes`` heaviest nodes by weighted degree (ties by id, so
   a small community is pictured whole, isolated members included). Nodes with an edge
   are laid out by networkx's spring layout with a fixed seed (the same input always
@@ -47,6 +49,8 @@ from datetime import datetime, timedelta
 from fractions import Fraction
 
 import networkx as nx
+
+from hearth.analytics import graph_figures
 
 CONVERSATION_WEIGHT = 10  # replies (answers are replies), mentions, accepted answers, messages
 REACTION_WEIGHT = 3
@@ -125,7 +129,7 @@ def decay_months(last_at: datetime, as_of: datetime) -> int:
 
 
 def _edge_weights(
-    pairs: Iterable[PairActivity],
+    pairs: Iterable[PairActivity | tuple[int, int, int, datetime]],
     co_topic: Iterable[tuple[int, int, datetime]],
     members: frozenset[int],
     as_of: datetime,
@@ -146,7 +150,14 @@ def _edge_weights(
         last[key] = max(last[key], at) if key in last else at
 
     for pair in pairs:
-        add(pair.actor, pair.target, pair.weight, pair.last_at)
+        if isinstance(pair, PairActivity):
+            add(pair.actor, pair.target, pair.weight, pair.last_at)
+            continue
+        a, b, weight, at = pair  # already weighed (both directions, maybe)
+        if a < b and weight > 0 and a in members and b in members and (a, b) not in raw:
+            raw[a, b], last[a, b] = weight, at  # the common case, without the merging
+        else:
+            add(a, b, weight, at)
     for a, b, at in co_topic:
         add(a, b, CO_TOPIC_WEIGHT, at)
     months = {key: decay_months(at, as_of) for key, at in last.items()}
@@ -160,18 +171,6 @@ def _edge_weights(
 
 def _share(part: int, whole: int) -> Fraction | None:
     return Fraction(part, whole) if whole else None
-
-
-def _clustering(graph: nx.Graph) -> Fraction | None:
-    if not graph:
-        return None
-    triangles = nx.triangles(graph)
-    local = (
-        Fraction(2 * triangles[node], degree * (degree - 1))
-        for node, degree in graph.degree()
-        if degree >= 2
-    )
-    return sum(local, Fraction(0)) / graph.number_of_nodes()
 
 
 def _spring(graph: nx.Graph, scale: float) -> dict[int, tuple[float, float]]:
@@ -288,7 +287,7 @@ def _picture(
 
 
 def interaction_graph(
-    pairs: Iterable[PairActivity],
+    pairs: Iterable[PairActivity | tuple[int, int, int, datetime]],
     co_topic: Iterable[tuple[int, int, datetime]],
     members: Iterable[int],
     staff: frozenset[int],
@@ -301,21 +300,17 @@ def interaction_graph(
         raise ValueError(f"picture_nodes must be between 0 and {MAX_PICTURE_NODES}")
     nodes = sorted(set(members))
     weights, denominator = _edge_weights(pairs, co_topic, frozenset(nodes), as_of)
-    graph = nx.Graph()
-    graph.add_nodes_from(nodes)
-    graph.add_edges_from(weights)
-
-    n, m = graph.number_of_nodes(), graph.number_of_edges()
-    largest = max((len(c) for c in nx.connected_components(graph)), default=0)
+    n, m = len(nodes), len(weights)
+    whole = graph_figures.figures(nodes, list(weights))
     return InteractionGraph(
         nodes=n,
         edges=m,
-        largest_component=largest,
-        largest_share=_share(largest, n),
+        largest_component=whole.largest_component,
+        largest_share=_share(whole.largest_component, n),
         density=_share(m, n * (n - 1) // 2),
         average_degree=_share(2 * m, n),
-        clustering=_clustering(graph),
-        bridges=sum(1 for _ in nx.bridges(graph)),
-        isolated=tuple(sorted(nx.isolates(graph))),
+        clustering=whole.clustering,
+        bridges=whole.bridges,
+        isolated=whole.isolated,
         picture=_picture(weights, denominator, nodes, staff, anonymous, picture_nodes),
     )

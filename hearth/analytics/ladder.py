@@ -1,7 +1,8 @@
 """The contributor ladder and its gravity, after the Orbit model (pure: no queries).
 
 The caller gives each member's join time, the UTC dates they were active on, and the
-dates they contributed on (answered — a reply in a question topic — or proposed an idea)::
+dates they contributed on (answered someone else's question — a reply in a question topic
+asked by another — or proposed an idea)::
 
     levels = levels_at(members, active_days, contribution_days, leaders, at)
     report = ladder(members, active_days, contribution_days, leaders, months)
@@ -35,12 +36,13 @@ from the previous boundary.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import IntEnum
 from fractions import Fraction
+
+import numpy as np
 
 
 class Level(IntEnum):
@@ -109,47 +111,65 @@ def _end_day(at: datetime) -> date:
     return at.date()
 
 
-def _count(days: list[date], first: date, end: date) -> int:
-    """Days in the sorted list within [first, end)."""
-    return bisect_left(days, end) - bisect_left(days, first)
+class _Days:
+    """Every (member, day) of a ``{member: set of dates}`` as two arrays, so a level is a
+    few array counts per boundary rather than a few bisections per member."""
 
+    def __init__(self, days_by_member: dict[int, set[date]], index: dict[int, int]):
+        users, ordinals = [], []
+        for user, days in days_by_member.items():
+            i = index.get(user)
+            if i is not None:
+                users.extend([i] * len(days))
+                ordinals.extend(d.toordinal() for d in days)
+        self.users = np.array(users, dtype=np.int64)
+        self.days = np.array(ordinals, dtype=np.int64)
+        self.size = len(index)
 
-def _level(active: list[date], contributed: list[date], leader: bool, end: date) -> Level:
-    def since(n: int, upto: int = 0) -> int:
-        return _count(active, end - timedelta(days=n), end - timedelta(days=upto))
-
-    if leader or since(LEADING_SPAN) >= LEADING_DAYS:
-        return Level.LEADING
-    if (
-        since(CONTRIBUTING_SPAN) >= CONTRIBUTING_DAYS
-        or _count(contributed, end - timedelta(days=CONTRIBUTING_SPAN), end) > 0
-    ):
-        return Level.CONTRIBUTING
-    if any(
-        since(WEEK_DAYS * (k + 1), WEEK_DAYS * k) >= PARTICIPATING_DAYS
-        for k in range(PARTICIPATING_WEEKS)
-    ):
-        return Level.PARTICIPATING
-    return Level.EXPLORING
-
-
-def _sorted(days_by_member: dict[int, set[date]]) -> dict[int, list[date]]:
-    return {user: sorted(days) for user, days in days_by_member.items()}
+    def count(self, first: date, end: date):
+        """Per member, their days within [first, end)."""
+        inside = (self.days >= first.toordinal()) & (self.days < end.toordinal())
+        return np.bincount(self.users[inside], minlength=self.size)
 
 
 def _levels(
     members: dict[int, datetime],
-    active: dict[int, list[date]],
-    contributed: dict[int, list[date]],
+    users: list[int],
+    active: _Days,
+    contributed: _Days,
     leaders: frozenset[int],
     at: datetime,
 ) -> dict[int, Level]:
     end = _end_day(at)
+
+    def since(days: _Days, n: int, upto: int = 0):
+        return days.count(end - timedelta(days=n), end - timedelta(days=upto))
+
+    leading = since(active, LEADING_SPAN) >= LEADING_DAYS
+    leading |= np.array([user in leaders for user in users], dtype=bool)
+    contributing = (since(active, CONTRIBUTING_SPAN) >= CONTRIBUTING_DAYS) | (
+        since(contributed, CONTRIBUTING_SPAN) > 0
+    )
+    participating = np.zeros(len(users), dtype=bool)
+    for k in range(PARTICIPATING_WEEKS):
+        participating |= since(active, WEEK_DAYS * (k + 1), WEEK_DAYS * k) >= PARTICIPATING_DAYS
+    weights = np.select(
+        [leading, contributing, participating],
+        [Level.LEADING.value, Level.CONTRIBUTING.value, Level.PARTICIPATING.value],
+        Level.EXPLORING.value,
+    ).tolist()
+    level = {weight.value: weight for weight in Level}
     return {
-        user: _level(active.get(user, []), contributed.get(user, []), user in leaders, end)
-        for user, joined_at in members.items()
-        if joined_at < at
+        user: level[weight]
+        for user, weight in zip(users, weights, strict=True)
+        if members[user] < at
     }
+
+
+def _prepared(members, active_days, contribution_days) -> tuple[list[int], _Days, _Days]:
+    users = list(members)
+    index = {user: i for i, user in enumerate(users)}
+    return users, _Days(active_days, index), _Days(contribution_days, index)
 
 
 def levels_at(
@@ -160,7 +180,8 @@ def levels_at(
     at: datetime,
 ) -> dict[int, Level]:
     """Level of every member who had joined before ``at``."""
-    return _levels(members, _sorted(active_days), _sorted(contribution_days), leaders, at)
+    users, active, contributed = _prepared(members, active_days, contribution_days)
+    return _levels(members, users, active, contributed, leaders, at)
 
 
 def gravity(counts: dict[Level, int]) -> Fraction | None:
@@ -205,8 +226,8 @@ def ladder(
     """Levels at each boundary (strictly increasing UTC midnights) and the moves between."""
     if any(b <= a for a, b in zip(months, months[1:], strict=False)):
         raise ValueError("ladder boundaries must be strictly increasing")
-    active, contributed = _sorted(active_days), _sorted(contribution_days)
-    levels = [_levels(members, active, contributed, leaders, at) for at in months]
+    users, active, contributed = _prepared(members, active_days, contribution_days)
+    levels = [_levels(members, users, active, contributed, leaders, at) for at in months]
 
     snapshots, previous = [], None
     for at, by_member in zip(months, levels, strict=True):

@@ -38,7 +38,7 @@ class MemberDay(CommunityOwned):
     user_id = models.BigIntegerField()
     events = models.PositiveIntegerField(default=0)
     posts = models.PositiveIntegerField(default=0)  # topics started and replies
-    contributions = models.PositiveIntegerField(default=0)  # answers and ideas proposed
+    contributions = models.PositiveIntegerField(default=0)  # answers to others, ideas proposed
 
     class Meta:
         constraints = [
@@ -190,9 +190,10 @@ class IdeaShipped(CommunityOwned):
 
 
 class DashboardSnapshot(CommunityOwned):
-    """A computed dashboard for one window, so a large community's page is one read: the
-    worker refreshes the default window after rollups move on; other windows are computed
-    on first view. ``data`` is the pickled view-model, written and read only by Hearth."""
+    """A computed dashboard for one window, so the page is one read and never computes: the
+    worker computes a window when a page finds none (or an old one) and refreshes the
+    windows ending today after rollups move on. ``data`` is the pickled view-model,
+    written and read only by Hearth."""
 
     start = models.DateField()
     end = models.DateField()

@@ -26,25 +26,28 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Max, Min, Q, Sum
+from django.db import connection, transaction
+from django.db.models import F, Max, Min, Q, Sum
+from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
 from hearth.analytics import metrics
-from hearth.analytics.graph import PairActivity
+from hearth.analytics.graph import (
+    CO_TOPIC_WEIGHT,
+    CONVERSATION_WEIGHT,
+    REACTION_WEIGHT,
+    PairActivity,
+)
 from hearth.analytics.metrics import (
     DAY,
     MAU_DAYS,
-    POST_VERBS,
     RETURN_WITHIN,
     WELCOME_WITHIN,
     _follow_up_end,
-    _hours,
     _mean,
-    _median,
     _share,
 )
 from hearth.analytics.models import (
@@ -60,6 +63,8 @@ from hearth.analytics.models import (
     TopicMemberDay,
     VerbDay,
 )
+from hearth.analytics.rollup_writes import PAIR_FIELDS, apply_events
+from hearth.analytics.rollup_writes import add_day_rows as add_day_rows  # trust levels' too
 from hearth.communities.models import STAFF_ROLES, Membership
 from hearth.core import event_cursor
 
@@ -67,13 +72,6 @@ if TYPE_CHECKING:
     from hearth.communities.models import Community
 
 BATCH = 5000
-PAIR_FIELDS = {
-    "post.reply": "replies",
-    "post.mention": "mentions",
-    "post.react": "reactions",
-    "answer.accept": "accepts",
-    "message.send": "messages",
-}
 ROLLUP_MODELS = (
     MemberDay,
     PairDay,
@@ -103,7 +101,7 @@ def update(community: Community, *, lag: timedelta | None = None) -> int:
     HEARTH_ROLLUP_LAG_SECONDS); returns how many were applied."""
     lag = configured_lag() if lag is None else lag
     return event_cursor.follow(
-        community.pk, RollupState, lambda batch: _apply(community.pk, batch),
+        community.pk, RollupState, lambda batch: apply_events(community.pk, batch),
         lag=lag, batch_size=BATCH,
     )  # fmt: skip
 
@@ -115,256 +113,6 @@ def rebuild(community: Community) -> int:
         for model in ROLLUP_MODELS:
             model.objects.filter(community_id=community.pk).delete()
     return update(community, lag=timedelta(0))
-
-
-def _topic(verb_object_id: int | None, data: dict) -> int | None:
-    return data.get("topic", verb_object_id)
-
-
-def _apply(community_id: int, batch: list[tuple]) -> None:
-    events = [
-        (pk, at, verb, actor, target, _topic(object_id, data or {}), data or {})
-        for pk, at, verb, actor, target, object_id, data in batch
-    ]
-    post_users = {e[3] for e in events if e[2] in POST_VERBS and e[3] is not None}
-    reply_targets = {e[4] for e in events if e[2] == "post.reply" and e[4] is not None}
-    member_facts = {
-        f.user_id: f
-        for f in MemberFact.objects.filter(
-            community_id=community_id, user_id__in=post_users | reply_targets
-        )
-    }
-    thread_topics = {e[5] for e in events if e[2] == "post.reply" and e[5] is not None}
-    threads: dict[int, list[ThreadFact]] = defaultdict(list)
-    for fact in ThreadFact.objects.filter(community_id=community_id, topic_id__in=thread_topics):
-        threads[fact.topic_id].append(fact)
-    idea_topics = {e[5] for e in events if e[2] == "idea.status" and e[5] is not None}
-    ideas: dict[int, list[IdeaFact]] = defaultdict(list)
-    for fact in IdeaFact.objects.filter(community_id=community_id, topic_id__in=idea_topics):
-        ideas[fact.topic_id].append(fact)
-
-    member_days: dict[tuple, Counter] = defaultdict(Counter)
-    pair_days: dict[tuple, Counter] = defaultdict(Counter)
-    pair_last: dict[tuple, datetime] = {}
-    verb_days: Counter = Counter()
-    presence: dict[tuple, datetime] = {}
-    changed: set[int] = set()  # ids of existing facts changed (python ids of objects)
-    new_facts: list = []
-    decisions, shipped = [], []
-
-    for pk, at, verb, actor, target, topic, data in events:
-        day = at.astimezone(UTC).date()
-        verb_days[day, verb] += 1
-        if actor is not None:
-            counts = member_days[day, actor]
-            counts["events"] += 1
-            if verb in POST_VERBS:
-                counts["posts"] += 1
-            if verb == "idea.propose" or (
-                verb == "post.reply"
-                and any(f.kind == ThreadKind.QUESTION for f in threads.get(topic, ()))
-            ):
-                counts["contributions"] += 1
-        if verb in PAIR_FIELDS and actor is not None and target is not None and actor != target:
-            key = (day, actor, target)
-            pair_days[key][PAIR_FIELDS[verb]] += 1
-            pair_last[key] = max(pair_last.get(key, at), at)
-        if verb in POST_VERBS and actor is not None:
-            if topic is not None:
-                key = (day, topic, actor)
-                presence[key] = max(presence.get(key, at), at)
-            fact = member_facts.get(actor)
-            if fact is None:
-                fact = member_facts[actor] = MemberFact(
-                    community_id=community_id, user_id=actor, first_post_at=at
-                )
-                new_facts.append(fact)
-            elif _merge_post(fact, at):
-                changed.add(id(fact))
-        if verb == "post.reply" and actor is not None and target is not None and target != actor:
-            fact = member_facts.get(target)
-            if fact is not None and fact.first_post_at <= at and _earlier(at, fact.first_reply_at):
-                fact.first_reply_at = at
-                changed.add(id(fact))
-        if verb == "post.reply" and actor is not None:
-            for fact in threads.get(topic, ()):
-                if (
-                    fact.author_id != actor
-                    and fact.started_at <= at
-                    and _earlier(at, fact.first_response_at)
-                ):
-                    fact.first_response_at = at
-                    changed.add(id(fact))
-        if topic is not None and (
-            verb == "question.ask" or (verb == "topic.create" and data.get("kind") != "questions")
-        ):
-            fact = ThreadFact(
-                community_id=community_id,
-                event_id=pk,
-                kind=ThreadKind.QUESTION if verb == "question.ask" else ThreadKind.TOPIC,
-                topic_id=topic,
-                author_id=actor,
-                started_at=at,
-            )
-            threads[topic].append(fact)
-            new_facts.append(fact)
-        if verb in ("answer.accept", "answer.unaccept") and topic is not None:
-            decisions.append(
-                AcceptDecision(
-                    community_id=community_id,
-                    event_id=pk,
-                    topic_id=topic,
-                    at=at,
-                    accepted=verb == "answer.accept",
-                    answerer_id=target,
-                )
-            )
-        if verb == "idea.propose" and topic is not None:
-            fact = IdeaFact(
-                community_id=community_id,
-                event_id=pk,
-                topic_id=topic,
-                author_id=actor,
-                proposed_at=at,
-            )
-            ideas[topic].append(fact)
-            new_facts.append(fact)
-        if verb == "idea.status" and topic is not None:
-            if data.get("responded"):
-                for fact in ideas.get(topic, ()):
-                    if fact.proposed_at <= at and _earlier(at, fact.first_response_at):
-                        fact.first_response_at = at
-                        changed.add(id(fact))
-            if data.get("to") == "shipped":
-                shipped.append(
-                    IdeaShipped(community_id=community_id, event_id=pk, topic_id=topic, at=at)
-                )
-
-    _save_facts(new_facts, changed, member_facts, threads, ideas)
-    AcceptDecision.objects.bulk_create(decisions, ignore_conflicts=True)
-    IdeaShipped.objects.bulk_create(shipped, ignore_conflicts=True)
-    add_day_rows(
-        MemberDay,
-        community_id,
-        ("day", "user_id"),
-        {key: dict(counts) for key, counts in member_days.items()},
-        counts=("events", "posts", "contributions"),
-    )
-    add_day_rows(
-        PairDay,
-        community_id,
-        ("day", "actor_id", "target_id"),
-        {key: {**counts, "last_at": pair_last[key]} for key, counts in pair_days.items()},
-        counts=tuple(PAIR_FIELDS.values()),
-        latest="last_at",
-    )
-    add_day_rows(
-        VerbDay,
-        community_id,
-        ("day", "verb"),
-        {key: {"count": n} for key, n in verb_days.items()},
-        counts=("count",),
-    )
-    add_day_rows(
-        TopicMemberDay,
-        community_id,
-        ("day", "topic_id", "user_id"),
-        {key: {"last_at": at} for key, at in presence.items()},
-        latest="last_at",
-    )
-
-
-def _earlier(at: datetime, current: datetime | None) -> bool:
-    return current is None or at < current
-
-
-def _merge_post(fact: MemberFact, at: datetime) -> bool:
-    """Keep the earliest two post times; whether they changed (after a member's second
-    post they never do, so the fact is not rewritten)."""
-    if at < fact.first_post_at:
-        fact.first_post_at, fact.second_post_at = at, fact.first_post_at
-        return True
-    if fact.second_post_at is None or at < fact.second_post_at:
-        fact.second_post_at = at
-        return True
-    return False
-
-
-def _save_facts(new_facts, changed, member_facts, threads, ideas) -> None:
-    new_ids = {id(f) for f in new_facts}
-    for model in (MemberFact, ThreadFact, IdeaFact):
-        model.objects.bulk_create([f for f in new_facts if isinstance(f, model)])
-    updates = {
-        MemberFact: (
-            [f for f in member_facts.values() if id(f) in changed and id(f) not in new_ids],
-            ["first_post_at", "second_post_at", "first_reply_at"],
-        ),
-        ThreadFact: (
-            [
-                f
-                for facts in threads.values()
-                for f in facts
-                if id(f) in changed and id(f) not in new_ids
-            ],
-            ["first_response_at"],
-        ),
-        IdeaFact: (
-            [
-                f
-                for facts in ideas.values()
-                for f in facts
-                if id(f) in changed and id(f) not in new_ids
-            ],
-            ["first_response_at"],
-        ),
-    }
-    for model, (objs, fields) in updates.items():
-        if objs:
-            model.objects.bulk_update(objs, fields)
-
-
-def add_day_rows(
-    model,
-    community_id: int,
-    keys: tuple[str, ...],
-    rows: dict[tuple, dict],
-    *,
-    counts: tuple[str, ...] = (),
-    latest: str | None = None,
-) -> None:
-    """Add a batch's ``counts`` to the day table's rows with these ``keys`` (and keep the
-    later ``latest`` time), creating the rows that do not exist yet. The state's row lock
-    keeps this read-modify-write to one worker at a time."""
-    if not rows:
-        return
-    existing = {
-        tuple(getattr(row, key) for key in keys): row
-        for row in model.objects.filter(
-            community_id=community_id,
-            **{f"{key}__in": {k[i] for k in rows} for i, key in enumerate(keys[:2])},
-        )
-    }
-    create, update = [], []
-    for key, values in rows.items():
-        row = existing.get(key)
-        if row is None:
-            create.append(
-                model(community_id=community_id, **dict(zip(keys, key, strict=True)), **values)
-            )
-            continue
-        changed = False
-        for field in counts:
-            if values.get(field):
-                setattr(row, field, getattr(row, field) + values[field])
-                changed = True
-        if latest is not None and values[latest] > getattr(row, latest):
-            setattr(row, latest, values[latest])
-            changed = True
-        if changed:
-            update.append(row)
-    model.objects.bulk_create(create)
-    if update:
-        model.objects.bulk_update(update, [*counts, *([latest] if latest else [])])
 
 
 # Reading ---------------------------------------------------------------------------------
@@ -402,25 +150,27 @@ def health_report(
     *,
     as_of: datetime | None = None,
     members: Members | None = None,
+    pairs: ReportPairs | None = None,
 ) -> metrics.HealthReport:
-    """Every metric for the window of whole UTC days, from the rollups. ``members`` spares
-    reading the memberships again when the caller already has them."""
+    """Every metric for the window of whole UTC days, from the rollups. ``members`` and
+    ``pairs`` (:func:`report_pairs` of the window) spare reading them again when the
+    caller already has them."""
     _check(start, end)
     as_of = as_of or timezone.now()
     until = _follow_up_end(end, as_of)
     first_day, last_day = start.date(), end.date()  # [first_day, last_day)
     members = members or _members(community.pk)
     days = _member_days(community.pk, first_day - timedelta(days=MAU_DAYS - 1), last_day)
-    pairs = _pair_totals(community.pk, first_day, last_day)
+    pairs = pairs or report_pairs(community, first_day, last_day)
     threads = _threads(community.pk, start, end)
     return metrics.HealthReport(
         start=start,
         end=end,
         active=_active_members(days, start, end),
-        member_to_member=_member_to_member(pairs, members.staff),
-        reciprocity=_reciprocity(pairs),
-        never_answered=_never_answered(days, pairs, first_day),
-        appreciation=_appreciation(days, pairs, first_day),
+        member_to_member=_member_to_member(pairs.counts, members.staff),
+        reciprocity=_reciprocity(pairs.counts),
+        never_answered=_never_answered(days, pairs.answered, first_day),
+        appreciation=_appreciation(days, pairs.appreciated, first_day),
         newcomers=_newcomers(community.pk, start, end, until),
         first_response=_first_response(threads, until),
         support=_support(community.pk, threads, start, end, until, members.staff),
@@ -437,31 +187,35 @@ def _member_days(community_id: int, first: date, last: date) -> list[tuple[date,
     )
 
 
-def _pair_totals(
-    community_id: int, first: date, last: date, *, with_last_at: bool = False
-) -> dict[tuple[int, int], dict]:
-    """Interactions per ordered pair over the days; ``last_at`` only when asked for (the
-    graph's decay needs it, the report does not, and timestamps are costly to load)."""
-    sums = {f"{field}_sum": Sum(field) for field in PAIR_FIELDS.values()}
-    if with_last_at:
-        sums["last"] = Max("last_at")
+@dataclass(frozen=True)
+class ReportPairs:
+    counts: dict[tuple[int, int], int]  # interactions per ordered pair, every kind
+    answered: set[int]  # targets of a reply or a reaction
+    appreciated: set[int]  # targets of a reaction or an accepted answer
+
+
+def report_pairs(community: Community, first: date, last: date) -> ReportPairs:
+    """What the report needs of the pairs over the days: summed in the database, one
+    short tuple per pair."""
+    f = {name: F(name) for name in PAIR_FIELDS.values()}
     rows = (
-        PairDay.objects.filter(community_id=community_id, day__gte=first, day__lt=last)
+        PairDay.objects.filter(community_id=community.pk, day__gte=first, day__lt=last)
         .order_by()
-        .values("actor_id", "target_id")
-        .annotate(**sums)
+        .values_list("actor_id", "target_id")
+        .annotate(
+            total=Sum(f["replies"] + f["mentions"] + f["reactions"] + f["accepts"] + f["messages"]),
+            answered=Sum(f["replies"] + f["reactions"]),
+            appreciated=Sum(f["reactions"] + f["accepts"]),
+        )
     )
-    return {
-        (r["actor_id"], r["target_id"]): {
-            **{field: r[f"{field}_sum"] for field in PAIR_FIELDS.values()},
-            **({"last_at": r["last"]} if with_last_at else {}),
-        }
-        for r in rows
-    }
-
-
-def _interaction_count(counts: dict) -> int:
-    return sum(counts[field] for field in PAIR_FIELDS.values())
+    counts, answered, appreciated = {}, set(), set()
+    for actor, target, total, was_answered, was_appreciated in rows:
+        counts[actor, target] = total
+        if was_answered:
+            answered.add(target)
+        if was_appreciated:
+            appreciated.add(target)
+    return ReportPairs(counts, answered, appreciated)
 
 
 def rolling_distinct(sets: list[set[int]], span: int) -> list[int]:
@@ -510,18 +264,16 @@ def _active_members(days, start: datetime, end: datetime) -> metrics.ActiveMembe
     )
 
 
-def _member_to_member(pairs: dict, staff: frozenset[int]) -> metrics.MemberToMember:
+def _member_to_member(counts: dict, staff: frozenset[int]) -> metrics.MemberToMember:
     total = members = 0
-    for (a, b), counts in pairs.items():
-        n = _interaction_count(counts)
+    for (a, b), n in counts.items():
         total += n
         if a not in staff and b not in staff:
             members += n
     return metrics.MemberToMember(total, members, _share(members, total))
 
 
-def _reciprocity(pairs: dict) -> metrics.Reciprocity:
-    counts = {pair: _interaction_count(c) for pair, c in pairs.items()}
+def _reciprocity(counts: dict) -> metrics.Reciprocity:
     counts = {pair: n for pair, n in counts.items() if n}
     reciprocated = sum(1 for a, b in counts if (b, a) in counts)
     relationships = tuple(
@@ -536,73 +288,106 @@ def _reciprocity(pairs: dict) -> metrics.Reciprocity:
     )
 
 
-def _never_answered(days, pairs: dict, first_day: date) -> metrics.NeverAnswered:
+def _never_answered(days, answered: set[int], first_day: date) -> metrics.NeverAnswered:
     posters = {user for day, user, posts in days if day >= first_day and posts}
-    answered = {b for (_a, b), c in pairs.items() if c["replies"] or c["reactions"]}
     return metrics.NeverAnswered(len(posters), tuple(sorted(posters - answered)))
 
 
-def _appreciation(days, pairs: dict, first_day: date) -> metrics.AppreciationReach:
+def _appreciation(days, appreciated: set[int], first_day: date) -> metrics.AppreciationReach:
     active = {user for day, user, _posts in days if day >= first_day}
-    appreciated = {b for (_a, b), c in pairs.items() if c["reactions"] or c["accepts"]} & active
-    return metrics.AppreciationReach(
-        len(active), len(appreciated), _share(len(appreciated), len(active))
-    )
+    reached = appreciated & active
+    return metrics.AppreciationReach(len(active), len(reached), _share(len(reached), len(active)))
 
 
 def _newcomers(community_id: int, start, end, until) -> metrics.NewcomerWelcome:
-    facts = MemberFact.objects.filter(
-        community_id=community_id, first_post_at__gte=start, first_post_at__lt=end
-    ).order_by("user_id")
+    facts = (
+        MemberFact.objects.filter(
+            community_id=community_id, first_post_at__gte=start, first_post_at__lt=end
+        )
+        .order_by("user_id")
+        .values_list("user_id", "first_post_at", "second_post_at", "first_reply_at")
+    )
     welcomed, unwelcomed, waits, returned = [], [], [], {True: 0, False: 0}
     newcomers = []
-    for fact in facts:
-        newcomers.append(fact.user_id)
-        reply = fact.first_reply_at
-        is_welcomed = (
-            reply is not None and reply < until and reply <= fact.first_post_at + WELCOME_WITHIN
-        )
+    for user, first, second, reply in facts:
+        newcomers.append(user)
+        is_welcomed = reply is not None and reply < until and reply <= first + WELCOME_WITHIN
         if is_welcomed:
-            welcomed.append(fact.user_id)
-            waits.append(_hours(reply - fact.first_post_at))
+            welcomed.append(user)
+            waits.append(_micros(reply - first))
         else:
-            unwelcomed.append(fact.user_id)
-        second = fact.second_post_at
-        if second is not None and second < until and second <= fact.first_post_at + RETURN_WITHIN:
+            unwelcomed.append(user)
+        if second is not None and second < until and second <= first + RETURN_WITHIN:
             returned[is_welcomed] += 1
     return metrics.NewcomerWelcome(
         newcomers=tuple(newcomers),
         welcomed=tuple(welcomed),
         unwelcomed=tuple(unwelcomed),
         rate=_share(len(welcomed), len(newcomers)),
-        median_hours_to_reply=_median(waits),
+        median_hours_to_reply=_median_hours(waits),
         welcomed_returned=_share(returned[True], len(welcomed)),
         unwelcomed_returned=_share(returned[False], len(unwelcomed)),
     )
 
 
-def _threads(community_id: int, start, end) -> list[ThreadFact]:
-    return list(
-        ThreadFact.objects.filter(
+class _Thread(NamedTuple):
+    kind: str
+    topic_id: int
+    started_at: datetime
+    first_response_at: datetime | None
+
+
+def _threads(community_id: int, start, end) -> list[_Thread]:
+    return [
+        _Thread(*row)
+        for row in ThreadFact.objects.filter(
             community_id=community_id, started_at__gte=start, started_at__lt=end
-        ).order_by("started_at", "event_id")
-    )
+        )
+        .order_by("started_at", "event_id")
+        .values_list("kind", "topic_id", "started_at", "first_response_at")
+    ]
 
 
-def _response_times(facts: Iterable[ThreadFact], until) -> metrics.ResponseTimes:
-    hours, unanswered, started = [], [], 0
+MICROS_PER_HOUR = 3_600_000_000
+
+
+def _micros(delta: timedelta) -> int:
+    return delta // timedelta(microseconds=1)
+
+
+def _median_hours(micros: list[int]) -> Fraction | None:
+    """The median of durations in microseconds, in hours: ``metrics._median`` of their
+    ``_hours``, without sorting Fractions."""
+    if not micros:
+        return None
+    ordered, middle = sorted(micros), len(micros) // 2
+    if len(ordered) % 2:
+        return Fraction(ordered[middle], MICROS_PER_HOUR)
+    return Fraction(ordered[middle - 1] + ordered[middle], 2 * MICROS_PER_HOUR)
+
+
+def _mean_hours(micros: list[int]) -> Fraction | None:
+    return Fraction(sum(micros), len(micros) * MICROS_PER_HOUR) if micros else None
+
+
+def _response_times(facts: Iterable[_Thread], until) -> metrics.ResponseTimes:
+    waits, unanswered, started = [], [], 0
     for fact in facts:
         started += 1
         if fact.first_response_at is not None and fact.first_response_at < until:
-            hours.append(_hours(fact.first_response_at - fact.started_at))
+            waits.append(_micros(fact.first_response_at - fact.started_at))
         else:
             unanswered.append(fact.topic_id)
     return metrics.ResponseTimes(
-        started, len(hours), _median(hours), _mean(hours), tuple(sorted(unanswered))
+        started,
+        len(waits),
+        _median_hours(waits),
+        _mean_hours(waits),
+        tuple(sorted(unanswered)),
     )
 
 
-def _first_response(facts: list[ThreadFact], until) -> metrics.FirstResponse:
+def _first_response(facts: list[_Thread], until) -> metrics.FirstResponse:
     return metrics.FirstResponse(
         topics=_response_times((f for f in facts if f.kind == ThreadKind.TOPIC), until),
         questions=_response_times((f for f in facts if f.kind == ThreadKind.QUESTION), until),
@@ -610,7 +395,7 @@ def _first_response(facts: list[ThreadFact], until) -> metrics.FirstResponse:
 
 
 def _support(
-    community_id: int, threads: list[ThreadFact], start, end, until, staff
+    community_id: int, threads: list[_Thread], start, end, until, staff
 ) -> metrics.MemberSupport:
     questions = [f for f in threads if f.kind == ThreadKind.QUESTION]
     decisions: dict[int, list[AcceptDecision]] = defaultdict(list)
@@ -632,14 +417,14 @@ def _support(
             if d.at >= q.started_at:
                 standing = d if d.accepted else None
         if standing is not None:
-            hours.append(_hours(standing.at - q.started_at))
+            hours.append(_micros(standing.at - q.started_at))
             from_members += standing.answerer_id not in staff
     return metrics.MemberSupport(
         questions=len(questions),
         accepted=len(hours),
         accepted_from_members=from_members,
         share=_share(from_members, len(hours)),
-        median_hours_to_accept=_median(hours),
+        median_hours_to_accept=_median_hours(hours),
         unanswered=_response_times(questions, until).unanswered,
     )
 
@@ -769,12 +554,59 @@ def day_figures(
 
 def pair_activity(community: Community, start: date, end: date) -> list[PairActivity]:
     """Who interacted with whom over the days [start, end), by kind, ordered by pair."""
-    return [
-        PairActivity(actor, target, **totals)
-        for (actor, target), totals in sorted(
-            _pair_totals(community.pk, start, end, with_last_at=True).items()
+    rows = (
+        PairDay.objects.filter(community_id=community.pk, day__gte=start, day__lt=end)
+        .order_by()
+        .values_list("actor_id", "target_id")
+        .annotate(*(Sum(field) for field in PAIR_FIELDS.values()), Max("last_at"))
+    )
+    return [PairActivity(*row) for row in sorted(rows)]
+
+
+def graph_pairs(community: Community, start: date, end: date) -> list[tuple]:
+    """The interaction graph's pairs over the days [start, end), weighed in the database:
+    (low id, high id, weight of both directions, the later last interaction), with the
+    weights of :class:`~hearth.analytics.graph.PairActivity`."""
+    f = {name: F(name) for name in PAIR_FIELDS.values()}
+    conversation = f["replies"] + f["mentions"] + f["accepts"] + f["messages"]
+    return list(
+        PairDay.objects.filter(community_id=community.pk, day__gte=start, day__lt=end)
+        .annotate(low=Least("actor_id", "target_id"), high=Greatest("actor_id", "target_id"))
+        .order_by()
+        .values_list("low", "high")
+        .annotate(
+            weight=Sum(CONVERSATION_WEIGHT * conversation + REACTION_WEIGHT * f["reactions"]),
+            last=Max("last_at"),
         )
-    ]
+    )
+
+
+def co_topic_pairs(community: Community, start: date, end: date) -> list[tuple]:
+    """Same-topic presence over the days [start, end) counted in the database, in the
+    form of :func:`graph_pairs`: (low id, high id, CO_TOPIC_WEIGHT × the topics both
+    posted in, the latest of their pairs' later last posts)."""
+    table = connection.ops.quote_name(TopicMemberDay._meta.db_table)
+    day = TopicMemberDay._meta.get_field("day")
+    sql = (
+        "WITH p AS (SELECT topic_id, user_id, MAX(last_at) AS last "  # noqa: S608 - our table
+        f"FROM {table} WHERE community_id = %s AND day >= %s AND day < %s "
+        "GROUP BY topic_id, user_id) "
+        "SELECT a.user_id, b.user_id, COUNT(*), "
+        "MAX(CASE WHEN a.last > b.last THEN a.last ELSE b.last END) "
+        "FROM p a JOIN p b ON a.topic_id = b.topic_id AND a.user_id < b.user_id "
+        "GROUP BY a.user_id, b.user_id"
+    )
+    params = [community.pk, *(day.get_db_prep_value(d, connection) for d in (start, end))]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if rows and isinstance(rows[0][3], str):  # SQLite keeps UTC times as text
+        return [(a, b, CO_TOPIC_WEIGHT * n, _utc(last)) for a, b, n, last in rows]
+    return [(a, b, CO_TOPIC_WEIGHT * n, last) for a, b, n, last in rows]
+
+
+def _utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 def co_topic_presence(

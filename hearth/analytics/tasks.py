@@ -1,6 +1,6 @@
 """Background work for the health dashboard: keeping each community's rollups current."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -23,6 +23,23 @@ def update_rollups(community_id: int) -> int:
     if applied:
         dashboard.refresh_stale_snapshots(community, older_than=SNAPSHOT_REFRESH_EVERY)
     return applied
+
+
+@task()
+def compute_snapshot(community_id: int, start: str, end: str) -> bool:
+    """Compute and keep one window's dashboard (queued by a page that found none, or an
+    old one)."""
+    community = Community.objects.filter(pk=community_id).first()
+    window = dashboard.Window(date.fromisoformat(start), date.fromisoformat(end))
+    try:
+        if community is None:
+            return False
+        rollups.update(community)
+        dashboard.refresh_snapshot(community, window)
+        return True
+    finally:
+        if community is not None:
+            dashboard.snapshot_done(community, window)
 
 
 def schedule_rollups(events) -> None:

@@ -17,10 +17,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from hearth.analytics import dashboard, display, policy, rollups
+from hearth.analytics import dashboard, display, policy
 from hearth.analytics.forms import PRESETS, parse_window, utc_today
 from hearth.communities.views import community_view
-from hearth.core.db import best_effort
 from hearth.core.spreadsheets import spreadsheet_safe
 
 PER_PAGE = 30
@@ -33,10 +32,8 @@ def health_view(view):
     @community_view
     def wrapper(request, *args, **kwargs):
         policy.ensure_view_health(request.actor)
-        # The worker keeps the rollups current; this applies whatever it has not yet (usually
-        # nothing), so the page is right even where no worker runs (`make run`).
-        with best_effort("health rollups catch-up"):
-            rollups.update(request.community)
+        # Nothing is computed here, not even the rollups' catch-up: the worker brings the
+        # rollups up to date before it computes a window (analytics.tasks.compute_snapshot).
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -72,6 +69,8 @@ def _window_context(request):
 def health(request):
     window, context = _window_context(request)
     data = dashboard.dashboard_for(request.community, window)
+    if data is None:
+        return computing(request, context)
     figures = display.headlines(data)
     cohort_url = reverse("analytics:health-drilldown", args=[request.community.slug, "cohort"])
     context.update(
@@ -90,6 +89,21 @@ def health(request):
         }
     )
     return render(request, "analytics/health.html", context)
+
+
+COMPUTING_RETRY_SECONDS = 5
+
+
+def computing(request, context):
+    """The window's figures are being computed in the worker (the page never computes
+    them): a page that says so and reloads itself until they are there."""
+    response = render(
+        request,
+        "analytics/computing.html",
+        {**context, "retry_seconds": COMPUTING_RETRY_SECONDS, "again": request.get_full_path()},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 DRILLDOWN_TITLES = {
@@ -118,7 +132,10 @@ def drilldown(request, metric: str):
     week = _week(request) if metric == "cohort" else None
     if metric == "cohort" and week is None:
         raise Http404
-    items = dashboard.drilldown_items(request.community, window, metric, week=week)
+    try:
+        items = dashboard.drilldown_items(request.community, window, metric, week=week)
+    except dashboard.Computing:
+        return computing(request, context)
     if items is None:
         raise Http404
     listed = dashboard.readable_items(request.actor, request.community, metric, items)
@@ -146,6 +163,14 @@ def export_csv(request):
     docs/community-health.md, "CSV export")."""
     window, _context = _window_context(request)
     data = dashboard.dashboard_for(request.community, window)
+    if data is None:
+        response = HttpResponse(
+            _("The figures are being computed; try again in a few seconds."),
+            content_type="text/plain; charset=utf-8",
+            status=503,
+        )
+        response["Retry-After"] = str(COMPUTING_RETRY_SECONDS)
+        return response
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"{request.community.slug}-health-{window.start}-{window.end}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -398,3 +398,98 @@ def test_the_worker_refreshes_snapshots_that_someone_opened_today(community, own
     after = dashboard.dashboard_for(community, window)
     assert after.days[-1].posts == before.days[-1].posts + 1
     assert DashboardSnapshot.objects.get().made_at > timezone.now() - timedelta(minutes=1)
+
+
+# The page never computes: the worker does ------------------------------------------------
+
+
+class Queue(list):
+    """Snapshot computations queued for the worker, which runs them only when told."""
+
+    def __init__(self, task):
+        super().__init__()
+        self.task = task
+
+    def enqueue(self, *args):
+        self.append(args)
+
+    def run(self):
+        for args in self:
+            self.task.call(*args)
+        self.clear()
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    from hearth.analytics import tasks
+
+    queue = Queue(tasks.compute_snapshot)
+    monkeypatch.setattr(tasks, "compute_snapshot", queue)
+    return queue
+
+
+def test_without_a_snapshot_the_pages_say_it_is_being_computed(
+    as_owner, history, queued, monkeypatch
+):
+    from hearth.analytics import dashboard
+
+    builds = []
+    real = dashboard.build_dashboard
+    monkeypatch.setattr(
+        dashboard, "build_dashboard", lambda *a, **k: builds.append(1) or real(*a, **k)
+    )
+    community = history.community
+    response = as_owner.get(url(community))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "being computed" in page
+    assert '<meta http-equiv="refresh"' in page
+    assert response["Cache-Control"] == "no-store"
+    assert builds == []  # nothing computed on the request
+    assert len(queued) == 1
+    # Opening it again, its export and a drill-down queue nothing more.
+    export = as_owner.get(url(community, "health-export"))
+    assert export.status_code == 503 and export["Retry-After"]
+    drill = as_owner.get(url(community, "health-drilldown", "slipping"))
+    assert drill.status_code == 200 and "being computed" in drill.content.decode()
+    as_owner.get(url(community))
+    assert len(queued) == 1 and builds == []
+    # The worker computes it; the page then shows the figures.
+    queued.run()
+    assert builds == [1]
+    response = as_owner.get(url(community))
+    assert "being computed" not in response.content.decode()
+    assert response.context["figures"]
+    assert queued == []
+
+
+def test_an_old_snapshot_is_shown_while_the_worker_computes_a_new_one(as_owner, history, queued):
+    from hearth.analytics import dashboard
+
+    community = history.community
+    as_owner.get(url(community))
+    queued.run()
+    before = as_owner.get(url(community)).context["d"]
+    _more_activity(history, 4)
+    DashboardSnapshot.objects.update(made_at=timezone.now() - dashboard.SNAPSHOT_MAX_AGE)
+    shown = as_owner.get(url(community)).context["d"]
+    assert shown.as_of == before.as_of  # the old figures, at once
+    assert len(queued) == 1
+    queued.run()
+    after = as_owner.get(url(community)).context["d"]
+    assert after.as_of > before.as_of
+    assert sum(r.posts for r in after.days) > sum(r.posts for r in before.days)
+
+
+def test_the_api_answers_503_while_the_figures_are_computed(client, history, owner, queued):
+    from hearth.api import services
+    from hearth.core.actor import Actor
+
+    _key, full = services.api_key_create(actor=Actor.for_user(owner, history.community), name="k")
+    path = f"/api/v1/communities/{history.community.slug}/health"
+    response = client.get(path, HTTP_AUTHORIZATION=f"Bearer {full}")
+    assert response.status_code == 503 and response["Retry-After"]
+    assert response.json()["error"]["code"] == "computing"
+    assert "being computed" in response.json()["error"]["message"]
+    queued.run()
+    assert client.get(path, HTTP_AUTHORIZATION=f"Bearer {full}").status_code == 200

@@ -33,26 +33,29 @@ def test_town_figures_from_rollups_equal_the_event_log(town):  # noqa: F811
     assert rollups.health_report(community, START, END, as_of=AS_OF) == expected
 
 
+def rollup_rows(community) -> dict[str, list[tuple]]:
+    """Every row of every rollup table of the community, ids left out, sorted."""
+    return {
+        model.__name__: sorted(
+            model.objects.filter(community=community).values_list(
+                *(f.attname for f in model._meta.concrete_fields if not f.primary_key)
+            )
+        )
+        for model in rollups.ROLLUP_MODELS
+    }
+
+
 def test_replaying_in_batches_equals_one_rebuild(town, monkeypatch):  # noqa: F811
     community, _ids = town
     monkeypatch.setattr(rollups, "BATCH", 3)
     rollups.update(community, lag=timedelta(0))
     batched = rollups.health_report(community, START, END, as_of=AS_OF)
-    rows = sorted(
-        MemberDay.objects.filter(community=community).values_list(
-            "day", "user_id", "events", "posts"
-        )
-    )
+    rows = rollup_rows(community)
+    assert rows["PairDay"] and rows["MemberFact"] and rows["ThreadFact"]
+    monkeypatch.setattr(rollups, "BATCH", 5000)
     rollups.rebuild(community)
     assert rollups.health_report(community, START, END, as_of=AS_OF) == batched
-    assert (
-        sorted(
-            MemberDay.objects.filter(community=community).values_list(
-                "day", "user_id", "events", "posts"
-            )
-        )
-        == rows
-    )
+    assert rollup_rows(community) == rows
 
 
 def test_update_is_idempotent_and_waits_for_young_events(town):  # noqa: F811
@@ -194,11 +197,14 @@ class RollupsMatchTheEventLog(TestCase):
             community=self.elsewhere, created_at=BASE, verb="post.reply",
             actor_id=ids[1], target_user_id=ids[2], data={"topic": 1},
         )  # fmt: skip
+        rollups.rebuild(self.community)
+        whole = rollup_rows(self.community)
         rollups.BATCH, saved = batch, rollups.BATCH
         try:
             rollups.rebuild(self.community)
         finally:
             rollups.BATCH = saved
+        assert rollup_rows(self.community) == whole
         start = BASE + start_day * DAY
         end = start + length_days * DAY
         as_of = end + timedelta(minutes=as_of_minutes)
@@ -250,3 +256,56 @@ def test_rolling_distinct_equals_a_union_per_day(days, span):
     sets = lead + days
     expected = [len(set().union(*sets[i - span + 1 : i + 1])) for i in range(span - 1, len(sets))]
     assert rollups.rolling_distinct(sets, span) == expected
+
+
+def test_a_reply_in_ones_own_question_is_not_an_answer(db):
+    """The contributor ladder's "answered someone else's question" (PRODUCT.md): the asker
+    replying in their own question topic contributes nothing; another member's reply does."""
+    asker, helper = user_factory(), user_factory()
+    community = community_factory(owner=user_factory())
+    for user in (asker, helper):
+        membership_factory(community, user=user)
+    day = datetime(2024, 3, 4, 9, tzinfo=UTC)
+
+    def event(minutes, verb, actor, target=None, **data):
+        InteractionEvent.objects.create(
+            community=community, created_at=day + timedelta(minutes=minutes), verb=verb,
+            actor=actor, target_user=target, object_id=data.pop("obj", None), data=data,
+        )  # fmt: skip
+
+    event(0, "topic.create", asker, topic=7, kind="questions")
+    event(0, "question.ask", asker, obj=7)
+    event(5, "post.reply", asker, asker, topic=7)  # the asker adds details
+    event(60 * 24 + 5, "post.reply", helper, asker, topic=7)  # the next day: an answer
+    event(60 * 24 + 9, "post.reply", asker, helper, topic=7)  # the asker thanks them
+    rollups.rebuild(community)
+    contributed = rollups.active_days(
+        community, day.date(), day.date() + 3 * DAY, contributions=True
+    )
+    assert contributed == {helper.pk: {day.date() + DAY}}
+
+
+def test_graph_pairs_weighed_in_the_database_give_the_same_graph(town):  # noqa: F811
+    from hearth.analytics.dashboard import relationship_rows
+    from hearth.analytics.graph import interaction_graph
+
+    community, ids = town
+    rollups.rebuild(community)
+    first, last = (START - 30 * DAY).date(), END.date()
+    co_topic = rollups.co_topic_presence(community, first, last)
+    members, staff = set(ids.values()), frozenset({ids["mona"]})
+    by_kind = rollups.pair_activity(community, first, last)
+    expected = interaction_graph(by_kind, co_topic, members, staff, frozenset(), AS_OF)
+    weighed = rollups.graph_pairs(community, first, last)
+    assert len(weighed) < len(by_kind)  # both directions of a pair in one row
+    assert interaction_graph(weighed, co_topic, members, staff, frozenset(), AS_OF) == expected
+    together = rollups.co_topic_pairs(community, first, last)
+    assert together and len(together) <= len(co_topic)
+    assert interaction_graph(weighed + together, (), members, staff, frozenset(), AS_OF) == expected
+    totals = {
+        (p.actor, p.target): p.replies + p.mentions + p.reactions + p.accepts + p.messages
+        for p in by_kind
+    }
+    counts = rollups.report_pairs(community, first, last).counts
+    assert counts == totals
+    assert relationship_rows(counts)
