@@ -1,10 +1,12 @@
 import argparse
+import os
 import signal
 import sys
+from pathlib import Path
 
 import uvicorn
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from hearth.core.staticfiles import collect_if_changed
 from hearth.core.worker import ChildSupervisor
@@ -28,6 +30,33 @@ def stop_worker(supervisor: ChildSupervisor) -> None:
     supervisor.stop()
 
 
+def default_workers() -> int:
+    """Production: one process per core this process may run on. Embedded (SQLite): one."""
+    if not settings.PRODUCTION:
+        return 1
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def share_metrics_between_processes(data_dir: Path) -> Path:
+    """Point prometheus_client's multiprocess mode at ``<data dir>/metrics`` (emptied: the
+    files of a previous run would add their counts to this one's) for this process and the
+    ones it starts. An operator's own ``PROMETHEUS_MULTIPROC_DIR`` is kept as it is."""
+    from hearth.core.metrics_dir import MULTIPROC_ENV, enable_multiprocess
+
+    if os.environ.get(MULTIPROC_ENV):
+        directory = Path(os.environ[MULTIPROC_ENV])
+    else:
+        directory = data_dir / "metrics"
+        directory.mkdir(parents=True, exist_ok=True)
+        for stale in directory.glob("*.db"):
+            stale.unlink(missing_ok=True)
+    enable_multiprocess(directory)
+    return directory
+
+
 class Command(BaseCommand):
     help = (
         "Serve Hearth over HTTP with the ASGI server (uvicorn). In embedded mode it also runs "
@@ -39,7 +68,11 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument(
-            "--workers", type=int, default=1, help="Worker processes (use PostgreSQL past one)."
+            "--workers",
+            type=int,
+            default=default_workers(),
+            help="Server processes: in production one per CPU core by default, in embedded "
+            "mode one (SQLite); use PostgreSQL past one.",
         )
         parser.add_argument(
             "--with-worker",
@@ -58,11 +91,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host, port, workers, with_worker, collectstatic, **options):
+        if workers < 1:
+            raise CommandError("--workers must be at least 1.")
         if collectstatic:
             collect_if_changed(log=self.stdout.write)
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
         self.stdout.write(self.style.SUCCESS(f"Hearth is running at http://{shown_host}:{port}/"))
         self.stdout.write(f"Data directory: {settings.DATA_DIR}  (Ctrl+C to stop)")
+        if workers > 1 or with_worker:
+            # Before the server processes and the worker start, which inherit it.
+            share_metrics_between_processes(settings.DATA_DIR)
         stop_on_sigterm()
         supervisor = None
         try:
@@ -82,6 +120,8 @@ class Command(BaseCommand):
                 port=port,
                 workers=workers,
                 log_level="warning",
+                # TCP_NODELAY on every connection, also with several workers.
+                http="hearth.core.nodelay:NoDelayH11Protocol",
                 # X-Forwarded-For/-Proto only from the proxies the operator names; uvicorn
                 # would otherwise trust them from any local process (hearth.core.client_ip).
                 proxy_headers=bool(settings.HEARTH_TRUSTED_PROXIES),
