@@ -33,10 +33,16 @@ TOPIC = "/c/bench/t/the-big-benchmark-thread/1/"
 
 # name -> (module that must be importable, command for N processes on a port)
 SERVERS = {
-    "hearth": (
+    "hearth": (  # hearth serve --server uvicorn: TCP_NODELAY set on each connection
         "uvicorn",
         lambda n, port: ["-m", "hearth.cli", "serve", "--host", HOST, "--port", str(port),
                          "--workers", str(n), "--no-with-worker", "--no-collectstatic"],
+    ),
+    "hearth-granian": (
+        "granian",
+        lambda n, port: ["-m", "hearth.cli", "serve", "--host", HOST, "--port", str(port),
+                         "--workers", str(n), "--server", "granian", "--no-with-worker",
+                         "--no-collectstatic"],
     ),
     "uvicorn-plain": (
         "uvicorn",

@@ -313,13 +313,14 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def test_two_server_processes_answer_and_metrics_add_up(tmp_path):
+@pytest.mark.parametrize("server", ["uvicorn", "granian"])
+def test_two_server_processes_answer_and_metrics_add_up(tmp_path, server):
     """Each process that times a request writes its own file to the shared metrics
     directory: two files are two processes answering, and /metrics adds them up."""
     port = _free_port()
     serve = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "hearth.cli", "serve", "--no-collectstatic", "--no-with-worker",
-         "--workers", "2", "--port", str(port)],
+         "--workers", "2", "--port", str(port), "--server", server],
         env={
             **os.environ,
             "HEARTH_ENV": "embedded",

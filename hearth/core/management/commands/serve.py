@@ -57,6 +57,48 @@ def share_metrics_between_processes(data_dir: Path) -> Path:
     return directory
 
 
+APP = "hearth.asgi:application"  # Django's, behind the body-size limit, with lifespan
+
+
+def run_uvicorn(host: str, port: int, workers: int) -> None:
+    uvicorn.run(
+        APP,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        # TCP_NODELAY on every connection, also with several workers (hearth.core.nodelay).
+        http="hearth.core.nodelay:NoDelayH11Protocol",
+        # X-Forwarded-For/-Proto only from the proxies the operator names; uvicorn
+        # would otherwise trust them from any local process (hearth.core.client_ip).
+        proxy_headers=bool(settings.HEARTH_TRUSTED_PROXIES),
+        forwarded_allow_ips=settings.HEARTH_TRUSTED_PROXIES,
+        # The lifespan shutdown writes buffered page views (hearth.asgi).
+        lifespan="on",
+    )
+
+
+def run_granian(host: str, port: int, workers: int) -> None:
+    """granian (Rust HTTP, one Python process per worker, TCP_NODELAY set). It loads the
+    same ASGI application by name in each worker, so the body-size limit and the lifespan
+    hooks are the same. It rewrites no client address: X-Forwarded-For is read from
+    trusted proxies only, by hearth.core.client_ip, as under WSGI."""
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+    from granian.server import Server
+
+    Server(
+        APP,
+        address=host,
+        port=port,
+        interface=Interfaces.ASGI,  # with the lifespan protocol
+        workers=workers,
+        websockets=False,
+        log_level=LogLevels.warning,
+        respawn_failed_workers=True,
+    ).serve()
+
+
 class Command(BaseCommand):
     help = (
         "Serve Hearth over HTTP with the ASGI server (uvicorn). In embedded mode it also runs "
@@ -75,6 +117,12 @@ class Command(BaseCommand):
             "mode one (SQLite); use PostgreSQL past one.",
         )
         parser.add_argument(
+            "--server",
+            choices=["uvicorn", "granian"],
+            default=os.environ.get("HEARTH_SERVER", "uvicorn"),
+            help="The ASGI server (HEARTH_SERVER): uvicorn, or granian if installed.",
+        )
+        parser.add_argument(
             "--with-worker",
             action=argparse.BooleanOptionalAction,
             default=not settings.PRODUCTION,
@@ -90,7 +138,7 @@ class Command(BaseCommand):
             "under their plain names.",
         )
 
-    def handle(self, *args, host, port, workers, with_worker, collectstatic, **options):
+    def handle(self, *args, host, port, workers, server, with_worker, collectstatic, **options):
         if workers < 1:
             raise CommandError("--workers must be at least 1.")
         if collectstatic:
@@ -114,21 +162,10 @@ class Command(BaseCommand):
                     f"Background worker running (pid {supervisor.process.pid}); its log: {log_path}"
                 )
                 self.stdout.flush()
-            uvicorn.run(
-                "hearth.asgi:application",
-                host=host,
-                port=port,
-                workers=workers,
-                log_level="warning",
-                # TCP_NODELAY on every connection, also with several workers.
-                http="hearth.core.nodelay:NoDelayH11Protocol",
-                # X-Forwarded-For/-Proto only from the proxies the operator names; uvicorn
-                # would otherwise trust them from any local process (hearth.core.client_ip).
-                proxy_headers=bool(settings.HEARTH_TRUSTED_PROXIES),
-                forwarded_allow_ips=settings.HEARTH_TRUSTED_PROXIES,
-                # The lifespan shutdown writes buffered page views (hearth.asgi).
-                lifespan="on",
-            )
+            if server == "granian":
+                run_granian(host, port, workers)
+            else:
+                run_uvicorn(host, port, workers)
         except KeyboardInterrupt:
             pass  # a signal before uvicorn took over its handling
         finally:
