@@ -57,6 +57,7 @@ def share_metrics_between_processes(data_dir: Path) -> Path:
     return directory
 
 
+SERVERS = ("uvicorn", "granian")
 APP = "hearth.asgi:application"  # Django's, behind the body-size limit, with lifespan
 
 
@@ -118,7 +119,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--server",
-            choices=["uvicorn", "granian"],
+            choices=SERVERS,
             default=os.environ.get("HEARTH_SERVER", "uvicorn"),
             help="The ASGI server (HEARTH_SERVER): uvicorn, or granian if installed.",
         )
@@ -141,6 +142,10 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, workers, server, with_worker, collectstatic, **options):
         if workers < 1:
             raise CommandError("--workers must be at least 1.")
+        if server not in SERVERS:
+            raise CommandError(
+                f"HEARTH_SERVER must be one of {', '.join(SERVERS)}, not {server!r}."
+            )
         if collectstatic:
             collect_if_changed(log=self.stdout.write)
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
@@ -163,6 +168,10 @@ class Command(BaseCommand):
                 )
                 self.stdout.flush()
             if server == "granian":
+                try:
+                    import granian  # noqa: F401
+                except ImportError as exc:
+                    raise CommandError("granian is not installed: pip install granian") from exc
                 run_granian(host, port, workers)
             else:
                 run_uvicorn(host, port, workers)
