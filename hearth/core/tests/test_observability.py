@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
+from django.core.management import CommandError, call_command
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils import timezone
@@ -370,3 +371,29 @@ def test_two_server_processes_answer_and_metrics_add_up(tmp_path, server):
     while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not any(_alive(pid) for pid in pids), "a server process outlived serve"
+
+
+@pytest.mark.parametrize(
+    ("production", "server", "workers"),
+    [(True, "granian", len(os.sched_getaffinity(0))), (False, "uvicorn", 1)],
+)
+def test_serve_defaults(monkeypatch, settings, production, server, workers):
+    """Production: granian on every core; embedded: uvicorn, one process."""
+    from hearth.core.management.commands import serve
+
+    settings.PRODUCTION = production
+    calls = []
+    monkeypatch.setattr(serve, "run_granian", lambda *a: calls.append(("granian", a[2])))
+    monkeypatch.setattr(serve, "run_uvicorn", lambda *a: calls.append(("uvicorn", a[2])))
+    monkeypatch.setattr(serve, "share_metrics_between_processes", lambda data_dir: None)
+    monkeypatch.delenv("HEARTH_SERVER", raising=False)
+    call_command("serve", "--no-with-worker", "--no-collectstatic", stdout=io.StringIO())
+    assert calls == [(server, workers)]
+
+
+def test_serve_refuses_bad_server_settings(monkeypatch):
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("serve", "--workers", "0", "--no-collectstatic", stdout=io.StringIO())
+    monkeypatch.setenv("HEARTH_SERVER", "gunicorn")
+    with pytest.raises(CommandError, match="HEARTH_SERVER"):
+        call_command("serve", "--no-with-worker", "--no-collectstatic", stdout=io.StringIO())

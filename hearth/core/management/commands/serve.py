@@ -40,6 +40,13 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def default_server() -> str:
+    """granian in production (measured ahead under load, bench/README.md "Server
+    processes"); uvicorn in embedded mode, where it serves from the one process itself
+    (granian adds a supervising process)."""
+    return os.environ.get("HEARTH_SERVER") or ("granian" if settings.PRODUCTION else "uvicorn")
+
+
 def share_metrics_between_processes(data_dir: Path) -> Path:
     """Point prometheus_client's multiprocess mode at ``<data dir>/metrics`` (emptied: the
     files of a previous run would add their counts to this one's) for this process and the
@@ -120,8 +127,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--server",
             choices=SERVERS,
-            default=os.environ.get("HEARTH_SERVER", "uvicorn"),
-            help="The ASGI server (HEARTH_SERVER): uvicorn, or granian if installed.",
+            default=default_server(),
+            help="The ASGI server (HEARTH_SERVER): granian by default in production, "
+            "uvicorn in embedded mode.",
         )
         parser.add_argument(
             "--with-worker",
