@@ -103,6 +103,13 @@ def run_granian(host: str, port: int, workers: int) -> None:
         workers=workers,
         websockets=False,
         log_level=LogLevels.warning,
+        # granian's own lines go through Hearth's handler: same format (JSON with
+        # HEARTH_LOG_FORMAT=json), request id field, level.
+        log_dictconfig={
+            "formatters": {},
+            "handlers": {},
+            "loggers": {"_granian": {"propagate": True}, "granian.access": {"propagate": True}},
+        },
         respawn_failed_workers=True,
     ).serve()
 
