@@ -116,7 +116,8 @@ def run_granian(host: str, port: int, workers: int) -> None:
 
 class Command(BaseCommand):
     help = (
-        "Serve Hearth over HTTP with the ASGI server (uvicorn). In embedded mode it also runs "
+        "Serve Hearth over HTTP with an ASGI server (granian in production, on every core; "
+        "uvicorn in embedded mode). In embedded mode it also runs "
         "the background worker (badges, welcome messages, analytics rollups) beside it, "
         "restarts it if it dies, and stops it on SIGTERM or Ctrl+C."
     )
