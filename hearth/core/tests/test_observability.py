@@ -1,6 +1,7 @@
 """Operations: /metrics (who may read it, what it counts), the request id, JSON logs, and
 ``hearth serve`` on several processes."""
 
+import http.client
 import io
 import json
 import logging
@@ -361,6 +362,13 @@ def test_two_server_processes_answer_and_metrics_add_up(tmp_path, server):
             if line.startswith(ROUTE_METRIC) and 'route="healthz"' in line
         )
         assert float(line.split()[-1]) == requests
+        # The body-size limit wraps the application under either server.
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.putrequest("POST", "/accounts/login/")
+        conn.putheader("Content-Length", "999999999")
+        conn.endheaders()
+        assert conn.getresponse().status == 413
+        conn.close()
         serve.send_signal(signal.SIGTERM)
         assert serve.wait(timeout=60) == 0
     finally:
