@@ -64,10 +64,9 @@ def parse_args(argv):
         "--solo", type=float, default=env_int("BENCH_SOLO", 4),
         help="seconds of one-connection load per page, for latency alone (0: skip)",
     )  # fmt: skip
-    # One worker: with --workers N uvicorn binds the listening socket itself without
-    # IPPROTO_TCP, so accepted sockets never get TCP_NODELAY and every keep-alive request
-    # after the first waits ~40 ms for a delayed ACK (Kludex/uvicorn#3149): two workers
-    # measure that stall, not the app. BENCH_WORKERS=2 shows it.
+    # One worker by default, as in the earlier runs. `hearth serve` now sets TCP_NODELAY
+    # with several workers too (the ~40 ms delayed-ACK stall, Kludex/uvicorn#3149, is gone),
+    # so BENCH_WORKERS=2 measures both cores; HEARTH_SERVER=granian picks the other server.
     p.add_argument("--workers", type=int, default=env_int("BENCH_WORKERS", 1))
     p.add_argument(
         "--connections", type=int, default=env_int("BENCH_CONNECTIONS", 0),

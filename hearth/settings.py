@@ -140,6 +140,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id is in every log line of the request, and the time measured
+    # for /metrics covers everything below (hearth.core.request_log, hearth.core.metrics).
+    "hearth.core.request_log.RequestIdMiddleware",
+    "hearth.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After whitenoise, whose files are precompressed; outside the rest, so pages are gzipped.
@@ -505,19 +509,47 @@ SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("HEARTH_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("HEARTH_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Logs: text by default, one JSON object a line with HEARTH_LOG_FORMAT=json; every line
+# carries the request id (hearth.core.request_log).
+HEARTH_LOG_FORMAT = os.environ.get("HEARTH_LOG_FORMAT", "text")
+if HEARTH_LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured("HEARTH_LOG_FORMAT must be text or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "hearth.core.request_log.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "hearth.core.request_log.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": HEARTH_LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("HEARTH_LOG_LEVEL", "WARNING")},
 }
+
+# /metrics (hearth.core.metrics): only for these addresses or networks (the loopback by
+# default), or with "Authorization: Bearer <HEARTH_METRICS_TOKEN>"; a 404 for anyone else.
+HEARTH_METRICS_ALLOW = env_list("HEARTH_METRICS_ALLOW") or ["127.0.0.1", "::1"]
+for _address in HEARTH_METRICS_ALLOW:
+    try:
+        ipaddress.ip_network(_address, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"HEARTH_METRICS_ALLOW: {_address!r} is not an IP address or network"
+        ) from exc
+HEARTH_METRICS_TOKEN = env_secret("HEARTH_METRICS_TOKEN") or ""
 
 HEARTH_MAX_POST_CHARS = env_int("HEARTH_MAX_POST_CHARS", 32_000)
 HEARTH_SERVE_MEDIA = env_bool("HEARTH_SERVE_MEDIA", default=True)

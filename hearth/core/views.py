@@ -90,6 +90,15 @@ def readyz(request):
     return JsonResponse(report, status=200 if ready else 503)
 
 
+@never_cache
+def metrics(request):
+    """Prometheus metrics for the allowed addresses or token; 404 for anyone else. Imported
+    here, on first use: see hearth.core.metrics on the multiprocess directory."""
+    from hearth.core.metrics import metrics_view
+
+    return metrics_view(request)
+
+
 def error_404(request, exception=None):
     community = getattr(request, "community", None)
     if community is not None and not policy.can_view_community(request.actor, community):

@@ -47,7 +47,8 @@ class StreamSlots:
                 return False
             self.total += 1
             self._held[holder] += 1
-            return True
+        _live_gauge().inc()
+        return True
 
     def release(self, holder: str) -> None:
         with self._lock:
@@ -55,6 +56,13 @@ class StreamSlots:
             self._held[holder] -= 1
             if self._held[holder] <= 0:
                 del self._held[holder]
+        _live_gauge().dec()
+
+
+def _live_gauge():
+    from hearth.core.metrics import LIVE_STREAMS  # on first use: see its docstring
+
+    return LIVE_STREAMS
 
 
 slots = StreamSlots()

@@ -151,14 +151,18 @@ def _record_success(address: str) -> None:
 def send(message: EmailMultiAlternatives) -> bool:
     """Send one email and keep count of the address's failures; False when it failed (a
     refused or unreachable server, or an address no server would take)."""
+    from hearth.core.metrics import EMAILS_FAILED, EMAILS_SENT  # see its docstring
+
     address = message.to[0]
     try:
         message.send()
     except (smtplib.SMTPException, OSError, ValueError) as exc:
         # ValueError: Django refuses an address with a newline (header injection).
         logger.warning("Email to %r failed: %s", address, exc)
+        EMAILS_FAILED.inc()
         _record_failure(address, exc)
         return False
+    EMAILS_SENT.inc()
     _record_success(address)
     return True
 

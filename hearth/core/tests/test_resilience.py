@@ -155,7 +155,8 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_sigterm_to_serve_stops_its_worker(tmp_path):
+@pytest.mark.parametrize("server", ["uvicorn", "granian"])
+def test_sigterm_to_serve_stops_its_worker(tmp_path, server):
     """uvicorn re-raises SIGTERM after its graceful shutdown; the worker must not outlive
     the server."""
     env = {
@@ -173,6 +174,8 @@ def test_sigterm_to_serve_stops_its_worker(tmp_path):
             "--no-collectstatic",
             "--port",
             str(_free_port()),
+            "--server",
+            server,
         ],
         env=env,
         stdout=subprocess.PIPE,

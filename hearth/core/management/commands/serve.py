@@ -1,10 +1,12 @@
 import argparse
+import os
 import signal
 import sys
+from pathlib import Path
 
 import uvicorn
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from hearth.core.staticfiles import collect_if_changed
 from hearth.core.worker import ChildSupervisor
@@ -28,9 +30,94 @@ def stop_worker(supervisor: ChildSupervisor) -> None:
     supervisor.stop()
 
 
+def default_workers() -> int:
+    """Production: one process per core this process may run on. Embedded (SQLite): one."""
+    if not settings.PRODUCTION:
+        return 1
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def default_server() -> str:
+    """granian in production (measured ahead under load, bench/README.md "Server
+    processes"); uvicorn in embedded mode, where it serves from the one process itself
+    (granian adds a supervising process)."""
+    return os.environ.get("HEARTH_SERVER") or ("granian" if settings.PRODUCTION else "uvicorn")
+
+
+def share_metrics_between_processes(data_dir: Path) -> Path:
+    """Point prometheus_client's multiprocess mode at ``<data dir>/metrics`` (emptied: the
+    files of a previous run would add their counts to this one's) for this process and the
+    ones it starts. An operator's own ``PROMETHEUS_MULTIPROC_DIR`` is kept as it is."""
+    from hearth.core.metrics_dir import MULTIPROC_ENV, enable_multiprocess
+
+    if os.environ.get(MULTIPROC_ENV):
+        directory = Path(os.environ[MULTIPROC_ENV])
+    else:
+        directory = data_dir / "metrics"
+        directory.mkdir(parents=True, exist_ok=True)
+        for stale in directory.glob("*.db"):
+            stale.unlink(missing_ok=True)
+    enable_multiprocess(directory)
+    return directory
+
+
+SERVERS = ("uvicorn", "granian")
+APP = "hearth.asgi:application"  # Django's, behind the body-size limit, with lifespan
+
+
+def run_uvicorn(host: str, port: int, workers: int) -> None:
+    uvicorn.run(
+        APP,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        # TCP_NODELAY on every connection, also with several workers (hearth.core.nodelay).
+        http="hearth.core.nodelay:NoDelayH11Protocol",
+        # X-Forwarded-For/-Proto only from the proxies the operator names; uvicorn
+        # would otherwise trust them from any local process (hearth.core.client_ip).
+        proxy_headers=bool(settings.HEARTH_TRUSTED_PROXIES),
+        forwarded_allow_ips=settings.HEARTH_TRUSTED_PROXIES,
+        # The lifespan shutdown writes buffered page views (hearth.asgi).
+        lifespan="on",
+    )
+
+
+def run_granian(host: str, port: int, workers: int) -> None:
+    """granian (Rust HTTP, one Python process per worker, TCP_NODELAY set). It loads the
+    same ASGI application by name in each worker, so the body-size limit and the lifespan
+    hooks are the same. It rewrites no client address: X-Forwarded-For is read from
+    trusted proxies only, by hearth.core.client_ip, as under WSGI."""
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+    from granian.server import Server
+
+    Server(
+        APP,
+        address=host,
+        port=port,
+        interface=Interfaces.ASGI,  # with the lifespan protocol
+        workers=workers,
+        websockets=False,
+        log_level=LogLevels.warning,
+        # granian's own lines go through Hearth's handler: same format (JSON with
+        # HEARTH_LOG_FORMAT=json), request id field, level.
+        log_dictconfig={
+            "formatters": {},
+            "handlers": {},
+            "loggers": {"_granian": {"propagate": True}, "granian.access": {"propagate": True}},
+        },
+        respawn_failed_workers=True,
+    ).serve()
+
+
 class Command(BaseCommand):
     help = (
-        "Serve Hearth over HTTP with the ASGI server (uvicorn). In embedded mode it also runs "
+        "Serve Hearth over HTTP with an ASGI server (granian in production, on every core; "
+        "uvicorn in embedded mode). In embedded mode it also runs "
         "the background worker (badges, welcome messages, analytics rollups) beside it, "
         "restarts it if it dies, and stops it on SIGTERM or Ctrl+C."
     )
@@ -39,7 +126,18 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument(
-            "--workers", type=int, default=1, help="Worker processes (use PostgreSQL past one)."
+            "--workers",
+            type=int,
+            default=default_workers(),
+            help="Server processes: in production one per CPU core by default, in embedded "
+            "mode one (SQLite); use PostgreSQL past one.",
+        )
+        parser.add_argument(
+            "--server",
+            choices=SERVERS,
+            default=default_server(),
+            help="The ASGI server (HEARTH_SERVER): granian by default in production, "
+            "uvicorn in embedded mode.",
         )
         parser.add_argument(
             "--with-worker",
@@ -57,12 +155,21 @@ class Command(BaseCommand):
             "under their plain names.",
         )
 
-    def handle(self, *args, host, port, workers, with_worker, collectstatic, **options):
+    def handle(self, *args, host, port, workers, server, with_worker, collectstatic, **options):
+        if workers < 1:
+            raise CommandError("--workers must be at least 1.")
+        if server not in SERVERS:
+            raise CommandError(
+                f"HEARTH_SERVER must be one of {', '.join(SERVERS)}, not {server!r}."
+            )
         if collectstatic:
             collect_if_changed(log=self.stdout.write)
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
         self.stdout.write(self.style.SUCCESS(f"Hearth is running at http://{shown_host}:{port}/"))
         self.stdout.write(f"Data directory: {settings.DATA_DIR}  (Ctrl+C to stop)")
+        if workers > 1 or with_worker:
+            # Before the server processes and the worker start, which inherit it.
+            share_metrics_between_processes(settings.DATA_DIR)
         stop_on_sigterm()
         supervisor = None
         try:
@@ -76,19 +183,14 @@ class Command(BaseCommand):
                     f"Background worker running (pid {supervisor.process.pid}); its log: {log_path}"
                 )
                 self.stdout.flush()
-            uvicorn.run(
-                "hearth.asgi:application",
-                host=host,
-                port=port,
-                workers=workers,
-                log_level="warning",
-                # X-Forwarded-For/-Proto only from the proxies the operator names; uvicorn
-                # would otherwise trust them from any local process (hearth.core.client_ip).
-                proxy_headers=bool(settings.HEARTH_TRUSTED_PROXIES),
-                forwarded_allow_ips=settings.HEARTH_TRUSTED_PROXIES,
-                # The lifespan shutdown writes buffered page views (hearth.asgi).
-                lifespan="on",
-            )
+            if server == "granian":
+                try:
+                    import granian  # noqa: F401
+                except ImportError as exc:
+                    raise CommandError("granian is not installed: pip install granian") from exc
+                run_granian(host, port, workers)
+            else:
+                run_uvicorn(host, port, workers)
         except KeyboardInterrupt:
             pass  # a signal before uvicorn took over its handling
         finally:
