@@ -591,6 +591,13 @@ def import_community(path: Path, *, slug: str | None = None, show: bool = False)
                                 fields[attname] = None
                                 continue
                             raise ArchiveError(f"{where}: {attname} names a row not archived.")
+                    pk_field = model._meta.pk
+                    if pk_field.is_relation:  # a one-to-one primary key (a question's topic)
+                        fields[pk_field.attname] = lookup(
+                            pk_field.related_model._meta.label, row["pk"]
+                        )
+                        if fields[pk_field.attname] is None:
+                            raise ArchiveError(f"{where}: its key names a row not archived.")
                     if label == COMMUNITY:
                         fields["slug"] = new_slug
                     if (
