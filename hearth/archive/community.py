@@ -32,6 +32,7 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, models, transaction
+from django.db.models.functions import Coalesce
 from django.utils.encoding import is_protected_type
 
 from hearth.archive.backup import Target, applied_migrations
@@ -634,6 +635,7 @@ def import_community(path: Path, *, slug: str | None = None, show: bool = False)
                     )
                 model._base_manager.filter(pk=pk).update(**{attname: new})
             community = Community.objects.get(pk=mapping[COMMUNITY][_only(mapping[COMMUNITY])])
+            recount(community)
     except BaseException:
         for storage, name in written:
             storage.delete(name)
@@ -645,6 +647,47 @@ def import_community(path: Path, *, slug: str | None = None, show: bool = False)
         "users_created": created,
         "rows": sum(len(ids) for label, ids in mapping.items() if label != USER),
     }
+
+
+def recount(community) -> None:
+    """Set the kept counters from the rows themselves, as the services count them: active
+    members; each topic's published, undeleted posts (discussions.services._recount); each
+    category's undeleted topics and counted posts."""
+    from django.db.models import Count, OuterRef, Q, Subquery
+
+    from hearth.communities.models import Community, Membership, MembershipStatus
+    from hearth.discussions.models import Category, Post, ReviewState, Topic
+    from hearth.discussions.services import _recount
+
+    active = Membership.objects.filter(community=community, status=MembershipStatus.ACTIVE)
+    Community.objects.filter(pk=community.pk).update(member_count=active.count())
+    for topic in Topic.objects.filter(community=community).iterator():
+        _recount(topic)
+    counted = Q(deleted_at=None) & (Q(review_state=ReviewState.PUBLISHED) | Q(number=1))
+
+    def per_category(qs):
+        return Subquery(
+            qs.filter(category_id=OuterRef("pk"))
+            .order_by()
+            .values("category_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+
+    Category.objects.filter(community=community).update(
+        topic_count=Coalesce(per_category(Topic.objects.filter(deleted_at=None)), 0),
+        post_count=Coalesce(
+            Subquery(
+                Post.objects.filter(counted, topic__category_id=OuterRef("pk"))
+                .order_by()
+                .values("topic__category_id")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        ),
+    )
+    community.refresh_from_db()
 
 
 def _only(ids: dict[int, int]) -> int:
