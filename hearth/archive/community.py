@@ -31,7 +31,7 @@ from pathlib import Path
 from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.db.models.functions import Coalesce
 from django.utils.encoding import is_protected_type
 
@@ -315,12 +315,19 @@ def export_community(slug: str, path: Path, *, show: bool = False) -> dict:
 
     partial = path.with_name(path.name + ".partial")
     path.parent.mkdir(parents=True, exist_ok=True)
+    outermost = not connection.in_atomic_block
     try:
         with transaction.atomic(), zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
+            if outermost and connection.vendor == "postgresql":
+                # Every table read from one snapshot, while the site keeps writing.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
 
             def write(name: str, chunks: Iterator[bytes]) -> int:
                 digest, size, lines = hashlib.sha256(), 0, 0
-                with zf.open(name, "w", force_zip64=True) as fh:
+                info = zipfile.ZipInfo(name, date_time=datetime.now().timetuple()[:6])
+                info.compress_type = zipfile.ZIP_DEFLATED
+                with zf.open(info, "w", force_zip64=True) as fh:
                     for chunk in chunks:
                         digest.update(chunk)
                         fh.write(chunk)
