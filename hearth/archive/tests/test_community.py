@@ -288,3 +288,20 @@ def test_commands(small_archive, tmp_path):
         "import_community", str(small_archive), "--slug", "garden-2", "--no-progress", stdout=out
     )
     assert "Imported garden-2" in out.getvalue()
+
+
+def test_cli_reads_dashes_as_underscores(monkeypatch):
+    import sys
+
+    from hearth import cli
+
+    seen = []
+    monkeypatch.setattr(sys, "argv", ["hearth", "export-community", "garden", "x.zip"])
+    monkeypatch.setattr(
+        "django.core.management.execute_from_command_line", lambda argv: seen.append(argv)
+    )
+    cli.main()
+    assert seen == [["hearth", "export_community", "garden", "x.zip"]]
+    monkeypatch.setattr(sys, "argv", ["hearth", "--version"])
+    cli.main()
+    assert seen[-1] == ["hearth", "--version"]
