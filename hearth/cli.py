@@ -1,8 +1,10 @@
 """The ``hearth`` command: Django's management commands under one name.
 
 ``hearth serve``, ``hearth migrate``, ``hearth demo``, ``hearth community create``,
-``hearth createsuperuser``, ``hearth worker`` and ``hearth check --deploy`` are the ones an
-operator needs; every other Django command works too."""
+``hearth createsuperuser``, ``hearth worker``, ``hearth check --deploy``, ``hearth backup``,
+``hearth restore``, ``hearth export-community`` and ``hearth import-community`` are the ones
+an operator needs; every other Django command works too (a dash in a command's name is read
+as an underscore)."""
 
 import os
 import sys
@@ -14,6 +16,9 @@ def main() -> None:
 
     argv = list(sys.argv)
     argv[0] = "hearth"
+    # `hearth export-community` runs the export_community command.
+    if len(argv) > 1 and not argv[1].startswith("-"):
+        argv[1] = argv[1].replace("-", "_")
     execute_from_command_line(argv)
 
 
