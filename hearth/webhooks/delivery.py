@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import time
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from django.conf import settings
 
 from hearth.webhooks import targets
 
+logger = logging.getLogger(__name__)
 # How much of a response body is read, and how much of it is kept in the log.
 RESPONSE_READ = 64 * 1024
 RESPONSE_SNIPPET = 1000
@@ -66,7 +68,11 @@ def _pool(target: targets.Target, ip: targets.IPAddress, timeout: urllib3.Timeou
 def send(*, url: str, secret: str, payload: dict, event_type: str, delivery_id: str) -> Result:
     """POST the payload to ``url``; never raises for what the network or the receiver does."""
     started = time.monotonic()
-    result = _send(url, secret, payload, event_type, delivery_id)
+    try:
+        result = _send(url, secret, payload, event_type, delivery_id)
+    except Exception as exc:  # a failed attempt is logged and retried, never a crashed task
+        logger.exception("Webhook delivery %s failed unexpectedly", delivery_id)
+        result = Result(error=f"{type(exc).__name__}: {exc}"[:300])
     result.duration_ms = int((time.monotonic() - started) * 1000)
     return result
 

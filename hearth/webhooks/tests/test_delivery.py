@@ -451,3 +451,59 @@ def test_the_periodic_jobs_follow_and_retry(
         scheduler.run_due()
     assert len(receiver.requests) == 2
     assert Delivery.objects.get().status == DeliveryStatus.SUCCEEDED
+
+
+def test_an_unexpected_error_is_logged_as_a_failed_attempt(
+    monkeypatch, community, member, general, receiver, endpoint_to, run
+):
+    endpoint = endpoint_to(receiver.url)
+
+    def broken(*args, **kwargs):
+        raise ValueError("something odd")
+
+    monkeypatch.setattr(delivery, "_send", broken)
+    start_topic(community, member, general)
+    run()
+    row = Delivery.objects.get(endpoint=endpoint)
+    assert (row.status, row.attempts) == ("pending", 1)
+    assert row.last_error == "ValueError: something odd"
+    assert row.claimed_until is None
+
+
+def test_an_ipv6_loopback_receiver_is_reached(
+    community, member, general, endpoint_to, run, django_capture_on_commit_callbacks
+):
+    import http.server
+    import threading
+
+    got = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            got.append(self.headers["Host"])
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    class Server(http.server.ThreadingHTTPServer):
+        address_family = socket.AF_INET6
+
+    try:
+        server = Server(("::1", 0), Handler)
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        port = server.server_address[1]
+        endpoint = endpoint_to(f"http://[::1]:{port}/hook")
+        start_topic(community, member, general)
+        run()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert got == [f"[::1]:{port}"]
+    assert Delivery.objects.get(endpoint=endpoint).status == DeliveryStatus.SUCCEEDED
