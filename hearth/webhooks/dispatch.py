@@ -13,7 +13,7 @@ import logging
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from hearth.analytics.rollups import configured_lag
@@ -49,8 +49,15 @@ def _skip_ahead(community) -> None:
     with transaction.atomic():
         WebhookState.objects.get_or_create(community=community)
         state = WebhookState.objects.select_for_update().get(community=community)
-        last = InteractionEvent.objects.filter(community=community).aggregate(m=Max("id"))["m"]
-        if last and last > state.last_event_id:
+        # Newest first from the cursor on: on PostgreSQL a backward walk of the primary key
+        # that stops at the cursor, however long the log.
+        last = (
+            InteractionEvent.objects.filter(community=community, id__gt=state.last_event_id)
+            .order_by("-id")
+            .values_list("id", flat=True)
+            .first()
+        )
+        if last is not None:
             state.last_event_id = last
             state.updated_at = timezone.now()
             state.save(update_fields=["last_event_id", "updated_at"])
@@ -116,7 +123,10 @@ def send(delivery_id: int) -> Delivery | None:
         url=row.endpoint.url, secret=row.endpoint.secret, payload=row.payload,
         event_type=row.event_type, delivery_id=str(row.uuid),
     )  # fmt: skip
-    row = services.attempt_record(delivery_id=row.pk, result=result)
+    try:
+        row = services.attempt_record(delivery_id=row.pk, result=result)
+    except (Delivery.DoesNotExist, Endpoint.DoesNotExist):
+        return None  # the webhook was removed while its delivery was on the way
     if row.status == DeliveryStatus.PENDING and row.next_attempt_at is not None:
         _retry_later(row)
     return row

@@ -507,3 +507,21 @@ def test_an_ipv6_loopback_receiver_is_reached(
         server.server_close()
     assert got == [f"[::1]:{port}"]
     assert Delivery.objects.get(endpoint=endpoint).status == DeliveryStatus.SUCCEEDED
+
+
+def test_a_webhook_removed_while_its_delivery_is_on_the_way_is_no_error(
+    monkeypatch, community, member, general, receiver, endpoint_to, owner_actor, run
+):
+    endpoint = endpoint_to(receiver.url)
+    real_send = delivery.send
+
+    def send_then_remove(**kwargs):
+        result = real_send(**kwargs)
+        services.endpoint_delete(actor=owner_actor, endpoint=endpoint)
+        return result
+
+    monkeypatch.setattr(delivery, "send", send_then_remove)
+    start_topic(community, member, general)
+    run()
+    assert len(receiver.requests) == 1
+    assert not Delivery.objects.exists()
