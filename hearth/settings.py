@@ -272,7 +272,7 @@ HEARTH_LIVE_MAX_STREAMS_PER_USER = env_int("HEARTH_LIVE_MAX_STREAMS_PER_USER", 8
 # A stream ends after this long and the browser reconnects: access is decided again.
 HEARTH_LIVE_STREAM_SECONDS = env_int("HEARTH_LIVE_STREAM_SECONDS", 300)
 
-# Webhooks (hearth.webhooks, docs/dev/webhooks.md). Targets on private, loopback,
+# Webhooks (hearth.webhooks, docs/developers/webhooks.md). Targets on private, loopback,
 # link-local and reserved addresses are refused unless HEARTH_WEBHOOKS_ALLOW_PRIVATE is set
 # (for receivers on the operator's own network); cloud metadata addresses are refused always.
 HEARTH_WEBHOOKS_ALLOW_PRIVATE = env_bool("HEARTH_WEBHOOKS_ALLOW_PRIVATE", default=False)

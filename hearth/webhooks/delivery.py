@@ -1,7 +1,7 @@
 """Sending one delivery: sign, check the target again, POST, record the attempt.
 
 The signature header is ``Hearth-Signature: t=<unix seconds>,v1=<hex>`` where the hex is
-HMAC-SHA256 of ``f"{t}.{body}"`` under the endpoint's secret (docs/dev/webhooks.md shows
+HMAC-SHA256 of ``f"{t}.{body}"`` under the endpoint's secret (docs/developers/webhooks.md shows
 how to check it). The host is resolved and every address checked just before connecting,
 and the connection goes to the checked address with the name in the Host header and TLS
 SNI, so DNS cannot swap in a private address between the check and the request.

@@ -25,7 +25,7 @@ from hearth.webhooks.models import (
 
 
 def verify(secret: str, header: str, body: bytes, tolerance: int = 300) -> bool:
-    """What a receiver does (the example of docs/dev/webhooks.md)."""
+    """What a receiver does (the example of docs/developers/webhooks.md)."""
     parts = dict(item.split("=", 1) for item in header.split(","))
     timestamp = int(parts["t"])
     expected = hmac.new(
