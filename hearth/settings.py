@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "hearth.growth",
     "hearth.api",
     "hearth.archive",
+    "hearth.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -281,6 +282,16 @@ HEARTH_LIVE_MAX_STREAMS = env_int("HEARTH_LIVE_MAX_STREAMS", 2000)
 HEARTH_LIVE_MAX_STREAMS_PER_USER = env_int("HEARTH_LIVE_MAX_STREAMS_PER_USER", 8)
 # A stream ends after this long and the browser reconnects: access is decided again.
 HEARTH_LIVE_STREAM_SECONDS = env_int("HEARTH_LIVE_STREAM_SECONDS", 300)
+
+# Webhooks (hearth.webhooks, docs/developers/webhooks.md). Targets on private, loopback,
+# link-local and reserved addresses are refused unless HEARTH_WEBHOOKS_ALLOW_PRIVATE is set
+# (for receivers on the operator's own network); cloud metadata addresses are refused always.
+HEARTH_WEBHOOKS_ALLOW_PRIVATE = env_bool("HEARTH_WEBHOOKS_ALLOW_PRIVATE", default=False)
+HEARTH_WEBHOOKS_TIMEOUT_SECONDS = env_int("HEARTH_WEBHOOKS_TIMEOUT_SECONDS", 10)
+# An endpoint is switched off after this many failed attempts in a row, or after failing
+# for this many days without one success.
+HEARTH_WEBHOOKS_DISABLE_AFTER_FAILURES = env_int("HEARTH_WEBHOOKS_DISABLE_AFTER_FAILURES", 15)
+HEARTH_WEBHOOKS_DISABLE_AFTER_DAYS = env_int("HEARTH_WEBHOOKS_DISABLE_AFTER_DAYS", 3)
 
 TASKS = {
     "default": {
