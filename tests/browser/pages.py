@@ -129,6 +129,14 @@ def type_mention(page: Page, textarea, prefix: str, username: str, display_name:
     expect(textarea).not_to_have_attribute("aria-activedescendant", re.compile(".*"))
 
 
+def fill_topic_title(page: Page, title: str) -> None:
+    """Type a new topic's title and wait for the similar-topics search it starts: the test
+    server shares one SQLite connection between its threads, so a post racing that search
+    can break the other's transaction."""
+    with page.expect_response(lambda response: "/similar" in response.url):
+        page.get_by_label("Title").fill(title)
+
+
 def start_topic_via_ui(
     page: Page, base: str, community_slug: str, *, category: str, title: str, body: str
 ) -> None:
@@ -137,7 +145,7 @@ def start_topic_via_ui(
     page.get_by_role("link", name="New topic").click()
     expect(page.get_by_role("heading", name="Start a new topic", level=1)).to_be_visible()
     page.get_by_label("Category").select_option(label=category)
-    page.get_by_label("Title").fill(title)
+    fill_topic_title(page, title)
     page.get_by_label("Message").fill(body)
     page.get_by_role("button", name="Post topic").click()
     expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()

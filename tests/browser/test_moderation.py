@@ -23,7 +23,7 @@ from hearth.testing.factories import (  # noqa: E402
     user_factory,
 )
 
-from .pages import community_link, sign_in  # noqa: E402
+from .pages import community_link, open_post_menu, sign_in  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -83,7 +83,9 @@ def test_flags_hide_a_post_the_author_is_suspended_and_appeals(
         page = new_context().new_page()
         sign_in(page, base, name, PASSWORD)
         page.goto(topic_url)
-        page.locator(f"#post-{spam.number}").get_by_role("link", name="Flag").click()
+        open_post_menu(page.locator(f"#post-{spam.number}")).get_by_role(
+            "link", name="Flag / report"
+        ).click()
         expect(page.get_by_role("heading", name="Flag a post")).to_be_visible()
         page.get_by_label(reason).check()
         if reason == "Breaks a rule":

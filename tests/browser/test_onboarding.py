@@ -28,7 +28,7 @@ from hearth.testing.factories import (  # noqa: E402
 )
 
 from .conftest import shot  # noqa: E402
-from .pages import sign_in  # noqa: E402
+from .pages import fill_topic_title, sign_in  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -127,7 +127,7 @@ def test_newcomer_is_welcomed_and_follows_the_checklist(
     expect(nico.get_by_label("Category")).to_have_value(
         str(Category.objects.get(community=community, slug="introductions").pk)
     )
-    nico.get_by_label("Title").fill(INTRO_TITLE)
+    fill_topic_title(nico, INTRO_TITLE)
     nico.get_by_label("Message").fill(INTRO_BODY)
     nico.get_by_role("button", name="Post topic").click()
     expect(nico.get_by_role("heading", name=INTRO_TITLE, level=1)).to_be_visible()

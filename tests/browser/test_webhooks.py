@@ -22,7 +22,7 @@ def test_the_owner_adds_a_webhook_pings_it_and_reads_the_log(
     new_context,
     live_server,
     settings,
-    receiver,
+    receiver,  # noqa: F811
     shot_both,  # noqa: F811
 ):
     base = live_server.url
