@@ -30,7 +30,8 @@ def test_every_operation_answers_as_documented(db, topic, owner, community, sett
     settings.HEARTH_API_RATE_LIMIT = 0
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
     token = services.api_key_create(actor=actor_for(owner, community), name="fuzz")[1]
-    headers = {"Authorization": f"Bearer {token}"}
+    # The in-process WSGI client does not undo gzip, which a real HTTP client does.
+    headers = {"Authorization": f"Bearer {token}", "Accept-Encoding": "identity"}
     checks = [not_a_server_error, status_code_conformance, response_schema_conformance]
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 10
