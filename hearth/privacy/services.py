@@ -80,12 +80,13 @@ def export_build(*, export_id: int) -> DataExport | None:
         DataExport.objects.filter(pk=item.pk).update(status=ExportStatus.FAILED, finished_at=now)
         item.status = ExportStatus.FAILED
         return item
+    finished = timezone.now()
     updated = DataExport.objects.filter(pk=item.pk, status=ExportStatus.PENDING).update(
         status=ExportStatus.READY,
         file=stored,
         size=size,
-        finished_at=timezone.now(),
-        expires_at=timezone.now() + EXPORT_LIFETIME,
+        finished_at=finished,
+        expires_at=finished + EXPORT_LIFETIME,
     )
     if not updated:  # the account was deleted meanwhile: the archive must not stay
         private_storage().delete(stored)
