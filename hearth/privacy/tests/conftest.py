@@ -48,9 +48,7 @@ def content(community, owner, admin, member):
     secret_topic = discussions.topic_create(
         actor=olivia, category=staff, title="Staff plans", body="The secret staff agenda."
     )
-    idea_category = discussions.category_create(
-        actor=olivia, name="Ideas", kind=CategoryKind.IDEAS
-    )
+    idea_category = discussions.category_create(actor=olivia, name="Ideas", kind=CategoryKind.IDEAS)
     idea_topic = discussions.topic_create(
         actor=olivia, category=idea_category, title="A seed swap", body="Let us swap seeds."
     )
@@ -60,9 +58,7 @@ def content(community, owner, admin, member):
     conversation = dm.start_conversation(
         actor=mel, recipients=[owner], body="Hello Olivia, a private word.", subject="Hi"
     )
-    dm.send_message(
-        actor=olivia, conversation=conversation, body="Hello Mel, a private answer."
-    )
+    dm.send_message(actor=olivia, conversation=conversation, body="Hello Mel, a private answer.")
     dm.start_conversation(
         actor=olivia, recipients=[admin], body="Between us admins only.", subject="Admins"
     )

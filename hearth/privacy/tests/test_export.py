@@ -83,7 +83,11 @@ def test_api_keys_appear_without_their_secret(owner, community):
     from hearth.api.models import ApiKey
 
     ApiKey.objects.create(
-        community=community, name="CRM sync", created_by=owner, prefix="abc123", secret_hash="f" * 64
+        community=community,
+        name="CRM sync",
+        created_by=owner,
+        prefix="abc123",
+        secret_hash="f" * 64,
     )
     archive = _archive(_build(owner))
     keys = _json(archive, "api_keys.json")
