@@ -1,7 +1,7 @@
 """Deleting an account: personal data erased, posts kept or removed as the community
 chose, the event log kept with an anonymous actor so the health figures do not move."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
