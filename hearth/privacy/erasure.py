@@ -20,6 +20,7 @@ count them as active on the day they left."""
 from __future__ import annotations
 
 import logging
+import secrets
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -52,7 +53,15 @@ class AccountAlreadyDeleted(Exception):
 
 
 def tombstone_username(user: User) -> str:
-    return f"deleted-{user.pk}"
+    """``deleted-<id>``; should an account (made by the operator: sign-up refuses the
+    prefix) hold that name or one that looks the same, a random tail is added."""
+    from hearth.accounts import usernames
+
+    name = f"deleted-{user.pk}"
+    others = User.objects.exclude(pk=user.pk)
+    while others.filter(username_key=usernames.key(name)).exists():
+        name = f"deleted-{user.pk}-{secrets.token_hex(3)}"
+    return name
 
 
 def account_delete(*, user: User) -> User:

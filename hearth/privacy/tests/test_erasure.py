@@ -355,3 +355,29 @@ def test_an_outsider_does_not_see_it_in_a_private_community(client, outsider, db
     membership_factory(hidden)
     client.force_login(outsider)
     assert client.post(_settings_url(hidden), {"deleted_posts": "remove"}).status_code == 404
+
+
+def test_a_taken_tombstone_name_gets_a_random_tail(member):
+    from hearth.testing.factories import user_factory
+
+    user_factory(username=f"deleted-{member.pk}")
+    erasure.account_delete(user=member)
+    member.refresh_from_db()
+    assert member.username.startswith(f"deleted-{member.pk}-")
+
+
+def test_sign_up_refuses_a_tombstone_name(client, db):
+    response = client.post(
+        reverse("account_signup"),
+        {"username": "Deleted-7", "email": "x@example.com", "password1": "Glaze-and-Fire-42",
+         "password2": "Glaze-and-Fire-42"},
+    )  # fmt: skip
+    assert "That username is reserved" in response.content.decode()
+    assert not User.objects.filter(username__iexact="deleted-7").exists()
+
+
+def test_a_deleted_members_profile_is_gone(client, member, community, content):
+    erasure.account_delete(user=member)
+    member.refresh_from_db()
+    url = reverse("communities:profile", args=[community.slug, member.username])
+    assert client.get(url).status_code == 404
