@@ -76,14 +76,14 @@ def account_delete(*, user: User) -> User:
         policy.ensure_delete_account(user)
         now = timezone.now()
         memberships = list(Membership.objects.filter(user=user))
-        community_ids = {m.community_id for m in memberships}
+        community_ids = {m.community_id for m in memberships} | _written_in(user)
         choices = {
             s.community_id: s
             for s in PrivacySettings.objects.filter(community_id__in=community_ids)
         }
         _leave_communities(memberships)
         _erase_profiles(user)
-        for community_id in _written_in(user) | community_ids:
+        for community_id in sorted(community_ids):
             choice = choices.get(community_id) or PrivacySettings(community_id=community_id)
             if choice.deleted_posts == DeletedPosts.REMOVE:
                 files += _remove_posts(user, community_id, now)
