@@ -5,6 +5,7 @@ from datetime import UTC, timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
@@ -46,6 +47,7 @@ def test_personal_data_is_erased(member, community, content, client):
     avatar = member.avatar
     assert avatar.storage.exists(avatar.name)
     EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
+    SocialAccount.objects.create(user=member, provider="openid_connect", uid="mel-123")
     MemberProfile.objects.filter(user=member).update(bio="Hi", location="Leeds")
     services.export_build(export_id=services.export_request(user=member).export.pk)
     erasure.account_delete(user=member)
@@ -55,6 +57,7 @@ def test_personal_data_is_erased(member, community, content, client):
     assert not member.avatar and not member.is_active and not member.has_usable_password()
     assert member.is_deleted and member.name == "A former member"
     assert not EmailAddress.objects.filter(user=member).exists()
+    assert not SocialAccount.objects.filter(user=member).exists()
     profile = MemberProfile.objects.get(user=member)
     assert (profile.bio, profile.location, profile.hide_from_directory) == ("", "", True)
     membership = Membership.objects.get(user=member, community=community)
