@@ -352,6 +352,9 @@ def api_keys(user: User) -> list[dict[str, Any]]:
             "community": _community(k),
             "name": k.name,
             "prefix": k.prefix,
+            # Kind and scopes where this install's keys have them (hearth.api).
+            "kind": getattr(k, "kind", None),
+            "scopes": getattr(k, "scopes", None),
             "created_at": _iso(k.created_at),
             "last_used_at": _iso(k.last_used_at),
             "revoked_at": _iso(k.revoked_at),
