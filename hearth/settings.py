@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "hearth.notifications",
     "hearth.live",
     "hearth.growth",
+    "hearth.privacy",
     "hearth.api",
     "hearth.archive",
     "hearth.webhooks",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("hearth.core.urls")),
     path("robots.txt", robots, name="robots"),
     path("accounts/", include("hearth.accounts.urls")),
+    path("accounts/privacy/", include("hearth.privacy.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
@@ -31,6 +32,7 @@ urlpatterns = [
     path("c/<slug:community_slug>/", include("hearth.sharing.urls")),
     path("c/<slug:community_slug>/", include("hearth.growth.urls")),
     path("c/<slug:community_slug>/", include("hearth.webhooks.urls")),
+    path("c/<slug:community_slug>/", include("hearth.privacy.community_urls")),
 ]
 if settings.HEARTH_SERVE_MEDIA:
     # Embedded mode serves public uploads (avatars, logos) itself; at scale a proxy or object

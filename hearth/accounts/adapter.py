@@ -23,7 +23,8 @@ class AccountAdapter(DefaultAccountAdapter):
         """Stored NFKC-normalised (``ｄｅｍｏ`` becomes ``demo``); refused when it spells a
         reserved name or looks like an existing account, in any case or script."""
         username = super().clean_username(usernames.normalize(username), shallow=shallow)
-        if usernames.is_reserved(username):
+        # "deleted-<n>" names the tombstones of deleted accounts (hearth.privacy.erasure).
+        if usernames.is_reserved(username) or username.casefold().startswith("deleted-"):
             raise self.validation_error("username_blacklisted")
         if not shallow and User.objects.filter(username_key=usernames.key(username)).exists():
             raise self.validation_error("username_taken")

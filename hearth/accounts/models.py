@@ -46,6 +46,10 @@ class User(AbstractUser):
     time_zone = models.CharField(
         _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="UTC"
     )
+    # Set when the member deleted their account (hearth.privacy.erasure): the row stays as
+    # a tombstone ("deleted-<n>", no personal data) so what they wrote and the interaction
+    # log keep a stable, anonymous author and the analytics keep their counts.
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -88,11 +92,19 @@ class User(AbstractUser):
         self._stored_username = self.username
 
     @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
     def name(self) -> str:
+        if self.deleted_at is not None:
+            return str(_("A former member"))
         return self.display_name or self.username
 
     @property
     def initials(self) -> str:
+        if self.deleted_at is not None:
+            return "?"
         parts = self.name.split()
         letters = "".join(p[0] for p in parts[:2]) if len(parts) > 1 else self.name[:2]
         return letters.upper()

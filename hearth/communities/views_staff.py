@@ -224,7 +224,10 @@ def settings_edit(request):
         else:
             messages.success(request, _("Settings saved."))
             return redirect(_url(request, "manage-settings"))
-    return render(request, "communities/manage/settings.html", {"form": form, **staff_nav(request)})
+    from hearth.privacy.views import privacy_form_for
+
+    context = {"form": form, "privacy_form": privacy_form_for(community), **staff_nav(request)}
+    return render(request, "communities/manage/settings.html", context)
 
 
 @staff_view
