@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "hearth.live",
     "hearth.growth",
     "hearth.api",
+    "hearth.compat",
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,7 @@ urlpatterns = [
     path("c/<slug:community_slug>/", include("hearth.trust.urls")),
     path("c/<slug:community_slug>/", include("hearth.sharing.urls")),
     path("c/<slug:community_slug>/", include("hearth.growth.urls")),
+    path("c/<slug:community_slug>/compat/", include("hearth.compat.urls")),
 ]
 if settings.HEARTH_SERVE_MEDIA:
     # Embedded mode serves public uploads (avatars, logos) itself; at scale a proxy or object
