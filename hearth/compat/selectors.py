@@ -145,7 +145,13 @@ class UserSummary:
 def user(actor: Actor, community: Community, username: str) -> UserSummary:
     """A member's profile the actor may open (404 otherwise), with what they wrote that the
     actor may read."""
-    profile = member_selectors.profile_for(actor, username)
+    # Discourse's usernames are case-insensitive: find the member's own spelling first.
+    spelled = (
+        Membership.objects.filter(community=community, user__username__iexact=username)
+        .values_list("user__username", flat=True)
+        .first()
+    )
+    profile = member_selectors.profile_for(actor, spelled or username)
     user: User = profile.user
     visible = policy.visible_topics(actor, community)
     posts = Post.objects.filter(
