@@ -120,7 +120,7 @@ def compat_view(*, methods=("GET",), action: str | None = None):
                 extra = {"action": action} if action else {}
                 return error(422, "invalid_parameters", *_validation_messages(exc), **extra)
 
-        wrapper.compat_not_found = not_found
+        wrapper.not_found_response = not_found
         return wrapper
 
     return decorate

@@ -521,6 +521,10 @@ def test_methods_not_allowed(client, topic, owner_key):
     assert client.delete(BASE + f"t/{topic.pk}.json").status_code == 405
 
 
+def test_an_unknown_community_is_a_json_404(client, db):
+    assert_error(client.get("/c/nowhere/compat/latest.json"), 404, "not_found")
+
+
 def test_ids_beyond_a_column_are_404(client, topic):
     assert client.get(BASE + "t/99999999999999999999999.json").status_code == 404
     assert_error(client.get(BASE + "t/9223372036854775807.json"), 404, "not_found")
