@@ -529,3 +529,33 @@ def test_ids_beyond_a_column_are_404(client, topic):
     assert client.get(BASE + "t/99999999999999999999999.json").status_code == 404
     assert_error(client.get(BASE + "t/9223372036854775807.json"), 404, "not_found")
     assert_error(client.get(BASE + "posts/9223372036854775807.json"), 404, "not_found")
+
+
+def test_lists_cost_a_fixed_number_of_queries(client, community, general, member, owner, owner_key):
+    def make(n):
+        for i in range(n):
+            topic = services.topic_create(
+                actor=actor_for(member, community),
+                category=general,
+                title=f"Query count topic {i}",
+                body="Body",
+            )
+            services.post_reply(actor=actor_for(owner, community), topic=topic, body="Reply")
+        return topic
+
+    def count(path):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert get(client, path, owner_key, "mel").status_code == 200
+        return len(queries)
+
+    few = make(2)
+    small = {p: count(p) for p in ["latest.json", f"t/{few.pk}.json", "posts.json"]}
+    many = make(8)
+    for _ in range(5):
+        services.post_reply(actor=actor_for(member, community), topic=many, body="More")
+    for path, before in small.items():
+        path = path.replace(str(few.pk), str(many.pk))
+        assert count(path) <= before, path
