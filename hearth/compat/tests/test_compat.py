@@ -559,3 +559,27 @@ def test_lists_cost_a_fixed_number_of_queries(client, community, general, member
     for path, before in small.items():
         path = path.replace(str(few.pk), str(many.pk))
         assert count(path) <= before, path
+
+
+def test_a_posting_limit_answers_429_with_the_wait(client, settings, topic, owner_key):
+    settings.HEARTH_POSTING_LIMITS = True
+    first = post(client, {"topic_id": topic.pk, "raw": "A first quick reply"}, owner_key, "mel")
+    assert first.status_code == 200, first.content
+    again = post(client, {"topic_id": topic.pk, "raw": "A second quick reply"}, owner_key, "mel")
+    body = assert_error(again, 429, "rate_limit")
+    wait = body["extras"]["wait_seconds"]
+    assert wait >= 1 and again["Retry-After"] == str(wait)
+    assert topic.posts.count() == 2
+
+
+def test_a_silenced_member_reads_but_does_not_post(client, community, topic, member, owner_key):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    Membership.objects.filter(user=member, community=community).update(
+        silenced_until=timezone.now() + timedelta(days=1)
+    )
+    assert get(client, f"t/{topic.pk}.json", owner_key, "mel").status_code == 200
+    response = post(client, {"topic_id": topic.pk, "raw": "Let me speak"}, owner_key, "mel")
+    assert_error(response, 403, "invalid_access")
