@@ -13,7 +13,6 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
-from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from hearth.compat import auth, policy, selectors, serializers
 from hearth.core.converters import parse_id
 from hearth.core.ratelimit import RateLimited
 from hearth.discussions import policy as discussion_policy
+from hearth.discussions import selectors as discussion_selectors
 from hearth.discussions import services as discussion_services
 from hearth.discussions.models import ReviewState, Topic
 
@@ -126,10 +126,6 @@ def compat_view(*, methods=("GET",), action: str | None = None):
     return decorate
 
 
-def _base(request) -> str:
-    return reverse("compat:latest", args=[request.community.slug]).removesuffix("latest.json")
-
-
 def _flag(request, name: str) -> bool:
     return (request.GET.get(name) or "").lower() in ("1", "true", "yes")
 
@@ -141,9 +137,7 @@ def _topic_list(request, category=None):
     actor, community = request.actor, request.community
     page = selectors.page_number(request.GET.get("page"))
     topics, more = selectors.latest_topics(actor, community, page=page, category=category)
-    from hearth.discussions.selectors import with_unread
-
-    topics = with_unread(topics, actor)
+    topics = discussion_selectors.with_unread(topics, actor)
     path = request.path.removesuffix(".json")
     return _json(
         serializers.topic_list(
@@ -195,14 +189,19 @@ def topic_by_slug(request, topic_slug, topic_id):
     ``/t/<id>/<post_number>.json``, when the first part is a number that is not the topic's
     slug."""
     actor = request.actor
-    if topic_slug.isdecimal():
-        named = Topic.objects.filter(community=request.community, pk=topic_id).first()
-        if named is None or named.slug != topic_slug:
-            first = parse_id(topic_slug)
-            if first is None:
-                raise Http404
-            return _topic_response(request, selectors.topic(actor, first), from_number=topic_id)
-    return _topic_response(request, selectors.topic(actor, topic_id))
+    named = None
+    try:
+        named = selectors.topic(actor, topic_id)
+    except Http404:
+        if not topic_slug.isdecimal():
+            raise
+    # Only a topic the actor may read decides the reading: nothing is learnt of others.
+    if topic_slug.isdecimal() and (named is None or named.slug != topic_slug):
+        first = parse_id(topic_slug)
+        if first is None:
+            raise Http404
+        return _topic_response(request, selectors.topic(actor, first), from_number=topic_id)
+    return _topic_response(request, named)
 
 
 def _post_ids(request) -> list[int] | None:

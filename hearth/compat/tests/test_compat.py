@@ -583,3 +583,15 @@ def test_a_silenced_member_reads_but_does_not_post(client, community, topic, mem
     assert get(client, f"t/{topic.pk}.json", owner_key, "mel").status_code == 200
     response = post(client, {"topic_id": topic.pk, "raw": "Let me speak"}, owner_key, "mel")
     assert_error(response, 403, "invalid_access")
+
+
+def test_a_numeric_slug_still_names_its_topic(client, community, general, member, topic):
+    numbered = services.topic_create(
+        actor=actor_for(member, community), category=general, title="2024", body="A year"
+    )
+    assert numbered.slug == "2024"
+    assert get(client, f"t/2024/{numbered.pk}.json").json()["id"] == numbered.pk
+    # Otherwise a number first is a topic id, then a post number (Discourse's other reading).
+    assert get(client, f"t/{topic.pk}/1.json").json()["id"] == topic.pk
+    assert_error(get(client, f"t/9223372036854775807/{topic.pk}.json"), 404, "not_found")
+    assert_error(get(client, "t/99999999999999999999/1.json"), 404, "not_found")
