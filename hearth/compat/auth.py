@@ -5,8 +5,9 @@
 * An ``Api-Key``: it must be a well-formed, known, unrevoked key of *this* community whose
   creator still may use it (``hearth.api.policy.key_actor``); otherwise the request is
   refused (403, as Discourse refuses a bad key), never quietly downgraded to a visitor. Then
-  ``Api-Username`` picks the member it acts as (:mod:`hearth.compat.policy`). Such requests
-  skip CSRF: they carry no cookie a browser would add on its own."""
+  ``Api-Username`` picks the member it acts as (:mod:`hearth.compat.policy`), and the key's
+  scopes narrow what it may do (checked by the views). Such requests skip CSRF: they carry
+  no cookie a browser would add on its own."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hearth.api.models import ApiKey
+from hearth.api.models import ApiKey, KeyKind
 from hearth.api.policy import key_actor
 from hearth.api.services import key_matches, split_key
 from hearth.communities.models import Community, Membership
@@ -54,12 +55,13 @@ def authenticate(request, community: Community) -> KeyAuth:
     actor = key_actor(key)
     if actor is None:
         raise KeyRefused(_("The API key was revoked or can no longer be used."))
-    actor = _acting_as(actor, (request.headers.get("Api-Username") or "").strip())
+    username = (request.headers.get("Api-Username") or "").strip()
+    actor = _acting_as(actor, username, community_key=key.kind == KeyKind.COMMUNITY)
     _record_use(key)
     return KeyAuth(key=key, actor=actor)
 
 
-def _acting_as(actor: Actor, username: str) -> Actor:
+def _acting_as(actor: Actor, username: str, *, community_key: bool) -> Actor:
     if not username or username.lower() == actor.user.username.lower():
         return actor
     membership = (
@@ -69,7 +71,7 @@ def _acting_as(actor: Actor, username: str) -> Actor:
     )
     if membership is None and username.lower() == policy.SYSTEM_USERNAME:
         return actor
-    if (reason := policy.act_as_denial(actor, membership)) is not None:
+    if reason := policy.act_as_denial(actor, membership, community_key=community_key):
         raise KeyRefused(reason)
     if membership.user_id == actor.user.pk:
         return actor

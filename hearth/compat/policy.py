@@ -5,7 +5,8 @@ A Discourse client sends ``Api-Key`` and ``Api-Username``. Here the key is a Hea
 member's key, as that member) through ``hearth.api.policy.key_actor``. ``Api-Username``
 may name someone else only under these rules:
 
-* the key's own actor must be staff of the key's community;
+* the key must be a community key (a member key acts only as its member), and its actor
+  (its creator) still staff of the key's community;
 * the named user must be an active member of that same community, and their account active;
 * they must not outrank the key's creator (an admin's key cannot act as the owner);
 * they must not be platform staff (whose standing reaches past the community).
@@ -13,7 +14,8 @@ may name someone else only under these rules:
 The request then acts as that member: their own ``Actor`` decides every permission, exactly
 as if they had signed in. A name that is blank, the key's own user, or ``system`` (the
 name Discourse bots use for the site's robot account, when no member here has it) means the
-key's own actor."""
+key's own actor. Whoever it acts as, the key's scopes still narrow what the request may do
+(``read`` for the GET endpoints, ``write`` to post: ``hearth.api.policy.scope_denial``)."""
 
 from __future__ import annotations
 
@@ -26,14 +28,17 @@ from hearth.core.actor import Actor
 SYSTEM_USERNAME = "system"
 
 
-def act_as_denial(key_actor: Actor, membership: Membership | None) -> str | None:
+def act_as_denial(
+    key_actor: Actor, membership: Membership | None, *, community_key: bool = True
+) -> str | None:
     """Why the key's actor may not act as the member (None: it may). ``membership`` is the
-    named user's membership in the key's community (``user`` loaded), or None."""
+    named user's membership in the key's community (``user`` loaded), or None;
+    ``community_key`` whether the key is a community key (not a member's own key)."""
     if membership is None or not membership.is_active or not membership.user.is_active:
         return _("That user is not a member of this community.")
     if key_actor.user is not None and membership.user_id == key_actor.user.pk:
         return None
-    if not key_actor.is_staff:
+    if not community_key or not key_actor.is_staff:
         return _("This key can only act as its own user.")
     if membership.rank > key_actor.membership.rank:
         return _("This key cannot act as someone who outranks its creator.")
@@ -42,18 +47,7 @@ def act_as_denial(key_actor: Actor, membership: Membership | None) -> str | None
     return None
 
 
-def can_act_as(key_actor: Actor, membership: Membership | None) -> bool:
-    return act_as_denial(key_actor, membership) is None
-
-
-def write_scope_denial(key) -> str | None:
-    """A key that carries scopes must include ``write`` to post. Keys made before scopes
-    existed (no ``scopes`` attribute, or None) may do what their actor may."""
-    scopes = getattr(key, "scopes", None)
-    if scopes is None:
-        return None
-    if isinstance(scopes, str):
-        scopes = scopes.replace(",", " ").split()
-    if "write" in scopes:
-        return None
-    return _("This key may only read.")
+def can_act_as(
+    key_actor: Actor, membership: Membership | None, *, community_key: bool = True
+) -> bool:
+    return act_as_denial(key_actor, membership, community_key=community_key) is None

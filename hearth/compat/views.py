@@ -18,8 +18,10 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from hearth.api.models import Scope
+from hearth.api.policy import scope_denial
 from hearth.communities import policy as community_policy
-from hearth.compat import auth, policy, selectors, serializers
+from hearth.compat import auth, selectors, serializers
 from hearth.core.converters import parse_id
 from hearth.core.ratelimit import RateLimited
 from hearth.discussions import policy as discussion_policy
@@ -89,6 +91,9 @@ def compat_view(*, methods=("GET",), action: str | None = None):
                 if auth.presented_key(request) is not None:
                     found = auth.authenticate(request, community)
                     request.actor, request.api_key = found.actor, found.key
+                    scope = Scope.READ if request.method in ("GET", "HEAD") else Scope.WRITE
+                    if reason := scope_denial(found.key, scope):
+                        return error(403, "invalid_access", reason)
                 elif request.method not in ("GET", "HEAD") and _csrf_failure(request):
                     return error(
                         403, "invalid_access", _("Send an Api-Key header, or the CSRF token.")
@@ -318,8 +323,6 @@ def posts(request):
         )
     if actor.user is None:
         raise PermissionDenied(_("Sign in or send an API key to post."))
-    if (reason := policy.write_scope_denial(getattr(request, "api_key", None))) is not None:
-        raise PermissionDenied(reason)
     data = _payload(request)
     if (_text(data, "archetype") or "regular") != "regular":
         raise BadRequest(_("Only regular topics can be created here (no private messages)."))

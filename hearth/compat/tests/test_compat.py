@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from hearth.api import services as api_services
+from hearth.api.models import KeyKind, Scope
 from hearth.communities.models import Membership, Role, Visibility
 from hearth.compat import policy
 from hearth.core.models import InteractionEvent
@@ -497,22 +498,41 @@ def test_act_as_rules(community, personas, actor_of):
     mel = Membership.objects.select_related("user").get(user=personas["member"])
     mona = Membership.objects.select_related("user").get(user=personas["moderator"])
     assert policy.can_act_as(owner_actor, mel)
-    assert policy.can_act_as(member_actor, mel)  # itself
-    assert not policy.can_act_as(member_actor, mona)  # a member's key acts only as itself
+    assert policy.can_act_as(member_actor, mel, community_key=False)  # itself
+    assert not policy.can_act_as(member_actor, mona, community_key=False)
+    assert not policy.can_act_as(actor_of("moderator"), mel, community_key=False)
     assert not policy.can_act_as(owner_actor, None)
 
 
-def test_write_scope():
-    class Scoped:
-        def __init__(self, scopes):
-            self.scopes = scopes
+def test_a_read_key_cannot_write_and_a_write_key_cannot_read(client, community, owner, topic):
+    reader = api_services.api_key_create(
+        actor=actor_for(owner, community), name="Reader", scopes=[Scope.READ]
+    )[1]
+    assert get(client, "latest.json", reader, "mel").status_code == 200
+    refused = post(client, {"topic_id": topic.pk, "raw": "Not allowed"}, reader, "mel")
+    body = assert_error(refused, 403, "invalid_access")
+    assert "write" in body["errors"][0]
+    writer = api_services.api_key_create(
+        actor=actor_for(owner, community), name="Writer", scopes=[Scope.WRITE]
+    )[1]
+    assert_error(get(client, "latest.json", writer), 403, "invalid_access")
+    assert post(client, {"topic_id": topic.pk, "raw": "Allowed"}, writer, "mel").status_code == 200
+    assert topic.posts.count() == 2
 
-    assert policy.write_scope_denial(None) is None
-    assert policy.write_scope_denial(Scoped(None)) is None
-    assert policy.write_scope_denial(Scoped(["read", "write"])) is None
-    assert policy.write_scope_denial(Scoped("read write")) is None
-    assert policy.write_scope_denial(Scoped(["read"]))
-    assert policy.write_scope_denial(Scoped([]))
+
+def test_a_member_key_acts_only_as_its_member(client, community, topic, member, moderator):
+    mine = api_services.api_key_create(
+        actor=actor_for(member, community), name="Mine", kind=KeyKind.MEMBER
+    )[1]
+    written = post(client, {"topic_id": topic.pk, "raw": "From my own script"}, mine)
+    assert written.status_code == 200 and written.json()["username"] == "mel"
+    assert get(client, "latest.json", mine, "mel").status_code == 200
+    assert_error(get(client, "latest.json", mine, "olivia"), 403, "invalid_access")
+    # Even a moderator's member key is theirs alone: no acting as others.
+    theirs = api_services.api_key_create(
+        actor=actor_for(moderator, community), name="Mod", kind=KeyKind.MEMBER
+    )[1]
+    assert_error(get(client, "latest.json", theirs, "mel"), 403, "invalid_access")
 
 
 def test_methods_not_allowed(client, topic, owner_key):
