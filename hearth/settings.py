@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "hearth.api",
     "hearth.archive",
     "hearth.webhooks",
+    "hearth.compat",
 ]
 
 MIDDLEWARE = [

@@ -33,6 +33,7 @@ urlpatterns = [
     path("c/<slug:community_slug>/", include("hearth.growth.urls")),
     path("c/<slug:community_slug>/", include("hearth.webhooks.urls")),
     path("c/<slug:community_slug>/", include("hearth.privacy.community_urls")),
+    path("c/<slug:community_slug>/compat/", include("hearth.compat.urls")),
 ]
 if settings.HEARTH_SERVE_MEDIA:
     # Embedded mode serves public uploads (avatars, logos) itself; at scale a proxy or object

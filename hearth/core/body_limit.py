@@ -10,8 +10,9 @@ went away, so Django stops reading and never answers itself.
 
 The cap is ``HEARTH_MAX_REQUEST_BYTES`` (the largest upload plus room for the form
 around it). A request that carries no credentials (no session cookie, no
-``Authorization`` header) gets ``HEARTH_MAX_ANONYMOUS_BODY_BYTES``: anonymous visitors
-only send small forms (sign-up, login), so their uploads are refused early.
+``Authorization`` header, no Discourse-style ``Api-Key`` header) gets
+``HEARTH_MAX_ANONYMOUS_BODY_BYTES``: anonymous visitors only send small forms (sign-up,
+login), so their uploads are refused early.
 Under WSGI the reverse proxy must cap bodies (docs/operators/running.md).
 """
 
@@ -28,7 +29,7 @@ def _header(scope, name: bytes) -> list[bytes]:
 
 
 def _has_credentials(scope) -> bool:
-    if _header(scope, b"authorization"):
+    if _header(scope, b"authorization") or _header(scope, b"api-key"):
         return True
     session_cookie = settings.SESSION_COOKIE_NAME.encode() + b"="
     return any(session_cookie in cookies for cookies in _header(scope, b"cookie"))

@@ -100,6 +100,12 @@ def metrics(request):
 
 
 def error_404(request, exception=None):
+    # A view may give its 404s its own format (the Discourse-compatible JSON): it says so
+    # with a ``not_found_response`` attribute, used also when the middleware finds no
+    # community before the view runs.
+    match = getattr(request, "resolver_match", None)
+    if match is not None and (answer := getattr(match.func, "not_found_response", None)):
+        return answer(request)
     community = getattr(request, "community", None)
     if community is not None and not policy.can_view_community(request.actor, community):
         # Never brand a 404 with a community the visitor may not know exists.

@@ -133,6 +133,16 @@ def test_signed_in_body_under_the_cap_reaches_django(db, no_disk):
     assert exchange.receive_calls >= len(chunks)
 
 
+def test_a_discourse_api_key_gets_the_signed_in_cap(db, no_disk):
+    """The Discourse-compatible endpoints authenticate with an ``Api-Key`` header."""
+    chunks = [b"x" * CHUNK] * 8
+    exchange = Exchange(
+        "/c/garden/compat/posts.json", chunks=chunks, headers=[(b"api-key", b"hth_a_b")]
+    ).run()
+    assert exchange.status != 413
+    assert exchange.receive_calls >= len(chunks)
+
+
 def test_small_anonymous_post_reaches_django(db, no_disk):
     form = b"login=someone&password=secret"
     exchange = Exchange(
