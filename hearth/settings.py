@@ -253,6 +253,11 @@ else:
 # the page cache's own tests turn it on.
 HEARTH_PAGE_CACHE = env_bool("HEARTH_PAGE_CACHE", not TESTING)
 HEARTH_PAGE_CACHE_SECONDS = env_int("HEARTH_PAGE_CACHE_SECONDS", 60)
+# The community home's side panels for signed-in members (hearth.core.panel_cache): their
+# HTML per audience, until a membership, profile or content write bumps a version, and at
+# most this many seconds. Off under tests like the page cache; its own tests turn it on.
+HEARTH_PANEL_CACHE = env_bool("HEARTH_PANEL_CACHE", not TESTING)
+HEARTH_PANEL_CACHE_SECONDS = env_int("HEARTH_PANEL_CACHE_SECONDS", 300)
 
 # Live pages (hearth.live, docs/dev/live.md): one process keeps its streams' messages in
 # memory; with REDIS_URL every app process hears every other through Redis.
