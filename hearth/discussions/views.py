@@ -18,7 +18,7 @@ from hearth.core.htmx import is_htmx
 from hearth.core.page_cache import visitor_page_cache
 from hearth.core.pagination import paginate
 from hearth.core.uploads import private_file_response
-from hearth.discussions import policy, selectors, services
+from hearth.discussions import fragments, policy, selectors, services
 from hearth.discussions.forms import WATCH_OPTIONS, EditForm, ReplyForm, TopicForm, WatchForm
 from hearth.discussions.models import REACTIONS, CategoryKind, Post, WatchLevel
 from hearth.ideas import selectors as idea_selectors
@@ -187,6 +187,7 @@ def topic(request, topic_slug, topic_id):
         qa_selectors.decorate_answers(actor, topic, extra["question"], page.object_list)
     elif kind == CategoryKind.IDEAS:
         extra = idea_selectors.idea_context(actor, topic)
+    fragments.attach(page.object_list, request.community)
     if page.object_list:
         # Questions sort answers by merit, so the last post shown need not be the highest.
         seen = max(post.number for post in page.object_list)
@@ -233,6 +234,7 @@ def topic_posts_after(request, topic_id):
     if topic.category.kind == CategoryKind.QUESTIONS:
         question = qa_selectors.question_for(topic)
         qa_selectors.decorate_answers(actor, topic, question, page.object_list)
+    fragments.attach(page.object_list, request.community)
     return render(
         request,
         "discussions/topic_posts_after.html",
