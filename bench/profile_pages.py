@@ -6,7 +6,8 @@
 
 Each page is requested with Django's test client (no HTTP, no server), the bench member
 signed in with ``force_login`` for the member pages. Printed per page: the first (cold:
-empty caches) request's time, the median and best of ``--runs`` warm requests, the queries
+empty caches) request's time, the median and best of ``--runs`` warm requests, the median
+CPU time of this process (the Python side; steadier than wall time on a busy machine), the queries
 of the last request with their total time, and for the slowest read its planning and
 execution time from ``EXPLAIN (ANALYZE, SUMMARY)``. The framework floor (``/__floor__``,
 a template of the given size and no query) is measured the same way, and each page's
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         client = member if signed_in else anonymous
         if not signed_in:
             client.cookies.clear()
-        times = []
+        times, cpu_times = [], []
         profiler = cProfile.Profile() if args.profile else None
         timer = None
         for run in range(args.runs + 1):
@@ -97,14 +98,16 @@ def main(argv: list[str] | None = None) -> int:
             with connection.execute_wrapper(timer):
                 if profiler is not None and run > 0:
                     profiler.enable()
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 response = client.get(path)
                 wall = (time.perf_counter() - started) * 1000
+                cpu = (time.process_time() - cpu_started) * 1000
                 if profiler is not None and run > 0:
                     profiler.disable()
             if response.status_code != 200:
                 sys.exit(f"{key}: {path} answered {response.status_code}")
             times.append(wall)
+            cpu_times.append(cpu)
         cold, warm = times[0], times[1:]
         queries = timer.queries
         slowest = sorted(queries, key=lambda q: q[0], reverse=True)
@@ -114,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             "cold": cold,
             "median": statistics.median(warm),
             "best": min(warm),
+            "cpu": statistics.median(cpu_times[1:]),
             "queries": len(queries),
             "db_ms": sum(ms for ms, _s, _p in queries),
             "bytes": len(response.content),
@@ -131,15 +135,19 @@ def main(argv: list[str] | None = None) -> int:
             print(out.getvalue())
 
     floor = results.get("floor", {}).get("median")
+    floor_cpu = results.get("floor", {}).get("cpu")
     print(
         f"\n{'page':14} {'cold ms':>8} {'median':>8} {'best':>8} {'vs floor':>9} "
+        f"{'cpu ms':>7} {'cpu vs floor':>12} "
         f"{'queries':>8} {'db ms':>7} {'KB':>5}  slowest read (plan / exec ms)"
     )
     for key, r in results.items():
         ratio = f"{floor / r['median']:.2f}×" if floor else ""
+        cpu_ratio = f"{floor_cpu / r['cpu']:.2f}×" if floor_cpu and r["cpu"] else ""
         plan = f"{r['plan'][0]:.1f} / {r['plan'][1]:.2f}" if r["plan"] else ""
         print(
             f"{key:14} {r['cold']:8.1f} {r['median']:8.1f} {r['best']:8.1f} {ratio:>9} "
+            f"{r['cpu']:7.1f} {cpu_ratio:>12} "
             f"{r['queries']:8} {r['db_ms']:7.1f} {r['bytes'] / 1000:5.0f}  {plan}  {r['slowest']}"
         )
     return 0

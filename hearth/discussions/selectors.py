@@ -232,6 +232,9 @@ def topic_posts(actor: Actor, topic: Topic, page_number, posts: QuerySet[Post] |
         post.can_react = policy.can_react(actor, post)
         post.can_flag = policy.can_flag_post(actor, post)
         post.my_reactions = {kind for post_id, kind in mine if post_id == post.pk}
+        # What the Q&A decoration sets on answers, present on every post: a template's
+        # lookup of a missing attribute costs a dir() of the whole model instance.
+        post.is_answer = post.is_accepted = post.can_accept = False
     page.object_list = items
     return page
 
