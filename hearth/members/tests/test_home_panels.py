@@ -113,4 +113,3 @@ def test_one_members_suggestions_are_not_anothers(client, community, member, new
     client.force_login(newcomer)
     like_you = home(client, community)[0].split("Members like you")[1].split("</section>")[0]
     assert "Mel Gardener" in like_you and "Nico Gardener" not in like_you
-
