@@ -20,15 +20,20 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.middleware.csrf import get_token
 from django.template.loader import get_template
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
+from hearth.core.templatetags.hearth import short_ago
 from hearth.discussions.models import REACTIONS as REACTION_KINDS
 
 BYLINE = "discussions/_post_byline.html"
 CONTENT = "discussions/_post_content.html"
 REACTIONS = "discussions/_reaction_buttons.html"
+POST = "discussions/_post.html"
+# Stands for the request's CSRF token in a kept post (its reaction form has one).
+CSRF_PLACEHOLDER = "\ue010csrf-post\ue011"
 
 
 def _timeout() -> int:
@@ -86,10 +91,48 @@ def _cacheable(post) -> bool:
     return not post.is_deleted and not post.is_in_review
 
 
-def attach(posts, community) -> None:
-    """Set ``post.fragments`` (``byline``, ``content``) on each post of a page, from the
-    cache (one ``get_many``) or rendered now and kept (one ``set_many``). Posts whose text
-    must be rendered live get only their byline."""
+def _whole_post_inputs(post, keys: dict, *, first_unread: bool, can_reply: bool) -> tuple:
+    """What ``_post.html`` reads beyond its three fragments: the viewer's permissions on the
+    post (as booleans: every viewer with the same ones shares the entry), the relative time
+    as shown now, the unread marker and whether replies are open."""
+    return (
+        post.pk,
+        post.number,
+        post.edit_count,
+        keys.get("byline"),
+        keys.get("content"),
+        keys.get("reactions"),
+        bool(post.can_edit),
+        bool(post.can_delete),
+        bool(post.can_flag),
+        bool(post.can_react),
+        first_unread,
+        can_reply,
+        short_ago(post.created_at),
+        timezone.get_current_timezone_name(),
+    )
+
+
+def _whole_cacheable(post) -> bool:
+    """Posts whose whole article may be kept: no Q&A controls (their forms and votes), no
+    staff restore form, nothing in review or deleted."""
+    return (
+        _cacheable(post)
+        and not getattr(post, "is_answer", False)
+        and not getattr(post, "is_accepted", False)
+        and not getattr(post, "can_accept", False)
+        and not getattr(post, "can_restore", False)
+    )
+
+
+def attach(posts, community, *, request=None, last_read=None, can_reply=False) -> None:
+    """Set ``post.fragments`` (``byline``, ``content``, ``reactions``) on each post of a
+    page, from the cache (one ``get_many``) or rendered now and kept (one ``set_many``).
+    Posts whose text must be rendered live get only their byline.
+
+    With ``request`` (and the page's ``last_read`` and whether the viewer may reply), the
+    whole article of each plain post is kept too (``post.fragments["post"]``), with a
+    placeholder where its form's CSRF token goes, filled with this request's token."""
     if not _enabled() or not posts:
         return
     language = translation.get_language()
@@ -106,7 +149,20 @@ def attach(posts, community) -> None:
             keys[post.pk]["reactions"] = "hearth:postfrag:r:" + _digest(
                 language, *_reaction_inputs(post), REACTIONS
             )
-    wanted = [key for parts in keys.values() for key in parts.values()]
+    whole = {}
+    if request is not None:
+        for post in posts:
+            if _whole_cacheable(post):
+                first_unread = bool(last_read) and post.number == last_read + 1
+                whole[post.pk] = "hearth:postfrag:p:" + _digest(
+                    language,
+                    *_whole_post_inputs(
+                        post, keys[post.pk], first_unread=first_unread, can_reply=can_reply
+                    ),
+                    community.slug,
+                    POST,
+                )
+    wanted = [key for parts in keys.values() for key in parts.values()] + list(whole.values())
     found = cache.get_many(wanted)
     missing = {}
     templates = {
@@ -124,6 +180,31 @@ def attach(posts, community) -> None:
                 )
                 missing[key] = html
             fragments[part] = mark_safe(html)  # noqa: S308 (our own rendered template)
+        for part in ("content", "reactions", "post"):
+            fragments.setdefault(part, None)  # a template's failed lookup costs a dir()
         post.fragments = fragments
+    if whole:
+        token = get_token(request)
+        template = get_template(POST)
+        for post in posts:
+            key = whole.get(post.pk)
+            if key is None:
+                continue
+            html = found.get(key)
+            if html is None:
+                html = template.render(
+                    {
+                        "post": post,
+                        "community": community,
+                        "reactions": REACTION_KINDS,
+                        "last_read": last_read,
+                        "reply_form": can_reply,
+                        "csrf_token": CSRF_PLACEHOLDER,
+                    }
+                )
+                missing[key] = html
+            post.fragments["post"] = mark_safe(  # noqa: S308 (our own rendered template)
+                html.replace(CSRF_PLACEHOLDER, token)
+            )
     if missing:
         cache.set_many(missing, _timeout())
