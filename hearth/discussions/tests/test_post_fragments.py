@@ -88,3 +88,27 @@ def test_my_reactions_are_mine_alone(client, community, owner, member, admin, th
     client.logout()
     body = _page(client, thread)
     assert mine not in body and given not in body and "reaction--static" in body
+
+
+def test_a_kept_post_carries_this_requests_csrf_token(community, member, thread):
+    from django.test import Client
+
+    from hearth.testing.factories import membership_factory
+
+    other = membership_factory(community, trust_level=1).user  # the same rights as member
+
+    reply = Post.objects.get(topic=thread, number=3)
+    react_url = reverse("discussions:post-react", args=[community.slug, reply.pk])
+    form = re.compile(
+        re.escape(f'action="{react_url}"')
+        + r'[^>]*>\s*<input type="hidden" name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"'
+    )
+    first = Client(enforce_csrf_checks=True)
+    first.force_login(member)
+    first.get(topic_url(thread) + "?page=1")  # kept for every viewer with the same rights
+    second = Client(enforce_csrf_checks=True)
+    second.force_login(other)
+    body = second.get(topic_url(thread) + "?page=1").content.decode()
+    token = form.search(body).group(1)
+    response = second.post(react_url, {"kind": "heart", "csrfmiddlewaretoken": token})
+    assert response.status_code in (200, 302)
