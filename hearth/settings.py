@@ -267,6 +267,15 @@ else:
 # the page cache's own tests turn it on.
 HEARTH_PAGE_CACHE = env_bool("HEARTH_PAGE_CACHE", not TESTING)
 HEARTH_PAGE_CACHE_SECONDS = env_int("HEARTH_PAGE_CACHE_SECONDS", 60)
+# The community home's side panels for signed-in members (hearth.core.panel_cache): their
+# HTML per audience, until a membership, profile or content write bumps a version, and at
+# most this many seconds. Off under tests like the page cache; its own tests turn it on.
+HEARTH_PANEL_CACHE = env_bool("HEARTH_PANEL_CACHE", not TESTING)
+HEARTH_PANEL_CACHE_SECONDS = env_int("HEARTH_PANEL_CACHE_SECONDS", 300)
+# A post's byline and text as HTML (hearth.discussions.fragments), keyed by a digest of
+# what they show, so nothing goes stale; entries age out after this many seconds.
+HEARTH_POST_FRAGMENT_CACHE = env_bool("HEARTH_POST_FRAGMENT_CACHE", True)
+HEARTH_POST_FRAGMENT_SECONDS = env_int("HEARTH_POST_FRAGMENT_SECONDS", 86_400)
 
 # Live pages (hearth.live, docs/dev/live.md): one process keeps its streams' messages in
 # memory; with REDIS_URL every app process hears every other through Redis.

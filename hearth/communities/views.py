@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,16 +15,19 @@ from django.views.decorators.http import require_POST
 from hearth.communities import policy, selectors, services
 from hearth.communities.forms import InviteForm, JoinForm
 from hearth.communities.models import JoinPolicy, MembershipStatus, Visibility
+from hearth.core import panel_cache
 from hearth.core.forms import add_service_errors
 from hearth.core.page_cache import visitor_page_cache
 from hearth.core.pagination import paginate
 from hearth.discussions import selectors as discussion_selectors
 from hearth.growth import attribution
 from hearth.growth import selectors as growth_selectors
+from hearth.members import policy as members_policy
 
 HOME_TOPICS = 10
 HOME_RULES = 5  # rule headlines on the home's card
 HOME_NEWEST = 8
+HOME_STAFF = 8
 
 
 def community_view(view):
@@ -72,6 +76,28 @@ def _join_action(actor, community) -> str | None:
     return None
 
 
+def _people_panels(community, actor):
+    """The home's "Staff" and "Newest members" cards, kept a few minutes per audience (who
+    sees members-only profiles, who sees the founders' hint) until a membership or a
+    profile changes (hearth.core.panel_cache)."""
+    sees_hidden = members_policy.sees_members_only_profiles(actor)
+    can_manage = policy.can_manage_community(actor)
+
+    def render():
+        return render_to_string(
+            "communities/_home_people.html",
+            {
+                "community": community,
+                "staff": list(selectors.staff_members(community)[:HOME_STAFF]),
+                "newest": selectors.newest_members(community, HOME_NEWEST, actor=actor),
+                "can_manage": can_manage,
+            },
+        )
+
+    audience = f"{'members' if sees_hidden else 'public'}-{'manage' if can_manage else 'read'}"
+    return panel_cache.panel_html("people", community.pk, audience, render)
+
+
 @visitor_page_cache
 @community_view
 def home(request):
@@ -86,8 +112,7 @@ def home(request):
         "rules": rules,
         "rule_headlines": selectors.rules_headlines(rules)[:HOME_RULES],
         "member_total": selectors.member_count(community),
-        "staff": list(selectors.staff_members(community)[:8]),
-        "newest": selectors.newest_members(community, HOME_NEWEST, actor=actor),
+        "people_panels": _people_panels(community, actor),
         "join_action": _join_action(actor, community),
         "can_leave": policy.can_leave(actor),
         "can_manage": policy.can_manage_community(actor),

@@ -16,3 +16,8 @@ class CoreConfig(AppConfig):
 
         # Visitors' cached pages go stale on every write to what they show.
         page_cache.connect()
+
+        from hearth.core import panel_cache
+
+        # The home's cached side panels go stale when memberships or profiles change.
+        panel_cache.connect()

@@ -56,6 +56,10 @@ WATCHED = (
     "ideas.IdeaVote",
     "ideas.IdeaStatusChange",
     "ideas.IdeaBoardSettings",
+    # The home's side panels (hearth.core.panel_cache keys them on this version too).
+    "members.MemberProfile",
+    "recognition.Spotlight",
+    "recognition.Feature",
 )
 VISITOR_CACHE_CONTROL = "public, max-age=0, must-revalidate"
 MEMBER_CACHE_CONTROL = "private"

@@ -18,7 +18,7 @@ from hearth.core.htmx import is_htmx
 from hearth.core.page_cache import visitor_page_cache
 from hearth.core.pagination import paginate
 from hearth.core.uploads import private_file_response
-from hearth.discussions import policy, selectors, services
+from hearth.discussions import fragments, policy, selectors, services
 from hearth.discussions.forms import WATCH_OPTIONS, EditForm, ReplyForm, TopicForm, WatchForm
 from hearth.discussions.models import REACTIONS, CategoryKind, Post, WatchLevel
 from hearth.ideas import selectors as idea_selectors
@@ -196,6 +196,14 @@ def topic(request, topic_slug, topic_id):
     if policy.can_reply(actor, topic):
         reply_form = ReplyForm(initial=_reply_initial(request, actor, topic))
     watch_level = selectors.watch_level(actor, topic)
+    shown_last_read = last_read if kind != CategoryKind.QUESTIONS else None
+    fragments.attach(
+        page.object_list,
+        request.community,
+        request=request,
+        last_read=shown_last_read,
+        can_reply=reply_form is not None,
+    )
     return render(
         request,
         "discussions/topic.html",
@@ -212,7 +220,7 @@ def topic(request, topic_slug, topic_id):
             "current_watch_level": watch_level or WatchLevel.NORMAL,
             "watch_options": WATCH_OPTIONS,
             "reactions": REACTIONS,
-            "last_read": last_read if kind != CategoryKind.QUESTIONS else None,
+            "last_read": shown_last_read,
             **extra,
         },
     )
@@ -233,13 +241,15 @@ def topic_posts_after(request, topic_id):
     if topic.category.kind == CategoryKind.QUESTIONS:
         question = qa_selectors.question_for(topic)
         qa_selectors.decorate_answers(actor, topic, question, page.object_list)
+    can_reply = policy.can_reply(actor, topic)
+    fragments.attach(page.object_list, request.community, request=request, can_reply=can_reply)
     return render(
         request,
         "discussions/topic_posts_after.html",
         {
             "topic": topic,
             "posts": page.object_list,
-            "reply_form": policy.can_reply(actor, topic),
+            "reply_form": can_reply,
             "reactions": REACTIONS,
         },
     )

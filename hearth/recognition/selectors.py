@@ -16,6 +16,7 @@ from hearth.communities.models import Community, Membership, MembershipStatus
 from hearth.core.actor import Actor
 from hearth.core.pagination import paginate
 from hearth.discussions import policy as discussion_policy
+from hearth.discussions.models import Topic
 from hearth.recognition import reputation
 from hearth.recognition.awards import automatic_badges
 from hearth.recognition.models import Badge, BadgeGrant, Feature, ReputationScore, Spotlight
@@ -177,6 +178,33 @@ def featured_for(actor: Actor, community: Community, limit: int = HOME_FEATURES)
             removed_at__isnull=True,
             topic__in=discussion_policy.visible_topics(actor, community),
             topic__category__read_access__in=visitor_levels,
+            topic__merged_into__isnull=True,
+        )
+        .filter(Q(post__isnull=True) | Q(post__deleted_at__isnull=True))
+        .select_related("topic__category", "topic__author", "post__author")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def home_features(
+    community: Community, *, sees_in_review: bool, limit: int = HOME_FEATURES
+) -> list[Feature]:
+    """``featured_for`` for an audience rather than one viewer (the home caches the panel
+    per audience): content open to every visitor, published (and, for those who see posts
+    in review, in review too). Who may view the community at all is the view's check; a
+    member's own featured topic in review is left out, as for everyone but staff."""
+    visitor = Actor(user=None, community=community)
+    topics = Topic.objects.filter(
+        Q() if sees_in_review else discussion_policy.in_review_filter(visitor),
+        community=community,
+        deleted_at__isnull=True,
+        category__read_access__in=discussion_policy.readable_access_levels(visitor),
+    )
+    return list(
+        Feature.objects.filter(
+            community=community,
+            removed_at__isnull=True,
+            topic__in=topics,
             topic__merged_into__isnull=True,
         )
         .filter(Q(post__isnull=True) | Q(post__deleted_at__isnull=True))

@@ -2,7 +2,10 @@
 spotlight and featured content) for the community home."""
 
 from django import template
+from django.template.loader import render_to_string
 
+from hearth.core import panel_cache
+from hearth.discussions import policy as discussion_policy
 from hearth.recognition import policy, selectors
 
 register = template.Library()
@@ -19,15 +22,27 @@ def member_badges(context, membership):
     return {"grants": selectors.member_badges(membership), "community": community}
 
 
-@register.inclusion_tag("recognition/_panels.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def recognition_panels(context):
     """The home page's "Member spotlight" and "Highlights from members" cards (two
-    queries), with links to the badges and the leaderboard."""
+    queries), with links to the badges and the leaderboard. The same for every viewer of
+    one audience (staff or not, managing highlights or not), so the HTML is kept a few
+    minutes (hearth.core.panel_cache) until content or recognition changes."""
     request = context["request"]
     community, actor = request.community, request.actor
-    return {
-        "community": community,
-        "spotlight": selectors.current_spotlight(community),
-        "features": selectors.featured_for(actor, community),
-        "can_manage_highlights": policy.can_manage_highlights(actor),
-    }
+    sees_in_review = discussion_policy.sees_posts_in_review(actor)
+    can_manage = policy.can_manage_highlights(actor)
+
+    def render():
+        return render_to_string(
+            "recognition/_panels.html",
+            {
+                "community": community,
+                "spotlight": selectors.current_spotlight(community),
+                "features": selectors.home_features(community, sees_in_review=sees_in_review),
+                "can_manage_highlights": can_manage,
+            },
+        )
+
+    audience = f"{'review' if sees_in_review else 'published'}-{'manage' if can_manage else 'read'}"
+    return panel_cache.panel_html("recognition", community.pk, audience, render, version="content")
