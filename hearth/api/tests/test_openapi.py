@@ -40,7 +40,7 @@ def _response_ref(operation, status: str) -> str:
     [
         ("/api/v1/communities/", {"200", "422"}),
         ("/api/v1/communities/{slug}", {"200", "404"}),
-        (HEALTH, {"200", "401", "403", "404", "422", "429"}),
+        (HEALTH, {"200", "401", "403", "404", "422", "429", "503"}),
     ],
 )
 def test_every_operation_declares_the_errors_it_returns(schema, path, statuses):
