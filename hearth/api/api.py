@@ -12,6 +12,7 @@ from hearth.api.errors import install as install_error_handlers
 from hearth.api.parser import JsonOnlyParser
 from hearth.communities.api import router as communities_router
 from hearth.discussions.api import router as discussions_router
+from hearth.qa.api import router as qa_router
 
 api = NinjaAPI(
     title="Hearth API",
@@ -29,3 +30,4 @@ install_error_handlers(api)
 api.add_router("/communities", communities_router)
 api.add_router("/communities", analytics_router)
 api.add_router("/communities", discussions_router)
+api.add_router("/communities", qa_router)
