@@ -12,6 +12,7 @@ from hearth.api.errors import install as install_error_handlers
 from hearth.api.parser import JsonOnlyParser
 from hearth.communities.api import router as communities_router
 from hearth.discussions.api import router as discussions_router
+from hearth.ideas.api import router as ideas_router
 from hearth.qa.api import router as qa_router
 
 api = NinjaAPI(
@@ -31,3 +32,4 @@ api.add_router("/communities", communities_router)
 api.add_router("/communities", analytics_router)
 api.add_router("/communities", discussions_router)
 api.add_router("/communities", qa_router)
+api.add_router("/communities", ideas_router)
