@@ -13,6 +13,7 @@ from hearth.api.parser import JsonOnlyParser
 from hearth.communities.api import router as communities_router
 from hearth.discussions.api import router as discussions_router
 from hearth.ideas.api import router as ideas_router
+from hearth.members.api import router as members_router
 from hearth.notifications.api import router as notifications_router
 from hearth.qa.api import router as qa_router
 
@@ -35,3 +36,4 @@ api.add_router("/communities", discussions_router)
 api.add_router("/communities", qa_router)
 api.add_router("/communities", ideas_router)
 api.add_router("/communities", notifications_router)
+api.add_router("/communities", members_router)
