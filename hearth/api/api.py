@@ -16,6 +16,7 @@ from hearth.ideas.api import router as ideas_router
 from hearth.members.api import router as members_router
 from hearth.notifications.api import router as notifications_router
 from hearth.qa.api import router as qa_router
+from hearth.search.api import router as search_router
 
 api = NinjaAPI(
     title="Hearth API",
@@ -37,3 +38,4 @@ api.add_router("/communities", qa_router)
 api.add_router("/communities", ideas_router)
 api.add_router("/communities", notifications_router)
 api.add_router("/communities", members_router)
+api.add_router("/communities", search_router)
