@@ -12,6 +12,11 @@ from hearth.api.errors import install as install_error_handlers
 from hearth.api.parser import JsonOnlyParser
 from hearth.communities.api import router as communities_router
 from hearth.discussions.api import router as discussions_router
+from hearth.ideas.api import router as ideas_router
+from hearth.members.api import router as members_router
+from hearth.notifications.api import router as notifications_router
+from hearth.qa.api import router as qa_router
+from hearth.search.api import router as search_router
 
 api = NinjaAPI(
     title="Hearth API",
@@ -29,3 +34,8 @@ install_error_handlers(api)
 api.add_router("/communities", communities_router)
 api.add_router("/communities", analytics_router)
 api.add_router("/communities", discussions_router)
+api.add_router("/communities", qa_router)
+api.add_router("/communities", ideas_router)
+api.add_router("/communities", notifications_router)
+api.add_router("/communities", members_router)
+api.add_router("/communities", search_router)

@@ -89,8 +89,9 @@ def search(
     category_ids: list[int],
     form_data: Mapping[str, Any],
     page: Any = None,
+    per_page: int = PER_PAGE,
 ) -> SearchPage:
-    """One page of results (``PER_PAGE`` topics, each with its best matching post) inside
+    """One page of results (``per_page`` topics, each with its best matching post) inside
     the given categories. ``form_data`` is a search form's cleaned data (q, author, after,
     before). A page past the end gives the last page; a page that is not a number gives the
     first. No COUNT over every match: the totals are those of the bounded candidate set."""
@@ -103,22 +104,27 @@ def search(
             author_username=form_data.get("author") or None,
             since=form_data.get("after"),
             until=form_data.get("before"),
-            offset=(number - 1) * PER_PAGE,
-            limit=PER_PAGE,
+            offset=(number - 1) * per_page,
+            limit=per_page,
         )
 
     number = _page_number(page)
     found = run(number)
-    paginator = Paginator(range(found.topics), PER_PAGE)
+    paginator = Paginator(range(found.topics), per_page)
     if number > paginator.num_pages:
         number = paginator.num_pages
         found = run(number) if found.topics else found
-        paginator = Paginator(range(found.topics), PER_PAGE)
+        paginator = Paginator(range(found.topics), per_page)
     return SearchPage(found.hits, number, paginator, found)
 
 
 def search_community(
-    *, actor: Actor, community: Community, form_data: Mapping[str, Any], page: Any = None
+    *,
+    actor: Actor,
+    community: Community,
+    form_data: Mapping[str, Any],
+    page: Any = None,
+    per_page: int = PER_PAGE,
 ) -> SearchPage:
     """Search one community (/c/<slug>/search), optionally one category of it (by slug)."""
     categories = searchable_categories(actor=actor, community=community)
@@ -129,6 +135,7 @@ def search_community(
         category_ids=[c.pk for c in categories],
         form_data=form_data,
         page=page,
+        per_page=per_page,
     )
 
 
