@@ -47,9 +47,10 @@ def test_each_slot_runs_once_however_often_run_due_is_called(community):
             "digest:weekly 2026-W10",
             f"trust:sweep:{community.pk} 2026-03-02",
             f"analytics:weekly-email:{community.pk} 2026-W10",
+            "privacy:expired-exports 2026-03-02",
         ]
     )
-    assert PeriodicRun.objects.filter(finished_at__isnull=False).count() == 4
+    assert PeriodicRun.objects.filter(finished_at__isnull=False).count() == 5
 
 
 def test_a_slot_another_worker_holds_is_not_run_again(community):
