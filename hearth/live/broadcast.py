@@ -47,6 +47,7 @@ REPLAY_SIZE = 200  # messages kept per channel for reconnecting streams
 MAX_CHANNELS = 10_000  # memory backend: channels whose history is kept
 STREAM_TTL_SECONDS = 24 * 3600  # redis backend: a channel quiet this long is dropped
 NO_POSITION = (0, 0)
+CLOSE_TIMEOUT_SECONDS = 2  # redis backend: closing the listener's connection
 
 
 @dataclass(frozen=True)
@@ -340,16 +341,16 @@ class RedisBroadcaster:
         delay = 0.5
         while True:
             client = redis.asyncio.Redis.from_url(self.url)
+            pubsub = client.pubsub()
             try:
-                async with client.pubsub() as pubsub:
-                    await pubsub.subscribe(self.notify_channel)
-                    # Whatever was published while nobody listened is read from the streams.
-                    self.hub.wake_all(lost=True)
-                    self._listening.set()
-                    delay = 0.5
-                    async for raw in pubsub.listen():
-                        if raw["type"] == "message":
-                            self.hub.deliver(self._decode(raw["data"]))
+                await pubsub.subscribe(self.notify_channel)
+                # Whatever was published while nobody listened is read from the streams.
+                self.hub.wake_all(lost=True)
+                self._listening.set()
+                delay = 0.5
+                async for raw in pubsub.listen():
+                    if raw["type"] == "message":
+                        self.hub.deliver(self._decode(raw["data"]))
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -358,8 +359,11 @@ class RedisBroadcaster:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10)
             finally:
-                with contextlib.suppress(Exception):
-                    await client.aclose()
+                # Bounded: a close that waits on a dead socket must not hold up the loop's
+                # shutdown (a cancelled listener finishes here).
+                for close in (pubsub.aclose, client.aclose):
+                    with contextlib.suppress(Exception, asyncio.CancelledError):
+                        await asyncio.wait_for(close(), CLOSE_TIMEOUT_SECONDS)
 
     @staticmethod
     def _decode(raw: bytes) -> Message:
