@@ -58,4 +58,4 @@ def test_every_paged_endpoint_bounds_its_page(client, db):
         for param in operation.get("parameters", [])
         if param["in"] == "query" and param["name"] == "page"
     ]
-    assert pages and all(page.get("maximum") == MAX_PAGE for page in pages)
+    assert pages and all(0 < page.get("maximum", 0) <= MAX_PAGE for page in pages)
