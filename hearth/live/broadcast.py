@@ -362,7 +362,7 @@ class RedisBroadcaster:
                 # Bounded: a close that waits on a dead socket must not hold up the loop's
                 # shutdown (a cancelled listener finishes here).
                 for close in (pubsub.aclose, client.aclose):
-                    with contextlib.suppress(Exception, asyncio.CancelledError):
+                    with contextlib.suppress(Exception):
                         await asyncio.wait_for(close(), CLOSE_TIMEOUT_SECONDS)
 
     @staticmethod
