@@ -132,7 +132,9 @@ def type_mention(page: Page, textarea, prefix: str, username: str, display_name:
 def fill_topic_title(page: Page, title: str) -> None:
     """Type a new topic's title and wait for the similar-topics search it starts: the test
     server shares one SQLite connection between its threads, so a post racing that search
-    can break the other's transaction."""
+    can break the other's transaction. htmx binds the field on DOMContentLoaded, so a fill
+    that comes before the page has loaded would start no search."""
+    page.wait_for_load_state()
     with page.expect_response(lambda response: "/similar" in response.url):
         page.get_by_label("Title").fill(title)
 
