@@ -48,6 +48,7 @@ MAX_CHANNELS = 10_000  # memory backend: channels whose history is kept
 STREAM_TTL_SECONDS = 24 * 3600  # redis backend: a channel quiet this long is dropped
 NO_POSITION = (0, 0)
 CLOSE_TIMEOUT_SECONDS = 2  # redis backend: closing the listener's connection
+LISTEN_POLL_SECONDS = 1  # redis backend: how often the listener checks it was asked to stop
 
 
 @dataclass(frozen=True)
@@ -348,12 +349,17 @@ class RedisBroadcaster:
                 self.hub.wake_all(lost=True)
                 self._listening.set()
                 delay = 0.5
-                async for raw in pubsub.listen():
-                    if raw["type"] == "message":
+                while True:
+                    raw = await pubsub.get_message(
+                        ignore_subscribe_messages=True, timeout=LISTEN_POLL_SECONDS
+                    )
+                    if raw is not None:
                         self.hub.deliver(self._decode(raw["data"]))
+                    _raise_if_cancelled()
             except asyncio.CancelledError:
                 raise
             except Exception:
+                _raise_if_cancelled()
                 logger.warning("Live updates: Redis listener lost; retrying", exc_info=True)
                 self._listening.clear()
                 await asyncio.sleep(delay)
@@ -437,6 +443,14 @@ class RedisBroadcaster:
         if since == "0-0":
             return info["entries-added"] > info["length"]
         return not await client.xrange(key, min=since, max=since, count=1)
+
+
+def _raise_if_cancelled() -> None:
+    """redis-py sometimes swallows a cancellation that lands while it reads or connects
+    (seen with 8.1: the listener then waited on forever and held up the loop's shutdown).
+    ``cancelling()`` still counts the request, so honour it here."""
+    if asyncio.current_task().cancelling():
+        raise asyncio.CancelledError
 
 
 _broadcasters: dict[tuple, MemoryBroadcaster | RedisBroadcaster] = {}

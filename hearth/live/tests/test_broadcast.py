@@ -89,10 +89,6 @@ def test_a_fresh_subscriber_starts_from_now(backend):
     assert [m.data for m, _ in after] == [{"number": 3}]
 
 
-@pytest.mark.skip(
-    reason="Hung twice in asyncio.run's task cancellation late in the full suite (never alone);"
-    " skipped until the leaked task is found (session note of 2026-12-06)."
-)
 def test_an_unknown_last_event_id_starts_from_now_and_says_so(backend):
     async def scenario():
         async with backend.subscribe(["topic:1"], "another-process:12") as subscription:
