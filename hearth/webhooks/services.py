@@ -52,9 +52,15 @@ def _clean(*, url: str, event_types: list[str]) -> None:
 
 @transaction.atomic
 def endpoint_create(
-    *, actor: Actor, url: str, event_types: list[str], description: str = ""
+    *,
+    actor: Actor,
+    url: str,
+    event_types: list[str],
+    description: str = "",
+    is_active: bool = True,
 ) -> tuple[Endpoint, str]:
-    """Add an endpoint; returns it and its secret (to show once)."""
+    """Add an endpoint (switched off by its owner if not ``is_active``); returns it and its
+    secret (to show once)."""
     policy.ensure_manage_webhooks(actor)
     url = url.strip()
     _clean(url=url, event_types=event_types)
@@ -64,7 +70,9 @@ def endpoint_create(
     endpoint = Endpoint.objects.create(
         community=community, url=url, description=description.strip(),
         event_types=sorted(set(event_types)), secret=secret, created_by=actor.user,
-        after_event_id=last or 0,
+        after_event_id=last or 0, is_active=is_active,
+        disabled_reason=DisabledReason.NONE if is_active else DisabledReason.OWNER,
+        disabled_at=None if is_active else timezone.now(),
     )  # fmt: skip
     staff_log_record(actor, community, "webhook.create", details={"url": url})
     return endpoint, secret
