@@ -117,3 +117,22 @@ def test_the_migration_encrypts_existing_secrets_and_its_reverse_decrypts(commun
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes("webhooks"))
+
+
+def test_a_community_archive_carries_the_secret_encrypted(owner_actor, tmp_path):
+    """The archive's row holds the token (an import on an install with the same key, or its
+    key among the fallbacks, signs as before), never the secret."""
+    import zipfile
+
+    from hearth.archive.community import export_community
+    from hearth.webhooks import services
+
+    endpoint, secret = services.endpoint_create(
+        actor=owner_actor, url="https://93.184.216.34/hooks", event_types=["topic.created"]
+    )
+    path = tmp_path / "garden.zip"
+    export_community("garden", path)
+    with zipfile.ZipFile(path) as zf:
+        assert not any(secret.encode() in zf.read(name) for name in zf.namelist())
+        rows = zf.read("data/webhooks.Endpoint.jsonl").decode()
+    assert endpoint.encrypted_secret in rows
