@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from hearth.webhooks.models import Attempt, Delivery, DeliveryStatus, Endpoint
-from hearth.webhooks.tests.test_delivery import run, start_topic, verify  # noqa: F401
+from hearth.webhooks.tests.test_delivery import start_topic, verify
 
 
 def _row(endpoint) -> tuple:
@@ -37,7 +37,7 @@ def test_deliveries_are_signed_with_the_decrypted_secret_after_a_key_rotation(
     general,
     receiver,
     endpoint_to,
-    run,  # noqa: F811
+    run,
 ):
     settings.HEARTH_SECRETS_KEY = "first-key"
     endpoint = endpoint_to(receiver.url)
@@ -71,7 +71,7 @@ def test_a_wrong_key_is_a_clear_error_in_the_delivery_log_not_a_crash(
     general,
     receiver,
     endpoint_to,
-    run,  # noqa: F811
+    run,
 ):
     settings.HEARTH_SECRETS_KEY = "the-key"
     endpoint = endpoint_to(receiver.url)
