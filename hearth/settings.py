@@ -79,6 +79,15 @@ if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("HEARTH_SECRET_KEY (or HEARTH_SECRET_KEY_FILE) is required")
     SECRET_KEY = "test-only-secret-key" if TESTING else _embedded_secret_key()
+# Earlier secret keys, still accepted (signed cookies, sessions, stored secrets) while a
+# new HEARTH_SECRET_KEY takes over: comma-separated.
+SECRET_KEY_FALLBACKS = env_list("HEARTH_SECRET_KEY_FALLBACKS")
+
+# Secrets stored encrypted (webhook signing secrets; hearth.core.encryption): the key is
+# derived from HEARTH_SECRETS_KEY, or from SECRET_KEY when it is not set. Old keys listed
+# in HEARTH_SECRETS_KEY_FALLBACKS (comma-separated) still decrypt, for rotation.
+HEARTH_SECRETS_KEY = env_secret("HEARTH_SECRETS_KEY")
+HEARTH_SECRETS_KEY_FALLBACKS = env_list("HEARTH_SECRETS_KEY_FALLBACKS")
 
 ALLOWED_HOSTS = [
     h.strip()

@@ -17,6 +17,7 @@ from hearth.members.api import router as members_router
 from hearth.notifications.api import router as notifications_router
 from hearth.qa.api import router as qa_router
 from hearth.search.api import router as search_router
+from hearth.webhooks.api import router as webhooks_router
 
 api = NinjaAPI(
     title="Hearth API",
@@ -39,3 +40,4 @@ api.add_router("/communities", ideas_router)
 api.add_router("/communities", notifications_router)
 api.add_router("/communities", members_router)
 api.add_router("/communities", search_router)
+api.add_router("/communities", webhooks_router)

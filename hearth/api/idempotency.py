@@ -9,7 +9,9 @@ API key, or the signed-in user) and a hash of its method, path and body, then an
 - with the same key and a different request: 422 ``idempotency_key_reused``;
 - while the first is still running: 409 ``idempotency_key_in_use``.
 
-A request without credentials is not stored (it is refused anyway)."""
+A request without credentials is not stored (it is refused anyway). An answer that holds a
+secret (marked ``Cache-Control: no-store``, such as a new webhook's signing secret) is kept
+encrypted (:mod:`hearth.core.encryption`) and replayed with the same header."""
 
 from __future__ import annotations
 
@@ -24,11 +26,18 @@ from django.utils.translation import gettext as _
 from hearth.api.errors import error_response
 from hearth.api.middleware import is_api
 from hearth.api.models import IdempotentRequest
+from hearth.core import encryption
 
 HEADER = "Idempotency-Key"
 KEEP = timedelta(hours=24)
 MAX_KEY_LENGTH = 255
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# A kept body starting so is an encrypted answer (a JSON body never starts so).
+SEALED = b"sealed:"
+
+
+def _holds_secret(response) -> bool:
+    return "no-store" in response.get("Cache-Control", "")
 
 
 def _owner(request) -> str | None:
@@ -90,6 +99,8 @@ class IdempotencyMiddleware:
             return response
         record.status = response.status_code
         record.body = bytes(response.content)
+        if _holds_secret(response):
+            record.body = SEALED + encryption.encrypt(record.body.decode()).encode()
         record.save(update_fields=["status", "body"])
         return response
 
@@ -111,8 +122,19 @@ class IdempotencyMiddleware:
                 _("A request with this Idempotency-Key is still being processed."),
                 code="idempotency_key_in_use",
             )
-        response = HttpResponse(
-            bytes(record.body), status=record.status, content_type="application/json"
-        )
+        body = bytes(record.body)
+        sealed = body.startswith(SEALED)
+        if sealed:
+            try:
+                body = encryption.decrypt(body[len(SEALED) :].decode()).encode()
+            except encryption.SecretUnreadable:
+                return error_response(
+                    409,
+                    _("The first answer to this request can no longer be read; use a new key."),
+                    code="idempotency_key_in_use",
+                )
+        response = HttpResponse(body, status=record.status, content_type="application/json")
         response["Idempotent-Replayed"] = "true"
+        if sealed:
+            response["Cache-Control"] = "no-store"
         return response

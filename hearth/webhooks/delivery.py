@@ -35,6 +35,9 @@ class Result:
     snippet: str = ""
     error: str = ""
     duration_ms: int = 0
+    # A failure of Hearth's own (a secret no configured key decrypts), not the receiver's:
+    # it does not count toward switching the endpoint off.
+    local: bool = False
 
     @property
     def ok(self) -> bool:

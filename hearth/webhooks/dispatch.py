@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from hearth.analytics.rollups import configured_lag
-from hearth.core import event_cursor
+from hearth.core import encryption, event_cursor
 from hearth.core.models import InteractionEvent
 from hearth.webhooks import catalogue, delivery, services
 from hearth.webhooks.models import Delivery, DeliveryStatus, Endpoint, WebhookState
@@ -119,10 +119,18 @@ def send(delivery_id: int) -> Delivery | None:
             delivery_id=row.pk, reason="Not sent: the webhook was switched off."
         )
         return None
-    result = delivery.send(
-        url=row.endpoint.url, secret=row.endpoint.secret, payload=row.payload,
-        event_type=row.event_type, delivery_id=str(row.uuid),
-    )  # fmt: skip
+    try:
+        secret = row.endpoint.secret
+    except encryption.SecretUnreadable as exc:
+        # The operator's key changed: say so in the delivery log, and retry as usual (the
+        # old key may be put back as a fallback meanwhile).
+        logger.error("Webhook endpoint %s: %s", row.endpoint_id, exc)
+        result = delivery.Result(error=str(exc)[:300], local=True)
+    else:
+        result = delivery.send(
+            url=row.endpoint.url, secret=secret, payload=row.payload,
+            event_type=row.event_type, delivery_id=str(row.uuid),
+        )  # fmt: skip
     try:
         row = services.attempt_record(delivery_id=row.pk, result=result)
     except (Delivery.DoesNotExist, Endpoint.DoesNotExist):

@@ -1,8 +1,8 @@
 """Webhook endpoints a community's owners register, and the deliveries made to them.
 
-An endpoint's secret is kept in clear: every delivery is signed with it (HMAC-SHA256), so it
-must be readable by the worker. Anyone who can read the database can read it; it is shown
-to the owner once, when made or rotated."""
+An endpoint's secret signs every delivery (HMAC-SHA256), so the worker must read it back:
+it is stored encrypted (:mod:`hearth.core.encryption`, a key from ``HEARTH_SECRETS_KEY`` or
+``SECRET_KEY``), never in clear, and shown to the owner once, when made or rotated."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hearth.core import encryption
 from hearth.core.models import CommunityOwned
 
 STAFF_LOG_LABELS = {
@@ -35,7 +36,8 @@ class Endpoint(CommunityOwned):
     description = models.CharField(_("description"), max_length=200, blank=True)
     # The webhook event names (hearth.webhooks.catalogue.EVENT_TYPES) it receives.
     event_types = models.JSONField(default=list)
-    secret = models.CharField(max_length=80)
+    # The signing secret as a Fernet token; read and set it in clear as ``secret``.
+    encrypted_secret = models.TextField(editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     disabled_reason = models.CharField(
         max_length=16, choices=DisabledReason.choices, default=DisabledReason.NONE, blank=True
@@ -59,6 +61,16 @@ class Endpoint(CommunityOwned):
 
     def __str__(self) -> str:
         return self.url
+
+    @property
+    def secret(self) -> str:
+        """The signing secret in clear; raises ``encryption.SecretUnreadable`` when no
+        configured key opens it."""
+        return encryption.decrypt(self.encrypted_secret)
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self.encrypted_secret = encryption.encrypt(value)
 
 
 class DeliveryStatus(models.TextChoices):

@@ -52,21 +52,30 @@ def _clean(*, url: str, event_types: list[str]) -> None:
 
 @transaction.atomic
 def endpoint_create(
-    *, actor: Actor, url: str, event_types: list[str], description: str = ""
+    *,
+    actor: Actor,
+    url: str,
+    event_types: list[str],
+    description: str = "",
+    is_active: bool = True,
 ) -> tuple[Endpoint, str]:
-    """Add an endpoint; returns it and its secret (to show once)."""
+    """Add an endpoint (switched off by its owner if not ``is_active``); returns it and its
+    secret (to show once)."""
     policy.ensure_manage_webhooks(actor)
     url = url.strip()
     _clean(url=url, event_types=event_types)
     community = actor.community
     last = InteractionEvent.objects.filter(community=community).aggregate(m=Max("id"))["m"]
+    secret = new_secret()
     endpoint = Endpoint.objects.create(
         community=community, url=url, description=description.strip(),
-        event_types=sorted(set(event_types)), secret=new_secret(), created_by=actor.user,
-        after_event_id=last or 0,
+        event_types=sorted(set(event_types)), secret=secret, created_by=actor.user,
+        after_event_id=last or 0, is_active=is_active,
+        disabled_reason=DisabledReason.NONE if is_active else DisabledReason.OWNER,
+        disabled_at=None if is_active else timezone.now(),
     )  # fmt: skip
     staff_log_record(actor, community, "webhook.create", details={"url": url})
-    return endpoint, endpoint.secret
+    return endpoint, secret
 
 
 @transaction.atomic
@@ -127,11 +136,12 @@ def endpoint_delete(*, actor: Actor, endpoint: Endpoint) -> None:
 def endpoint_rotate_secret(*, actor: Actor, endpoint: Endpoint) -> str:
     """A new secret for the endpoint, in force for the next attempt; returns it."""
     policy.ensure_manage_endpoint(actor, endpoint)
-    endpoint.secret = new_secret()
+    secret = new_secret()
+    endpoint.secret = secret
     endpoint.updated_at = timezone.now()
-    endpoint.save(update_fields=["secret", "updated_at"])
+    endpoint.save(update_fields=["encrypted_secret", "updated_at"])
     staff_log_record(actor, actor.community, "webhook.secret", details={"url": endpoint.url})
-    return endpoint.secret
+    return secret
 
 
 def _ensure_active(endpoint: Endpoint) -> None:
@@ -223,7 +233,8 @@ def attempt_record(*, delivery_id: int, result: Result) -> Delivery:
         else:
             delivery.status = DeliveryStatus.FAILED
             delivery.next_attempt_at = None
-        if delivery.event_type != catalogue.PING and delivery.redelivery_of_id is None:
+        counts = not result.local and delivery.redelivery_of_id is None
+        if counts and delivery.event_type != catalogue.PING:
             endpoint.consecutive_failures += 1
             endpoint.failing_since = endpoint.failing_since or now
     delivery.save()

@@ -91,3 +91,15 @@ def endpoint_to(owner_actor, allow_private):
         return endpoint
 
     return make
+
+
+@pytest.fixture
+def run(community, django_capture_on_commit_callbacks):
+    """run() -> the worker's follow run, with the sends it queues on commit."""
+    from hearth.webhooks import dispatch
+
+    def go():
+        with django_capture_on_commit_callbacks(execute=True):
+            return dispatch.process(community)
+
+    return go

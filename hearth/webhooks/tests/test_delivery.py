@@ -35,17 +35,6 @@ def verify(secret: str, header: str, body: bytes, tolerance: int = 300) -> bool:
     return fresh and hmac.compare_digest(expected, parts["v1"])
 
 
-@pytest.fixture
-def run(community, django_capture_on_commit_callbacks):
-    """run() -> the worker's follow run, with the sends it queues on commit."""
-
-    def go():
-        with django_capture_on_commit_callbacks(execute=True):
-            return dispatch.process(community)
-
-    return go
-
-
 def start_topic(community, member, general, title="Hello garden"):
     return discussion_services.topic_create(
         actor=actor_for(member, community), category=general, title=title, body="First post"
