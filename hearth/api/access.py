@@ -68,3 +68,11 @@ def member_only(request) -> None:
             _("A community key acts for the community; use a member key for a member's own data."),
             code="member_key_required",
         )
+
+
+def staff_only(actor: Actor) -> None:
+    """Operations of the staff pages (members' roles, sanctions, invites): 403 for anyone
+    who is not the community's staff, before anything is looked up; the apps' policies
+    then decide which staff may do what."""
+    if not community_policy.can_view_staff_pages(actor):
+        raise ApiError(403, _("Only the community's staff can do that."))

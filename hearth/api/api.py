@@ -12,8 +12,10 @@ from hearth.api.errors import install as install_error_handlers
 from hearth.api.parser import JsonOnlyParser
 from hearth.communities.api import router as communities_router
 from hearth.discussions.api import router as discussions_router
+from hearth.growth.api import router as growth_router
 from hearth.ideas.api import router as ideas_router
 from hearth.members.api import router as members_router
+from hearth.moderation.api import router as moderation_router
 from hearth.notifications.api import router as notifications_router
 from hearth.qa.api import router as qa_router
 from hearth.search.api import router as search_router
@@ -39,5 +41,7 @@ api.add_router("/communities", qa_router)
 api.add_router("/communities", ideas_router)
 api.add_router("/communities", notifications_router)
 api.add_router("/communities", members_router)
+api.add_router("/communities", moderation_router)
+api.add_router("/communities", growth_router)
 api.add_router("/communities", search_router)
 api.add_router("/communities", webhooks_router)

@@ -19,7 +19,7 @@ class Scope(models.TextChoices):
     WRITE = "write", _("Write: post, reply, edit, react, vote, accept answers")
     MODERATE = "moderate", _("Moderate: idea statuses; members' roles, trust and sanctions")
     ANALYTICS = "analytics", _("Analytics: the community-health figures")
-    ADMIN = "admin", _("Admin: community settings (webhooks)")
+    ADMIN = "admin", _("Admin: community settings: invites, campaigns, webhooks")
 
 
 class KeyKind(models.TextChoices):

@@ -141,6 +141,20 @@ def membership_for(actor: Actor, membership_id: int) -> Membership:
     return membership
 
 
+def membership_by_username(actor: Actor, username: str) -> Membership:
+    """A membership of the actor's community (any status) by username, or 404."""
+    membership = None
+    if "\x00" not in username:  # PostgreSQL refuses NUL in a text comparison
+        membership = (
+            Membership.objects.filter(community=actor.community, user__username=username)
+            .select_related("user")
+            .first()
+        )
+    if membership is None:
+        raise Http404
+    return membership
+
+
 def invites(community: Community) -> QuerySet[Invite]:
     return (
         Invite.objects.filter(community=community)

@@ -9,6 +9,9 @@ of the community the visitor landed on last: the one a sign-up is attributed to.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.urls import reverse
 
 from hearth.audience.recording import clean_source
 
@@ -57,3 +60,11 @@ def remembered(session, slug: str) -> Attribution:
 
 def last_landed(session) -> str | None:
     return session.get(LAST_KEY)
+
+
+def campaign_path(slug: str, source: str, campaign: str = "") -> str:
+    """The landing page path of a campaign link (``source`` and ``campaign`` cleaned)."""
+    query = {"source": clean_source(source)}
+    if campaign := clean_source(campaign):
+        query["utm_campaign"] = campaign
+    return f"{reverse('growth:welcome', args=[slug])}?{urlencode(query)}"

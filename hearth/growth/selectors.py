@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from django.db.models import Count, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from hearth.communities import selectors as community_selectors
 from hearth.communities.models import Community, Membership, MembershipStatus
@@ -17,6 +18,7 @@ from hearth.growth import attribution
 from hearth.growth.models import Arrival, BulkInvite, BulkInviteRow
 
 RECENT_TOPICS = 5
+FUNNEL_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -108,3 +110,13 @@ def bulk_invite_counts(batch: BulkInvite) -> dict[str, int]:
 
 def bulk_invite_rows(batch: BulkInvite) -> QuerySet[BulkInviteRow]:
     return BulkInviteRow.objects.filter(batch=batch).order_by("line")
+
+
+def campaign_report(community: Community, days: int = FUNNEL_DAYS):
+    """The funnel per (source, campaign) of the last ``days`` UTC days, today included:
+    ``(window, report)``."""
+    from hearth.analytics.dashboard import Window, campaign_funnel
+
+    today = timezone.now().date()
+    window = Window(today - timedelta(days=days - 1), today)
+    return window, campaign_funnel(community, window)

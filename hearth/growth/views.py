@@ -4,7 +4,6 @@ invites. Thin: the policy decides, services write, selectors read."""
 from __future__ import annotations
 
 import csv
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -12,10 +11,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hearth.analytics.dashboard import Window, campaign_funnel
 from hearth.analytics.funnel import STAGES
 from hearth.communities import selectors as community_selectors
 from hearth.communities.models import JoinPolicy
@@ -29,7 +26,7 @@ from hearth.growth.invite_csv import MAX_BYTES, MAX_ROWS
 from hearth.growth.models import BulkInvite, BulkInviteStatus, RowResult
 from hearth.growth.policy import Landing
 
-FUNNEL_DAYS = 90
+FUNNEL_DAYS = selectors.FUNNEL_DAYS
 
 
 def _signup_url(next_url: str) -> str:
@@ -85,9 +82,9 @@ def welcome(request, community_slug):
 
 
 def _campaign_url(request, source: str, campaign: str) -> str:
-    query = {"source": source, **({"utm_campaign": campaign} if campaign else {})}
-    path = reverse("growth:welcome", args=[request.community.slug])
-    return request.build_absolute_uri(f"{path}?{urlencode(query)}")
+    return request.build_absolute_uri(
+        attribution.campaign_path(request.community.slug, source, campaign)
+    )
 
 
 @staff_view
@@ -101,9 +98,7 @@ def campaigns(request):
         link = _campaign_url(
             request, source, attribution.clean_source(form.cleaned_data["campaign"])
         )
-    today = timezone.now().date()
-    window = Window(today - timedelta(days=FUNNEL_DAYS - 1), today)
-    report = campaign_funnel(request.community, window)
+    _window, report = selectors.campaign_report(request.community, FUNNEL_DAYS)
     return render(
         request,
         "growth/campaigns.html",

@@ -12,6 +12,7 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -224,6 +225,12 @@ class DirectoryFilters:
     show: str = "all"
     sort: str = "joined"
     notices: list[str] = field(default_factory=list)
+    # The parameters dropped (the page says so in a notice; the API refuses them, a 422).
+    dropped: list[str] = field(default_factory=list)
+
+    def drop(self, name: str, notice: str) -> None:
+        self.notices.append(notice)
+        self.dropped.append(name)
 
     @property
     def is_filtered(self) -> bool:
@@ -276,23 +283,23 @@ def directory_filters(
     if interest_key:
         filters.interest = Interest.objects.filter(community=community, key=interest_key).first()
         if filters.interest is None:
-            filters.notices.append(_("No member lists that interest; showing everyone."))
+            filters.drop("interest", _("No member lists that interest; showing everyone."))
     answer_param = param("answer")
     if answer_param:
         question_id, _sep, answer = answer_param.partition(":")
         question = next((q for q in questions if str(q.pk) == question_id), None)
         if question is None or answer not in question.choices:
-            filters.notices.append(_("That profile answer filter is not available; ignored."))
+            filters.drop("answer", _("That profile answer filter is not available; ignored."))
         else:
             filters.question, filters.answer = question, answer
     show = param("show") or "all"
     if show not in SHOWS:
-        filters.notices.append(_("Unknown list “%(v)s”; showing everyone.") % {"v": show[:30]})
+        filters.drop("show", _("Unknown list “%(v)s”; showing everyone.") % {"v": show[:30]})
         show = "all"
     filters.show = show
     sort = param("sort") or "joined"
     if sort not in SORTS:
-        filters.notices.append(_("Unknown order “%(v)s”; sorted by join date.") % {"v": sort[:30]})
+        filters.drop("sort", _("Unknown order “%(v)s”; sorted by join date.") % {"v": sort[:30]})
         sort = "joined"
     filters.sort = sort
     return filters
@@ -338,6 +345,23 @@ def directory(
         # would walk every membership in join order to find a handful of names.
         profiles = profiles.filter(membership__community=community)
     return profiles.order_by(F("membership__joined_at").desc(), "-membership_id")
+
+
+def directory_keyset(
+    actor: Actor, community: Community, filters: DirectoryFilters
+) -> tuple[QuerySet[MemberProfile], tuple[str, ...]]:
+    """:func:`directory` with its order as a keyset of never-empty fields ending in a
+    unique one, for cursor pages (the API). A member with no join date (imported, or made
+    by a staff tool) sorts by when they asked to join, so no key is ever NULL."""
+    profiles = directory(actor, community, filters)
+    if filters.show == "helpful":
+        return profiles, ("-helped_count", "-last_active_at", "-id")
+    if filters.sort == "active":
+        return profiles, ("-last_active_at", "-id")
+    profiles = profiles.annotate(
+        joined_order=Coalesce("membership__joined_at", "membership__requested_at")
+    )
+    return profiles, ("-joined_order", "-membership_id")
 
 
 DIRECTORY_COUNT_CAP = 1000  # filtered lists count this far, then say "1,000+"
