@@ -1,8 +1,9 @@
 """What a page tells crawlers and link previews about itself: title, description, canonical
 URL, Open Graph / Twitter card and schema.org structured data.
 
-Only pages an anonymous visitor may read get a card; any other page is marked noindex and
-says nothing beyond its title, so a member sharing a members-only link previews nothing."""
+Only pages an anonymous visitor may read get a card; any other page says nothing beyond its
+title and a plain description, so a member sharing a members-only link previews nothing.
+Such pages carry no "noindex": an anonymous crawler never gets them to index."""
 
 from __future__ import annotations
 

@@ -108,8 +108,11 @@ def test_robots_points_to_public_sitemaps_and_keeps_crawlers_out_of_private_path
     text = response.content.decode()
     assert "Sitemap: https://forum.example.org/c/garden/sitemap.xml" in text
     assert "hideout" not in text
-    for path in ("/accounts/", "/admin/", "/api/", "/c/*/manage/", "/c/*/review/"):
+    for path in ("/accounts/", "/admin/", "/api/", "/c/*/search", "/c/*/embed/"):
         assert f"Disallow: {path}\n" in text
+    # Pages behind a sign-in send a crawler to sign in: nothing there to keep it from.
+    for path in ("/c/*/manage/", "/c/*/health/", "/new"):
+        assert f"Disallow: {path}\n" not in text
     for path in ("/accounts/login/", "/accounts/signup/"):
         assert f"Allow: {path}\n" in text
     Community.objects.filter(slug="garden").update(visibility=Visibility.PRIVATE)
