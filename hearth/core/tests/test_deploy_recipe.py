@@ -1,0 +1,322 @@
+"""The deploy recipe (docs/operators/deploy.md and the files under deploy/) is checked
+against the code, so it cannot rot: the files shown are the files in the repository, the
+environment variables it names are the ones the code reads, its `hearth` commands parse,
+and systemd and nginx accept the units and the proxy configuration where they are
+installed."""
+
+import ast
+import importlib
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import get_commands, load_command_class
+from django.core.management.base import CommandError
+
+ROOT = Path(__file__).resolve().parents[3]
+PACKAGE = ROOT / "hearth"
+DEPLOY = ROOT / "deploy"
+DOC = ROOT / "docs" / "operators" / "deploy.md"
+RUNNING_DOC = ROOT / "docs" / "operators" / "running.md"
+ENV_FILE = DEPLOY / "hearth.env"
+UNITS = DEPLOY / "systemd"
+NGINX_CONF = DEPLOY / "nginx" / "hearth.conf"
+INSTALLED_HEARTH = "/opt/hearth/.venv/bin/hearth"
+
+ENV_HELPERS = {"env_bool", "env_int", "env_list", "env_secret"}
+# Read from the environment but not settings an operator sets.
+NOT_SETTINGS = {
+    "RUN_MAIN": "Django's autoreloader marks its child process with it (`worker --reload`)",
+}
+# How the docs name a variable: every setting starts with one of these.
+DOC_NAME = re.compile(r"\b(?:HEARTH|DATABASE|REDIS|EMAIL|PROMETHEUS)_[A-Z0-9_]*[A-Z0-9]\b")
+
+
+def _environment_reads(path: Path, module: str) -> set[str]:
+    """Names read in one module: os.environ.get(NAME), os.environ[NAME], os.getenv(NAME)
+    and the settings' env_* helpers (env_secret(NAME) also reads NAME_FILE). NAME is a
+    string or a module-level constant."""
+
+    def name_of(node: ast.expr) -> str | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.Name):
+            value = getattr(importlib.import_module(module), node.id, None)
+            return value if isinstance(value, str) else None
+        return None
+
+    def is_environ(node: ast.expr) -> bool:
+        return (
+            isinstance(node, ast.Attribute)
+            and node.attr == "environ"
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "os"
+        )
+
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Call) and node.args:
+            func = node.func
+            reads = isinstance(func, ast.Attribute) and (
+                (func.attr == "get" and is_environ(func.value)) or func.attr == "getenv"
+            )
+            if reads:
+                name = name_of(node.args[0])
+            elif isinstance(func, ast.Name) and func.id in ENV_HELPERS:
+                name = name_of(node.args[0])
+                if name and func.id == "env_secret":
+                    found.add(f"{name}_FILE")
+            else:
+                continue
+            if name:
+                found.add(name)
+        elif (
+            isinstance(node, ast.Subscript)
+            and is_environ(node.value)
+            and isinstance(node.ctx, ast.Load)
+        ):
+            name = name_of(node.slice)
+            if name:
+                found.add(name)
+    return found
+
+
+def settings_the_code_reads() -> set[str]:
+    names = set()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(ROOT)
+        if {"tests", "migrations", "testing"} & set(relative.parts):
+            continue
+        if path.name == "settings_test.py" or "environ" not in path.read_text():
+            continue
+        module = ".".join(relative.with_suffix("").parts).removesuffix(".__init__")
+        names |= _environment_reads(path, module)
+    return names - set(NOT_SETTINGS)
+
+
+def parse_env_file(text: str) -> dict[str, str]:
+    """The set lines of an EnvironmentFile (NAME=value, a value optionally in quotes)."""
+    values = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, _, value = line.partition("=")
+        if len(value) >= 2 and value[0] == value[-1] == '"':
+            value = value[1:-1]
+        values[name] = value
+    return values
+
+
+def listed_in_env_file(text: str) -> set[str]:
+    """Every variable the file names on a line of its own, set or commented out."""
+    return set(re.findall(r"^#? ?([A-Z][A-Z0-9_]*)=", text, flags=re.MULTILINE))
+
+
+def test_the_scanner_finds_what_settings_read():
+    names = settings_the_code_reads()
+    # A plain read, a helper, a secret's _FILE twin and a constant read outside settings.
+    assert {"DATABASE_URL", "HEARTH_DB_POOL", "HEARTH_SECRET_KEY_FILE", "HEARTH_SERVER"} <= names
+    assert "PROMETHEUS_MULTIPROC_DIR" in names  # os.environ.get(MULTIPROC_ENV)
+
+
+def test_every_deploy_file_is_shown_in_the_doc_as_it_is():
+    doc = DOC.read_text()
+    files = [path for path in sorted(DEPLOY.rglob("*")) if path.is_file()]
+    assert len(files) >= 10
+    for path in files:
+        assert path.read_text().rstrip("\n") in doc, (
+            f"{path.relative_to(ROOT)} differs from its copy in {DOC.relative_to(ROOT)}"
+        )
+
+
+def test_the_env_file_lists_every_setting_the_code_reads_and_no_other():
+    listed = listed_in_env_file(ENV_FILE.read_text())
+    read = settings_the_code_reads()
+    assert read - listed == set(), "add these to deploy/hearth.env (and deploy.md)"
+    assert listed - read == set(), "deploy/hearth.env names settings the code does not read"
+
+
+@pytest.mark.parametrize("doc", [DOC, RUNNING_DOC], ids=["deploy.md", "running.md"])
+def test_the_docs_name_every_setting_the_code_reads_and_no_other(doc):
+    text = doc.read_text()
+    # running.md's table writes "NAME(_FILE)" for a secret and its file.
+    named = set(DOC_NAME.findall(text))
+    named |= {f"{name}_FILE" for name in re.findall(r"\b([A-Z0-9_]+)\(_FILE\)", text)}
+    read = settings_the_code_reads()
+    assert read - named == set(), f"document these in {doc.name}"
+    assert named - read == set(), f"{doc.name} names settings the code does not read"
+
+
+def test_the_env_file_reads_the_same_under_sh(tmp_path):
+    if not shutil.which("sh"):
+        pytest.skip("no sh")
+    expected = parse_env_file(ENV_FILE.read_text())
+    result = subprocess.run(
+        ["sh", "-c", 'set -a; . "$1"; set +a; env -0', "sh", str(ENV_FILE)],
+        capture_output=True,
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+        timeout=30,
+        check=True,
+    )
+    under_sh = dict(
+        entry.split("=", 1) for entry in result.stdout.decode().split("\0") if "=" in entry
+    )
+    assert {name: under_sh.get(name) for name in expected} == expected
+
+
+def test_the_env_file_passes_the_deploy_check(tmp_path):
+    """The settings as shipped start in production mode and `check --deploy` finds nothing
+    to warn about (paths moved into a temporary folder)."""
+    values = parse_env_file(ENV_FILE.read_text())
+    assert values["HEARTH_ENV"] == "production"
+    secret = tmp_path / "secret_key"
+    secret.write_text("s" * 20 + "-A-long-random-production-secret-key-0123456789\n")
+    smtp = tmp_path / "smtp_password"
+    smtp.write_text("password\n")
+    values |= {
+        "HEARTH_DATA_DIR": str(tmp_path / "data"),
+        "HEARTH_SECRET_KEY_FILE": str(secret),
+        "EMAIL_HOST_PASSWORD_FILE": str(smtp),
+    }
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not DOC_NAME.fullmatch(name) and name != "DJANGO_SETTINGS_MODULE"
+    }
+    env |= values | {"DJANGO_SETTINGS_MODULE": "hearth.settings", "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, "-m", "hearth.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def hearth_commands() -> list[tuple[str, list[str]]]:
+    """(where, argv after `hearth`) for every hearth command in the units and the doc."""
+    commands = []
+    for unit in sorted(UNITS.iterdir()):
+        for line in unit.read_text().splitlines():
+            key, _, value = line.partition("=")
+            if key.startswith("Exec") and value.startswith(INSTALLED_HEARTH + " "):
+                commands.append((unit.name, shlex.split(value)[1:]))
+    for line in DOC.read_text().splitlines():
+        if line.startswith("hearth-admin "):
+            argv = shlex.split(line, comments=True)
+            commands.append(("deploy.md", argv[1:]))
+    return commands
+
+
+def test_the_recipe_runs_the_services_it_should():
+    units = {where: argv[0] for where, argv in hearth_commands() if where != "deploy.md"}
+    assert units == {
+        "hearth-web.service": "serve",
+        "hearth-worker@.service": "worker",
+        "hearth-tick.service": "tick",
+        "hearth-backup.service": "backup",
+        "hearth-prune.service": "audience",
+    }
+
+
+@pytest.mark.parametrize("where, argv", hearth_commands(), ids=lambda value: str(value))
+def test_every_hearth_command_in_the_recipe_parses(where, argv, settings):
+    """The command exists and its own parser accepts the flags (as `hearth` reads a dash
+    in a command's name as an underscore)."""
+    # As in production: `hearth worker` refuses a backend that is not the database's.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    name = argv[0].replace("-", "_")
+    commands = get_commands()
+    assert name in commands, f"{where}: `hearth {argv[0]}` is not a command"
+    command = load_command_class(commands[name], name)
+    parser = command.create_parser("hearth", name)
+    try:
+        parser.parse_args(argv[1:])
+    except (CommandError, SystemExit) as exc:
+        pytest.fail(f"{where}: `hearth {shlex.join(argv)}` does not parse: {exc}")
+
+
+def test_a_wrong_flag_would_be_caught():
+    parser = load_command_class("hearth.core", "serve").create_parser("hearth", "serve")
+    with pytest.raises(CommandError):
+        parser.parse_args(["--server", "gunicorn"])
+    with pytest.raises(CommandError):
+        parser.parse_args(["--no-such-flag"])
+
+
+def test_production_serve_uses_granian_on_loopback_without_a_worker():
+    (argv,) = [argv for where, argv in hearth_commands() if where == "hearth-web.service"]
+    parser = load_command_class("hearth.core", "serve").create_parser("hearth", "serve")
+    options = parser.parse_args(argv[1:])
+    assert options.server == "granian"
+    assert options.host == "127.0.0.1"
+    assert options.with_worker is False
+
+
+def test_systemd_accepts_the_units(tmp_path):
+    if not shutil.which("systemd-analyze"):
+        pytest.skip("systemd-analyze is not installed")
+    # The units name /opt/hearth's executable; verify checks that it exists.
+    stub = tmp_path / "hearth"
+    stub.write_text("#!/bin/sh\nexit 0\n")
+    stub.chmod(0o755)
+    units = tmp_path / "units"
+    units.mkdir()
+    for unit in UNITS.iterdir():
+        (units / unit.name).write_text(unit.read_text().replace(INSTALLED_HEARTH, str(stub)))
+    result = subprocess.run(
+        ["systemd-analyze", "verify", *sorted(str(path) for path in units.iterdir())],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "hearth" not in output, output
+
+
+def test_nginx_accepts_the_proxy_configuration(tmp_path):
+    if not shutil.which("nginx") or not shutil.which("openssl"):
+        pytest.skip("nginx (or openssl, for a throwaway certificate) is not installed")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-subj", "/CN=community.example.org", "-keyout", str(key), "-out", str(cert)],
+        capture_output=True,
+        timeout=60,
+        check=True,
+    )
+    live = "/etc/letsencrypt/live/community.example.org/"
+    site = NGINX_CONF.read_text()
+    assert live + "fullchain.pem" in site and live + "privkey.pem" in site
+    site = site.replace(live + "fullchain.pem", str(cert)).replace(live + "privkey.pem", str(key))
+    (tmp_path / "hearth.conf").write_text(site)
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\n"
+        "events {}\n"
+        "http {\n"
+        "  access_log off;\n"
+        + "".join(
+            f"  {kind}_temp_path {temp}/{kind};\n"
+            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        + f"  include {tmp_path}/hearth.conf;\n"
+        "}\n"
+    )
+    result = subprocess.run(
+        ["nginx", "-t", "-q", "-e", "stderr", "-p", str(tmp_path), "-c", "nginx.conf"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
