@@ -8,10 +8,19 @@
    kind, never reads or writes two communities' rows in one query (hearth.core.tests.sql_scope).
 """
 
+import pytest
 from django.apps import apps
 from django.db import models
+from django.db.models import Count
 
-from hearth.communities.models import Community
+from hearth.communities.models import Community, Membership
+from hearth.discussions import services as discussions
+from hearth.discussions.models import Category, Post, Reaction, Topic
+from hearth.notifications import fanout
+from hearth.notifications.models import Notification
+from hearth.search.models import PostDocument
+from hearth.testing.factories import actor_for, community_factory, membership_factory, user_factory
+from hearth.testing.sql_scope import Ownership, Schema, capture, problems, tables
 
 # Tables that belong to no community, and why. Under Citus they are reference tables
 # (replicated to every node, joinable with any shard) or stay on the coordinator.
@@ -139,3 +148,177 @@ def test_unique_keys_of_community_tables_are_scoped_to_one_community():
                 global_keys.add((model._meta.label, tuple(sorted(fields))))
     expected = {(label, tuple(sorted(fields))) for label, fields in GLOBAL_UNIQUE_KEYS}
     assert global_keys == expected
+
+
+# --- 3. The SQL of the main pages ------------------------------------------------------
+
+
+# Queries that read several communities on purpose, and why; each is known by the Hearth
+# function that runs it (scaling.md, "Queries that cross communities", says what becomes
+# of each under Citus).
+CROSS_COMMUNITY = {
+    "the bell: the member's memberships, to count what they may see in each community": (
+        "hearth/notifications/templatetags/notifications.py",
+        "notification_bell",
+    ),
+    "the member's inbox of every community (/notifications/)": (
+        "hearth/notifications/views.py",
+        "notification_list",
+    ),
+}
+
+
+@pytest.fixture
+def two_communities(db, owner, django_capture_on_commit_callbacks):
+    """Garden (A) and Lumen (B), the same owner, two members in both, and in each: a topic
+    with a reply, mentions, a reaction, notifications and search documents, in the same
+    words, so that a query missing its community finds B's rows too."""
+    a = community_factory(owner=owner, slug="garden", name="Garden Club")
+    b = community_factory(owner=owner, slug="lumen", name="Lumen")
+    mel, fern = user_factory(username="mel"), user_factory(username="fern")
+    topics = {}
+    with django_capture_on_commit_callbacks(execute=True):
+        for community in (a, b):
+            for user in (mel, fern):
+                membership_factory(community, user=user, trust_level=1)
+            general = Category.objects.get(community=community, slug="general")
+            topic = discussions.topic_create(
+                actor=actor_for(mel, community),
+                category=general,
+                title="Hello friends of the club",
+                body="Hello everyone, welcome @fern",
+            )
+            reply = discussions.post_reply(
+                actor=actor_for(fern, community), topic=topic, body="Hello @mel, thanks!"
+            )
+            discussions.reaction_toggle(actor=actor_for(mel, community), post=reply, kind="heart")
+            fanout.process(community)
+            topics[community.slug] = topic
+    assert Notification.objects.filter(community=b, recipient=mel).exists()
+    assert PostDocument.objects.filter(community=b).exists()
+    return {"a": a, "b": b, "mel": mel, "topic": topics["garden"]}
+
+
+PAGES = {
+    # page: who sees it
+    "community home": ("visitor", "mel", "owner"),
+    "category": ("visitor", "mel", "owner"),
+    "topic": ("visitor", "mel", "owner"),
+    "search": ("visitor", "mel", "owner"),
+    "profile": ("visitor", "mel", "owner"),
+    "notifications": ("mel", "owner"),
+    "notifications of every community": ("mel",),
+    "health dashboard": ("owner",),
+}
+
+
+def _url(page, topic):
+    return {
+        "community home": "/c/garden/",
+        "category": "/c/garden/category/general/",
+        "topic": f"/c/garden/t/{topic.slug}/{topic.pk}/",
+        "search": "/c/garden/search?q=hello",
+        "profile": "/c/garden/u/mel/",
+        "notifications": "/c/garden/notifications/",
+        "notifications of every community": "/notifications/",
+        "health dashboard": "/c/garden/health/",
+    }[page]
+
+
+def _why_allowed(statement):
+    for reason, frame in CROSS_COMMUNITY.items():
+        if frame in statement.frames:
+            return reason
+    return None
+
+
+@pytest.mark.parametrize("persona", ["visitor", "mel", "owner"])
+def test_main_pages_touch_one_community_per_query(client, two_communities, owner, persona):
+    if persona != "visitor":
+        client.force_login(owner if persona == "owner" else two_communities["mel"])
+    schema = Schema.load()
+    unexplained, allowed, checked = [], set(), 0
+    for page, personas in PAGES.items():
+        if persona not in personas:
+            continue
+        with capture() as statements:
+            response = client.get(_url(page, two_communities["topic"]), follow=True)
+        assert response.status_code == 200, page
+        ownership = Ownership.load(schema)
+        for statement in statements:
+            found = problems(statement, schema, ownership, two_communities["a"].pk)
+            checked += bool(set(tables(statement.sql).values()) & schema.owned)
+            if found and (reason := _why_allowed(statement)):
+                allowed.add(reason)
+            elif found:
+                unexplained.append((page, found, statement.sql, statement.params))
+    assert checked > 25  # the pages ran their queries through the check
+    assert unexplained == []
+    # Every signed-in page shows the bell; only mel opens the inbox of every community.
+    expected = {"visitor": set(), "owner": set(list(CROSS_COMMUNITY)[:1])}
+    assert allowed == expected.get(persona, set(CROSS_COMMUNITY))
+
+
+# The check itself, on queries whose answer is known.
+
+
+@pytest.fixture
+def scope(two_communities):
+    schema = Schema.load()
+
+    def check(query) -> list[str]:
+        """The problems of a queryset's statements, or of a function's."""
+        with capture() as statements:
+            query() if callable(query) else list(query)
+        ownership = Ownership.load(schema)
+        a = two_communities["a"].pk
+        return [problem for s in statements for problem in problems(s, schema, ownership, a)]
+
+    return check
+
+
+def test_the_check_passes_queries_of_one_community(scope, two_communities):
+    a, topic = two_communities["a"], two_communities["topic"]
+    assert scope(Topic.objects.filter(community=a)) == []
+    assert scope(Post.objects.filter(topic=topic).select_related("topic__category")) == []
+    assert scope(Post.objects.filter(topic__in=Topic.objects.filter(community=a))) == []
+    assert scope(Topic.objects.filter(community=a).annotate(n=Count("posts"))) == []
+
+
+def test_the_check_catches_queries_of_several_communities(scope, two_communities):
+    a, b, mel = two_communities["a"], two_communities["b"], two_communities["mel"]
+    b_topic = Topic.objects.get(community=b)
+    assert scope(Topic.objects.filter(author=mel)) == [
+        "discussions_topic (discussions_topic) is not tied to one community"
+    ]
+    assert scope(Post.objects.filter(topic=b_topic)) == [
+        f"discussions_post.topic_id: discussions_topic rows of community [{b.pk}]",
+        "discussions_post (discussions_post) is not tied to one community",
+    ]
+    # A's members, joined to each one's memberships of every community.
+    owners = Membership.objects.filter(community=a, user__memberships__role="owner")
+    assert scope(owners) == ["communities_membership (T4) is not tied to one community"]
+
+
+def test_the_check_reads_writes(scope, two_communities):
+    a, b, mel = two_communities["a"], two_communities["b"], two_communities["mel"]
+    a_post = Post.objects.get(community=a, number=2)
+    b_post = Post.objects.get(community=b, number=2)
+
+    def react(community, post, kind="tada"):
+        return lambda: Reaction.objects.create(community=community, post=post, user=mel, kind=kind)
+
+    assert scope(react(a, a_post)) == []
+    assert scope(react(a, b_post)) == [
+        f"insert discussions_reaction.post_id: discussions_post rows of community [{b.pk}]"
+    ]
+    assert scope(react(b, b_post, kind="laugh")) == [
+        f"insert discussions_reaction.community_id: communities_community rows of community "
+        f"[{b.pk}]",
+        f"insert into discussions_reaction not for community {a.pk}",
+        f"insert discussions_reaction.post_id: discussions_post rows of community [{b.pk}]",
+    ]
+    assert scope(lambda: Post.objects.filter(pk=a_post.pk).update(body="Edited")) == []
+    assert scope(lambda: Topic.objects.filter(author=mel).update(title="Everywhere")) == [
+        "discussions_topic (discussions_topic) is not tied to one community"
+    ]
