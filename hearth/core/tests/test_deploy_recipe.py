@@ -320,3 +320,22 @@ def test_nginx_accepts_the_proxy_configuration(tmp_path):
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
+
+
+def _anchor(heading: str) -> str:
+    """GitHub's anchor for a Markdown heading."""
+    text = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return text.replace(" ", "-")
+
+
+@pytest.mark.parametrize("doc", ["deploy.md", "scaling.md"])
+def test_the_links_between_the_operator_docs_lead_somewhere(doc):
+    page = DOC.with_name(doc)
+    for target, anchor in re.findall(r"\]\(([^):#\s]*)(?:#([^)\s]+))?\)", page.read_text()):
+        if target == "replica.md":  # written with the read-replica router, on its own branch
+            continue
+        path = (page.parent / target).resolve() if target else page
+        assert path.is_file(), f"{doc}: {target} does not exist"
+        if anchor:
+            headings = re.findall(r"^#+ (.+)$", path.read_text(), flags=re.MULTILINE)
+            assert anchor in {_anchor(h) for h in headings}, f"{doc}: {target}#{anchor}"
