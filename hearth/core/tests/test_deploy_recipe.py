@@ -5,13 +5,17 @@ and systemd and nginx accept the units and the proxy configuration where they ar
 installed."""
 
 import ast
+import http.client
 import importlib
 import os
 import re
 import shlex
 import shutil
+import socket
+import ssl
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -339,3 +343,151 @@ def test_the_links_between_the_operator_docs_lead_somewhere(doc):
         if anchor:
             headings = re.findall(r"^#+ (.+)$", path.read_text(), flags=re.MULTILINE)
             assert anchor in {_anchor(h) for h in headings}, f"{doc}: {target}#{anchor}"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(port: int, process: subprocess.Popen, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"exited with {process.returncode}: {process.stderr.read()}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"nothing answered on port {port}")
+
+
+def _request(port, method, path, *, tls=True, body=None):
+    if tls:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        connection = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=30)
+    else:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request(method, path, body=body, headers={"Host": "community.example.org"})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def served(tmp_path):
+    """hearth serve as hearth-web.service runs it (granian, production mode, the env file's
+    settings; embedded SQLite instead of PostgreSQL and Redis) behind nginx with
+    deploy/nginx/hearth.conf, moved to free ports and a throwaway certificate."""
+    if not shutil.which("nginx") or not shutil.which("openssl"):
+        pytest.skip("nginx (or openssl, for a throwaway certificate) is not installed")
+    pytest.importorskip("granian")
+    app_port, http_port, https_port = _free_port(), _free_port(), _free_port()
+    data = tmp_path / "data"
+    (data / "media").mkdir(parents=True)
+    (data / "private-media").mkdir()
+    secret = tmp_path / "secret_key"
+    secret.write_text("s" * 20 + "-A-long-random-production-secret-key-0123456789\n")
+    values = parse_env_file(ENV_FILE.read_text())
+    for name in ("DATABASE_URL", "HEARTH_DB_POOL", "REDIS_URL", "EMAIL_HOST_PASSWORD_FILE"):
+        values.pop(name)
+    values |= {"HEARTH_DATA_DIR": str(data), "HEARTH_SECRET_KEY_FILE": str(secret)}
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not DOC_NAME.fullmatch(name) and name != "DJANGO_SETTINGS_MODULE"
+    }
+    env |= values | {"DJANGO_SETTINGS_MODULE": "hearth.settings", "PYTHONPATH": str(ROOT)}
+    ((unit_argv),) = [argv for where, argv in hearth_commands() if where == "hearth-web.service"]
+    argv = [arg if arg != "8000" else str(app_port) for arg in unit_argv]
+    app = subprocess.Popen(
+        [sys.executable, "-m", "hearth.cli", *argv, "--workers", "1", "--no-collectstatic"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-subj", "/CN=community.example.org", "-keyout", str(key), "-out", str(cert)],
+        capture_output=True,
+        timeout=60,
+        check=True,
+    )
+    live = "/etc/letsencrypt/live/community.example.org/"
+    site = (
+        NGINX_CONF.read_text()
+        .replace(live + "fullchain.pem", str(cert))
+        .replace(live + "privkey.pem", str(key))
+        .replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};")
+        .replace("/var/lib/hearth/", f"{data}/")
+        .replace("listen 80;", f"listen 127.0.0.1:{http_port};")
+        .replace("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;")
+    )
+    site = "\n".join(line for line in site.splitlines() if "listen [::]" not in line)
+    (tmp_path / "hearth.conf").write_text(site)
+    (tmp_path / "temp").mkdir()
+    # Started by root, nginx's workers would run as nobody, who cannot read the test's
+    # folders (in production: www-data in the hearth group, deploy.md).
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    (tmp_path / "nginx.conf").write_text(
+        f"{user}pid {tmp_path}/nginx.pid;\ndaemon off;\nerror_log stderr;\nevents {{}}\nhttp {{\n"
+        "  access_log off;\n"
+        + "".join(
+            f"  {kind}_temp_path {tmp_path}/temp/{kind};\n"
+            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        + f"  include {tmp_path}/hearth.conf;\n}}\n"
+    )
+    proxy = subprocess.Popen(
+        ["nginx", "-e", "stderr", "-p", str(tmp_path), "-c", "nginx.conf"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait_for(app_port, app)
+        _wait_for(https_port, proxy)
+        yield {"http": http_port, "https": https_port, "data": data}
+    finally:
+        for process in (proxy, app):
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def test_the_proxy_and_the_web_service_serve_the_site_together(served):
+    https = served["https"]
+    # Plain HTTP is sent to HTTPS by nginx.
+    status, headers, _ = _request(served["http"], "GET", "/healthz", tls=False)
+    assert (status, headers["Location"]) == (301, "https://community.example.org/healthz")
+    # Through TLS to granian: Hearth's own answer, its headers once, nginx's request id.
+    status, headers, body = _request(https, "GET", "/healthz")
+    assert (status, body) == (200, b"ok")
+    assert len(headers.get_all("Content-Security-Policy")) == 1
+    assert "max-age=31536000" in headers["Strict-Transport-Security"]  # HTTPS was passed on
+    assert re.fullmatch(r"[0-9a-f]{32}", headers["X-Request-ID"])  # nginx's $request_id
+    # Static files come from Hearth (whitenoise).
+    status, _, _ = _request(https, "GET", "/static/hearth/editor.js")
+    assert status == 200
+    # /metrics never leaves the machine through the proxy.
+    assert _request(https, "GET", "/metrics")[0] == 404
+    # Bodies over the cap stop at nginx.
+    assert _request(https, "POST", "/healthz", body=b"x" * (7 * 1024 * 1024))[0] == 413
+    # Public uploads come from the folder; the private folder only through Hearth.
+    (served["data"] / "media" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    status, headers, _ = _request(https, "GET", "/media/logo.png")
+    assert (status, headers["X-Content-Type-Options"]) == (200, "nosniff")
+    (served["data"] / "private-media" / "secret.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    assert _request(https, "GET", "/protected-media/secret.png")[0] == 404
