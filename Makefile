@@ -29,12 +29,14 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[test]'
 	touch $@
 
-# Debian's Chromium drives the browser tests (Playwright never downloads a browser here).
+# Debian's Chromium drives the browser tests (Playwright never downloads a browser here);
+# nginx checks the shipped proxy config (deploy/nginx). RUNLEVEL=1 keeps the package from
+# starting a server of its own: the tests run nginx on a port of theirs.
 browser:
-	@{ command -v chromium >/dev/null 2>&1 && [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]; } || { \
-	  echo "Installing Debian's chromium for the browser tests…"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core fonts-noto-color-emoji >/dev/null) \
-	  || echo "Could not install chromium: browser tests will be skipped."; }
+	@{ command -v chromium >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 && [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]; } || { \
+	  echo "Installing Debian's chromium and nginx for the browser and deploy tests…"; \
+	  (apt-get update -qq && RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx-light fonts-dejavu-core fonts-noto-color-emoji >/dev/null) \
+	  || echo "Could not install chromium and nginx: browser and proxy tests will be skipped."; }
 
 install-test: install $(VENV)/.installed-test browser
 
