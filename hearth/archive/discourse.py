@@ -1,0 +1,862 @@
+"""Importing a Discourse backup into a Hearth community (``hearth import-discourse``).
+
+What is read (see hearth/archive/discourse_dump.py for how): users (with their primary
+email and profile bio), categories, regular topics and their posts, and likes. What
+comes out is an ordinary community, as if its members had posted here:
+
+- **accounts**: a Discourse account whose email Discourse had confirmed is linked to the
+  Hearth account holding that address *verified*; every other one gets a new account
+  without a usable password (its owner sets one with "Forgot password"). System accounts
+  (id <= 0: ``system``, ``discobot``) become no account: what they wrote keeps no author.
+  Staged accounts (people who only wrote by email) become accounts when they wrote
+  something imported, but not members;
+- **members** keep their role (admin, moderator), trust level, and the date they joined;
+  a Discourse suspension still running becomes a timed ban;
+- **categories** keep their names, colours, order and descriptions; a subcategory becomes
+  a category of its own named "Parent › Child" (Hearth categories do not nest); a
+  category Discourse restricted to groups becomes staff-only;
+- **topics and posts** keep their times, numbers, authors, replies-to, pinned/closed/
+  archived state; posts deleted or hidden after flags come in deleted (staff see and
+  can restore them); whispers and "small action" posts are left out;
+- **likes** become ❤️ reactions;
+- the **interaction event log** gets what the services would have recorded (joins, new
+  topics, replies, mentions, reactions) at the historical times, so the health dashboard
+  and trust levels see the community's past; then the counters, the search index, the
+  analytics rollups and trust activity are recomputed, and the cursors of notifications
+  and webhooks are moved past the imported history so nobody is emailed about a reply from
+  three years ago.
+
+Everything is written in one transaction: a backup that fails anywhere leaves the install
+as it was."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Max, OuterRef, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+
+from hearth.archive.common import ArchiveError, progress
+from hearth.archive.discourse_dump import (
+    Backup,
+    parse_bool,
+    parse_int,
+    parse_time,
+    stage,
+)
+
+LIKE = 2  # post_action_types: like
+POST_TYPES = ("1", "2")  # regular, moderator action (3 small action, 4 whisper: left out)
+REACTION = "heart"
+SOURCE = "discourse"
+DEFAULT_RULES = (
+    "1. **Be kind.** Disagree with ideas, never attack people.\n"
+    "2. **Stay on topic** and search before you post.\n"
+    "3. **No spam.**\n\n"
+    "_These rules were set when the forum moved from Discourse; the owner can change them._"
+)
+MAX_MENTIONS = 20
+SLUG_SAFE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
+QUOTE = re.compile(
+    r"\[quote(?:=\"?([^\]\"]*)\"?)?\]\s*((?:(?!\[quote).)*?)\s*\[/quote\]", re.DOTALL | re.I
+)
+EVENT_BATCH = 1000
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"
+
+
+@dataclass
+class Summary:
+    community: object = None
+    users_created: int = 0
+    users_linked: int = 0
+    users_without_email: int = 0
+    categories: int = 0
+    topics: int = 0
+    posts: int = 0
+    posts_deleted: int = 0
+    reactions: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def skip(self, why: str, n: int = 1) -> None:
+        self.skipped[why] = self.skipped.get(why, 0) + n
+
+
+def import_discourse(
+    path: Path,
+    *,
+    slug: str,
+    create: str | None = None,
+    owner: str | None = None,
+    show: bool = False,
+) -> Summary:
+    """Import the Discourse backup at ``path`` into community ``slug`` (created, named
+    ``create``, when given; otherwise it must exist and have no topics)."""
+    from hearth.communities.models import Community
+
+    if create is None:
+        community = Community.objects.filter(slug=slug).first()
+        if community is None:
+            raise ArchiveError(
+                f'No community with the slug {slug!r}: give --create "Name" to make one.'
+            )
+        _check_empty(community)
+    elif Community.objects.filter(slug=slug).exists():
+        raise ArchiveError(
+            f"A community with the slug {slug!r} already exists: leave out --create to import "
+            "into it (it must have no topics), or choose a free slug."
+        )
+    backup = Backup(path)
+    try:
+        with tempfile.TemporaryDirectory(prefix="hearth-discourse-") as tmp:
+            bar = progress(desc="read dump", enabled=show)
+            try:
+                conn = stage(backup, Path(tmp) / "staging.sqlite3", progress=bar)
+            finally:
+                bar.close()
+            conn.row_factory = sqlite3.Row
+            try:
+                return _Importer(conn, backup, show=show).run(slug=slug, create=create, owner=owner)
+            finally:
+                conn.close()
+    finally:
+        backup.close()
+
+
+def _check_empty(community) -> None:
+    from hearth.discussions.models import Topic
+
+    if Topic.objects.filter(community=community).exists():
+        raise ArchiveError(
+            f"The community {community.slug!r} already has topics: import into a new community "
+            "(--create) or an empty one."
+        )
+
+
+def _ts(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime(TIME_FORMAT)
+
+
+def convert_body(raw: str) -> str:
+    """Discourse's Markdown as Hearth's: ``[quote]`` blocks become block quotes."""
+    from hearth.core.markdown import clean_text
+
+    text = clean_text(raw or "").strip()
+
+    def quote(match: re.Match) -> str:
+        who = (match.group(1) or "").split(",")[0].strip()
+        inner = match.group(2).strip()
+        lines = ([f"**{who}:**", ""] if who else []) + inner.splitlines()
+        return "\n" + "\n".join(f"> {line}".rstrip() for line in lines) + "\n"
+
+    for _ in range(10):  # nested quotes, innermost first
+        text, n = QUOTE.subn(quote, text)
+        if not n:
+            break
+    return text.strip()
+
+
+class _Importer:
+    def __init__(self, conn: sqlite3.Connection, backup: Backup, *, show: bool):
+        self.db = conn
+        self.backup = backup
+        self.show = show
+        self.summary = Summary()
+        self.users: dict[int, int] = {}  # Discourse user id -> Hearth user id
+        self.usernames: dict[str, str] = {}  # Discourse username (lower) -> Hearth username
+        self.trust: dict[int, int] = {}  # Hearth user id -> trust level
+        self.staged: dict[int, sqlite3.Row] = {}  # staged Discourse users, created on use
+        self.categories: dict[int, object] = {}  # Discourse category id -> Category
+        self.event_seq = 0
+        self.db.execute(
+            "CREATE TABLE events (at TEXT, seq INTEGER, verb TEXT, actor INTEGER, "
+            "target INTEGER, obj_type TEXT, obj_id INTEGER, data TEXT)"
+        )
+        self.db.execute(
+            "CREATE TABLE post_map (d_id INTEGER PRIMARY KEY, h_id INTEGER, author INTEGER, "
+            "topic INTEGER)"
+        )
+
+    # --- the whole run ---
+
+    def run(self, *, slug: str, create: str | None, owner: str | None) -> Summary:
+        from hearth.analytics import rollups
+        from hearth.archive.community import recount
+        from hearth.core import page_cache
+        from hearth.search.index import rebuild_index
+        from hearth.trust import levels as trust_levels
+
+        with transaction.atomic():
+            self._import_users()
+            community = self._community(slug, create, owner)
+            self.community = community
+            self.summary.community = community
+            self._memberships()
+            self._import_categories()
+            self._import_topics()
+            self._import_likes()
+            self._write_events()
+            recount(community)
+            self._category_last_posted()
+            if create is not None:
+                self._drop_unused_defaults()
+            # Derived state, recomputed from what was just written, in the same transaction.
+            rebuild_index(community_id=community.pk)
+            rollups.rebuild(community)
+            trust_levels.update(community, lag=timedelta(0))
+            self._skip_history_for_followers()
+            page_cache.bump_now_and_on_commit(community.pk)
+        community.refresh_from_db()
+        return self.summary
+
+    # --- accounts ---
+
+    def _import_users(self) -> None:
+        from allauth.account.models import EmailAddress
+
+        from hearth.accounts.models import User
+
+        rows = self.db.execute(
+            "SELECT u.*, e.email AS email, p.bio_raw AS bio FROM users u "
+            "LEFT JOIN user_emails e ON e.user_id = u.id AND e.[primary] IN ('t', 'true') "
+            "LEFT JOIN user_profiles p ON p.user_id = u.id ORDER BY CAST(u.id AS INTEGER)"
+        )
+        bar = progress(desc="accounts", unit="user", enabled=self.show)
+        for row in rows:
+            d_id = parse_int(row["id"])
+            bar.update(1)
+            if d_id is None or d_id <= 0:
+                self.summary.skip("system accounts")
+                continue
+            if parse_bool(_get(row, "staged")):
+                self.staged[d_id] = row
+                continue
+            self._account(row, d_id, User, EmailAddress)
+        bar.close()
+
+    def _account(self, row, d_id: int, User, EmailAddress) -> int:
+        email = (row["email"] or "").strip().lower()
+        confirmed = parse_bool(row["active"])
+        existing = None
+        if email and confirmed:
+            verified = EmailAddress.objects.filter(email__iexact=email, verified=True).first()
+            existing = verified.user_id if verified else None
+        if existing is not None:
+            self.users[d_id] = existing
+            self.usernames[row["username"].lower()] = User.objects.get(pk=existing).username
+            self.summary.users_linked += 1
+            return existing
+        taken = bool(email) and (
+            User.objects.filter(email__iexact=email).exists()
+            or EmailAddress.objects.filter(email__iexact=email).exists()
+        )
+        if taken or not email:
+            # The address belongs to an account here that Discourse's confirmation does not
+            # prove is the same person (or there is none): the new account gets no address.
+            email = ""
+            self.summary.users_without_email += 1
+        user = User(
+            username=_username(row["username"], d_id),
+            email=email,
+            display_name=(row["name"] or "")[:60],
+            bio=(row["bio"] or "")[:2000],
+            date_joined=parse_time(row["created_at"]) or timezone.now(),
+        )
+        user.set_unusable_password()
+        user.save()
+        if email:
+            EmailAddress.objects.create(user=user, email=email, primary=True, verified=confirmed)
+        self.users[d_id] = user.pk
+        self.usernames[row["username"].lower()] = user.username
+        self.summary.users_created += 1
+        return user.pk
+
+    def user(self, d_id: int | None) -> int | None:
+        """The Hearth account for a Discourse user id; a staged user's is made on first use."""
+        if d_id is None:
+            return None
+        if d_id in self.users:
+            return self.users[d_id]
+        row = self.staged.pop(d_id, None)
+        if row is None:
+            return None
+        from allauth.account.models import EmailAddress
+
+        from hearth.accounts.models import User
+
+        return self._account(row, d_id, User, EmailAddress)
+
+    # --- the community and its members ---
+
+    def _community(self, slug: str, create: str | None, owner: str | None):
+        from hearth.accounts.models import User
+        from hearth.communities import services
+        from hearth.communities.models import Community
+
+        if create is None:
+            community = Community.objects.select_for_update().get(slug=slug)
+            _check_empty(community)  # again, under the lock
+            return community
+        if owner:
+            owner_user = User.objects.filter(username=owner).first()
+            if owner_user is None:
+                raise ArchiveError(f"No account named {owner!r} to own the community.")
+        else:
+            admins = self.db.execute(
+                "SELECT id FROM users WHERE admin IN ('t', 'true') AND CAST(id AS INTEGER) > 0 "
+                "AND COALESCE(staged, 'f') NOT IN ('t', 'true') ORDER BY CAST(id AS INTEGER)"
+            )
+            first = next(
+                (self.users[int(r["id"])] for r in admins if int(r["id"]) in self.users), None
+            )
+            if first is None:
+                raise ArchiveError(
+                    "The backup has no admin account to own the community: give --owner USERNAME."
+                )
+            owner_user = User.objects.get(pk=first)
+        try:
+            return services.community_create(
+                user=owner_user, name=create, slug=slug, rules=DEFAULT_RULES
+            )
+        except ValidationError as exc:
+            messages = "; ".join(
+                f"{key}: {' '.join(msgs)}" for key, msgs in exc.message_dict.items()
+            )
+            raise ArchiveError(f"Cannot create the community: {messages}") from exc
+
+    def _memberships(self) -> None:
+        from hearth.communities.models import Membership, MembershipStatus, Role
+
+        existing = {m.user_id: m for m in Membership.objects.filter(community=self.community)}
+        now = timezone.now()
+        new = []
+        rows = self.db.execute("SELECT * FROM users ORDER BY CAST(id AS INTEGER)")
+        for row in rows:
+            d_id = parse_int(row["id"])
+            user_id = self.users.get(d_id)
+            if user_id is None:
+                continue
+            level = min(max(parse_int(row["trust_level"]) or 0, 0), 4)
+            self.trust[user_id] = level
+            joined = parse_time(row["created_at"]) or now
+            if user_id in existing:
+                membership = existing[user_id]
+                if membership.joined_at is None or joined < membership.joined_at:
+                    Membership.objects.filter(pk=membership.pk).update(joined_at=joined)
+                self.trust[user_id] = membership.trust_level
+                continue
+            role = (
+                Role.ADMIN
+                if parse_bool(row["admin"])
+                else Role.MODERATOR
+                if parse_bool(row["moderator"])
+                else Role.MEMBER
+            )
+            membership = Membership(
+                community=self.community,
+                user_id=user_id,
+                role=role,
+                status=MembershipStatus.ACTIVE,
+                trust_level=level,
+                source=SOURCE,
+                requested_at=joined,
+                joined_at=joined,
+            )
+            suspended = parse_time(_get(row, "suspended_till"))
+            if suspended is not None and suspended > now:
+                membership.status = MembershipStatus.BANNED
+                membership.banned_until = suspended
+                membership.status_before_ban = MembershipStatus.ACTIVE
+                membership.role_before_ban = role
+                membership.role = Role.MEMBER
+                membership.ban_reason = "Suspended on Discourse."
+            silenced = parse_time(_get(row, "silenced_till"))
+            if silenced is not None and silenced > now:
+                membership.silenced_until = silenced
+            new.append(membership)
+            existing[user_id] = membership
+        Membership.objects.bulk_create(new, batch_size=500)
+        self._regulars_keep_their_level(new)
+        for membership in new:
+            if membership.status != MembershipStatus.ACTIVE:
+                continue
+            self._event(
+                membership.joined_at, "member.join", membership.user_id, None,
+                "communities.membership", membership.pk, {"source": SOURCE, "campaign": ""},
+            )  # fmt: skip
+
+    def _regulars_keep_their_level(self, memberships) -> None:
+        """Level 3 is kept on recent activity Hearth cannot see before the import: imported
+        regulars get the grace period a fresh promotion gets."""
+        from hearth.trust.models import MemberTrust
+        from hearth.trust.policy import REGULAR
+
+        now = timezone.now()
+        MemberTrust.objects.bulk_create(
+            [
+                MemberTrust(community=self.community, user_id=m.user_id, changed_at=now)
+                for m in memberships
+                if m.trust_level == REGULAR
+            ],
+            ignore_conflicts=True,
+        )
+
+    # --- categories ---
+
+    def _import_categories(self) -> None:
+        from hearth.discussions.models import Category, ReadAccess
+
+        rows = list(
+            self.db.execute(
+                "SELECT * FROM categories ORDER BY CAST(COALESCE(position, 0) AS INTEGER), "
+                "CAST(id AS INTEGER)"
+            )
+        )
+        by_id = {parse_int(r["id"]): r for r in rows}
+        existing = {c.slug: c for c in Category.objects.filter(community=self.community)}
+        position = max((c.position for c in existing.values()), default=-1) + 1
+        # Parents first, so a subcategory can be named after its parent.
+        ordered = sorted(rows, key=lambda r: _get(r, "parent_category_id") is not None)
+        for row in ordered:
+            d_id = parse_int(row["id"])
+            parent = by_id.get(parse_int(_get(row, "parent_category_id")))
+            name = (row["name"] or "").strip() or f"Category {d_id}"
+            slug = _slug(row["slug"] or "", name, f"category-{d_id}")
+            if parent is not None:
+                parent_name = (parent["name"] or "").strip()
+                name = f"{parent_name} › {name}"
+                parent_slug = _slug(parent["slug"] or "", parent_name, f"category-{parent['id']}")
+                slug = _slug(f"{parent_slug}-{slug}", "", f"category-{d_id}")
+            fields = {
+                "name": name[:60],
+                "description": _plain(_get(row, "description"))[:300],
+                "color": _color(_get(row, "color")),
+                "read_access": (
+                    ReadAccess.STAFF
+                    if parse_bool(_get(row, "read_restricted"))
+                    else ReadAccess.EVERYONE
+                ),
+            }
+            category = existing.get(slug)
+            if category is not None and category.pk not in {c.pk for c in self.categories.values()}:
+                # An empty category of the same slug (a new community's "general"): reuse it.
+                for key, value in fields.items():
+                    setattr(category, key, value)
+                category.save(update_fields=list(fields))
+            else:
+                slug = _free_slug(slug, existing)
+                category = Category.objects.create(
+                    community=self.community,
+                    slug=slug,
+                    position=position,
+                    created_at=parse_time(_get(row, "created_at")) or timezone.now(),
+                    **fields,
+                )
+                position += 1
+                existing[slug] = category
+                self.summary.categories += 1
+            self.categories[d_id] = category
+
+    def _fallback_category(self):
+        """Where topics without a category go (Discourse's "uncategorized" is a category of
+        its own, so this is rare)."""
+        from hearth.discussions.models import Category
+
+        if None not in self.categories:
+            category, created = Category.objects.get_or_create(
+                community=self.community,
+                slug="uncategorized",
+                defaults={"name": "Uncategorized", "position": 9999},
+            )
+            self.summary.categories += int(created)
+            self.categories[None] = category
+        return self.categories[None]
+
+    # --- topics and posts ---
+
+    def _import_topics(self) -> None:
+        definition_topics = (
+            {
+                parse_int(r["topic_id"])
+                for r in self.db.execute(
+                    "SELECT topic_id FROM categories WHERE topic_id IS NOT NULL"
+                )
+            }
+            if self._has_column("categories", "topic_id")
+            else set()
+        )
+        total = self.db.execute("SELECT COUNT(*) FROM topics").fetchone()[0]
+        bar = progress(total=total, desc="topics", unit="topic", enabled=self.show)
+        rows = self.db.execute("SELECT * FROM topics ORDER BY created_at, CAST(id AS INTEGER)")
+        for row in rows:
+            bar.update(1)
+            d_id = parse_int(row["id"])
+            if row["archetype"] != "regular":
+                self.summary.skip("private messages")
+                continue
+            if row["deleted_at"] is not None:
+                self.summary.skip("deleted topics")
+                continue
+            if d_id in definition_topics:
+                self.summary.skip('"About the category" topics')
+                continue
+            self._import_topic(row, d_id)
+        bar.close()
+
+    def _import_topic(self, row, d_id: int) -> None:
+        from hearth.discussions.models import Post, Topic
+
+        category_id = parse_int(row["category_id"])
+        category = self.categories.get(category_id) or self._fallback_category()
+        posts = [
+            p
+            for p in self.db.execute(
+                "SELECT * FROM posts WHERE CAST(topic_id AS INTEGER) = ? "
+                "ORDER BY CAST(post_number AS INTEGER)",
+                (d_id,),
+            )
+            if (_get(p, "post_type") or "1") in POST_TYPES and (p["raw"] or "").strip()
+        ]
+        if not posts or parse_int(posts[0]["post_number"]) != 1:
+            self.summary.skip("topics without their first post")
+            return
+        first = posts[0]
+        title = " ".join((row["title"] or "").split())[:255] or f"Topic {d_id}"
+        created = parse_time(row["created_at"]) or parse_time(first["created_at"])
+        author = self.user(parse_int(first["user_id"]))
+        first_deleted = _deleted_at(first)
+        topic = Topic.objects.create(
+            community=self.community,
+            category=category,
+            title=title,
+            slug=slugify(title)[:80].strip("-") or "topic",
+            author_id=author,
+            created_at=created,
+            last_posted_at=created,
+            last_poster_id=author,
+            is_pinned=_get(row, "pinned_at") is not None,
+            is_closed=parse_bool(_get(row, "closed")),
+            is_archived=parse_bool(_get(row, "archived")),
+            deleted_at=first_deleted,
+            highest_post_number=max(parse_int(p["post_number"]) for p in posts),
+        )
+        self.summary.topics += 1
+        objects, meta = [], []
+        for p in posts:
+            author_id = self.user(parse_int(p["user_id"]))
+            body = convert_body(p["raw"])
+            deleted = _deleted_at(p) or (first_deleted if p is first else None)
+            mentioned = self._mentions(body, author_id)
+            objects.append(
+                Post(
+                    community=self.community,
+                    topic=topic,
+                    number=parse_int(p["post_number"]),
+                    author_id=author_id,
+                    body=body,
+                    html=self._render(body, author_id),
+                    created_at=parse_time(p["created_at"]) or created,
+                    deleted_at=deleted,
+                )
+            )
+            meta.append((p, mentioned))
+        Post.objects.bulk_create(objects)
+        by_number = {post.number: post for post in objects}
+        replies = []
+        for post, (p, _mentioned) in zip(objects, meta, strict=True):
+            target = by_number.get(parse_int(_get(p, "reply_to_post_number")))
+            if target is not None and target.number < post.number:
+                post.reply_to = target
+                replies.append(post)
+        Post.objects.bulk_update(replies, ["reply_to"])
+        self._post_records(topic, category, objects, meta)
+
+    def _post_records(self, topic, category, objects, meta) -> None:
+        from hearth.discussions.models import Mention
+
+        self.db.executemany(
+            "INSERT INTO post_map VALUES (?, ?, ?, ?)",
+            [
+                (parse_int(p["id"]), post.pk, post.author_id, topic.pk)
+                for post, (p, _m) in zip(objects, meta, strict=True)
+                if post.deleted_at is None
+            ],
+        )
+        mentions = []
+        for post, (_p, mentioned) in zip(objects, meta, strict=True):
+            self.summary.posts += 1
+            if post.deleted_at is not None:
+                self.summary.posts_deleted += 1
+                continue
+            if post.author_id is None:
+                continue  # the system account's posts: nobody's interaction
+            if post.number == 1:
+                self._event(
+                    post.created_at, "topic.create", post.author_id, None,
+                    "discussions.post", post.pk, {"topic": topic.pk, "kind": category.kind},
+                )  # fmt: skip
+            else:
+                to = post.reply_to
+                target = to.author_id if to is not None else topic.author_id
+                self._event(
+                    post.created_at, "post.reply", post.author_id,
+                    target if target != post.author_id else None, "discussions.post", post.pk,
+                    {"topic": topic.pk, "reply_to": to.pk if to is not None else None,
+                     "number": post.number, "kind": category.kind},
+                )  # fmt: skip
+            for user_id in mentioned:
+                mentions.append(Mention(community=self.community, post=post, user_id=user_id))
+                self._event(
+                    post.created_at, "post.mention", post.author_id, user_id,
+                    "discussions.post", post.pk, {"topic": topic.pk},
+                )  # fmt: skip
+        Mention.objects.bulk_create(mentions)
+
+    def _mentions(self, body: str, author_id: int | None) -> list[int]:
+        """Hearth ids of the imported members an @name in the body names."""
+        from hearth.core.markdown import mentioned_names
+
+        out = []
+        for name in mentioned_names(body)[:MAX_MENTIONS]:
+            user_id = self._user_by_name(name)
+            if user_id is not None and user_id != author_id and user_id not in out:
+                out.append(user_id)
+        return out
+
+    def _user_by_name(self, name: str) -> int | None:
+        if not hasattr(self, "_by_name"):
+            rows = self.db.execute("SELECT id, username FROM users")
+            self._by_name = {
+                r["username"].lower(): self.users[int(r["id"])]
+                for r in rows
+                if r["id"] is not None and int(r["id"]) in self.users
+            }
+        return self._by_name.get(name.lower())
+
+    def _render(self, body: str, author_id: int | None) -> str:
+        from hearth.core.markdown import render_markdown
+
+        slug = self.community.slug
+
+        def mention_url(name: str) -> str | None:
+            hearth_name = self.usernames.get(name.lower().rstrip("."))
+            if hearth_name is None:
+                return None
+            return reverse("communities:profile", args=[slug, hearth_name])
+
+        trust = self.trust.get(author_id, 0) if author_id is not None else 0
+        return render_markdown(body, mention_url=mention_url, nofollow=trust < 2)
+
+    # --- likes ---
+
+    def _import_likes(self) -> None:
+        from hearth.discussions.models import Post, Reaction
+
+        rows = self.db.execute(
+            "SELECT a.user_id, a.created_at, m.h_id, m.author, m.topic FROM post_actions a "
+            "JOIN post_map m ON m.d_id = CAST(a.post_id AS INTEGER) "
+            "WHERE CAST(a.post_action_type_id AS INTEGER) = ? AND a.deleted_at IS NULL "
+            "ORDER BY a.created_at",
+            (LIKE,),
+        )
+        batch, seen = [], set()
+        for row in rows:
+            user_id = self.user(parse_int(row["user_id"]))
+            if user_id is None or user_id == row["author"] or (row["h_id"], user_id) in seen:
+                continue
+            seen.add((row["h_id"], user_id))
+            at = parse_time(row["created_at"]) or timezone.now()
+            batch.append(
+                Reaction(
+                    community=self.community, post_id=row["h_id"], user_id=user_id,
+                    kind=REACTION, created_at=at,
+                )
+            )  # fmt: skip
+            self._event(
+                at, "post.react", user_id, row["author"], "discussions.post", row["h_id"],
+                {"kind": REACTION, "topic": row["topic"]},
+            )  # fmt: skip
+            if len(batch) >= 1000:
+                Reaction.objects.bulk_create(batch)
+                batch.clear()
+        Reaction.objects.bulk_create(batch)
+        self.summary.reactions = len(seen)
+        counts = (
+            Reaction.objects.filter(community=self.community)
+            .values("post_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        changed = []
+        for row in counts.iterator():
+            changed.append(Post(pk=row["post_id"], reactions={REACTION: row["n"]}))
+            if len(changed) >= 1000:
+                Post.objects.bulk_update(changed, ["reactions"])
+                changed.clear()
+        Post.objects.bulk_update(changed, ["reactions"])
+
+    # --- the event log ---
+
+    def _event(self, at, verb, actor, target, obj_type, obj_id, data) -> None:
+        self.event_seq += 1
+        self.db.execute(
+            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (_ts(at), self.event_seq, verb, actor, target, obj_type, obj_id, json.dumps(data)),
+        )
+
+    def _write_events(self) -> None:
+        """The events in the order they happened (analytics replay them in id order)."""
+        from hearth.core.models import InteractionEvent
+
+        total = self.db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+        bar = progress(total=total, desc="events", unit="event", enabled=self.show)
+        batch = []
+        for row in self.db.execute("SELECT * FROM events ORDER BY at, seq"):
+            batch.append(
+                InteractionEvent(
+                    community=self.community,
+                    actor_id=row["actor"],
+                    target_user_id=row["target"],
+                    verb=row["verb"],
+                    object_type=row["obj_type"],
+                    object_id=row["obj_id"],
+                    data=json.loads(row["data"]),
+                    created_at=datetime.strptime(row["at"], TIME_FORMAT).replace(tzinfo=UTC),
+                )
+            )
+            if len(batch) >= EVENT_BATCH:
+                InteractionEvent.objects.bulk_create(batch)
+                bar.update(len(batch))
+                batch.clear()
+        InteractionEvent.objects.bulk_create(batch)
+        bar.update(len(batch))
+        bar.close()
+
+    def _skip_history_for_followers(self) -> None:
+        """Notifications and webhooks start after the imported history: they are for what
+        happens from now on."""
+        from hearth.core.models import InteractionEvent
+        from hearth.notifications.models import NotificationState
+        from hearth.webhooks.models import WebhookState
+
+        last = (
+            InteractionEvent.objects.filter(community=self.community).aggregate(m=Max("pk"))["m"]
+            or 0
+        )
+        for model in (NotificationState, WebhookState):
+            model.objects.update_or_create(
+                community=self.community,
+                defaults={"last_event_id": last, "updated_at": timezone.now()},
+            )
+
+    # --- finishing ---
+
+    def _category_last_posted(self) -> None:
+        from hearth.discussions.models import Category, Topic
+
+        Category.objects.filter(community=self.community).update(
+            last_posted_at=Subquery(
+                Topic.objects.filter(category_id=OuterRef("pk"), deleted_at=None)
+                .order_by()
+                .values("category_id")
+                .annotate(m=Max("last_posted_at"))
+                .values("m")
+            )
+        )
+
+    def _drop_unused_defaults(self) -> None:
+        """A community made for the import loses the starter categories nothing went into."""
+        from hearth.discussions.models import Category, Topic
+        from hearth.discussions.services import DEFAULT_CATEGORIES
+
+        used = {c.pk for c in self.categories.values()}
+        starters = Category.objects.filter(
+            community=self.community, slug__in=[slug for slug, *_ in DEFAULT_CATEGORIES]
+        ).exclude(pk__in=used)
+        starters.exclude(pk__in=Topic.objects.values("category_id")).delete()
+
+    def _has_column(self, table: str, column: str) -> bool:
+        return any(r[1] == column for r in self.db.execute(f"PRAGMA table_info({table})"))
+
+
+# --- small conversions ---
+
+
+def _get(row: sqlite3.Row, key: str):
+    """A column the dump may not have (older Discourse versions)."""
+    return row[key] if key in row.keys() else None  # noqa: SIM118 - a Row iterates values
+
+
+def _deleted_at(post: sqlite3.Row) -> datetime | None:
+    """When a post went out of sight: deleted, deleted by its author, or hidden after flags."""
+    if post["deleted_at"] is not None:
+        return parse_time(post["deleted_at"])
+    if parse_bool(_get(post, "user_deleted")) or parse_bool(_get(post, "hidden")):
+        return (
+            parse_time(_get(post, "hidden_at"))
+            or parse_time(_get(post, "updated_at"))
+            or parse_time(post["created_at"])
+        )
+    return None
+
+
+def _username(wanted: str, d_id: int) -> str:
+    """A free Hearth username as close to the Discourse one as the rules allow."""
+    from hearth.accounts import usernames
+    from hearth.accounts.models import User
+    from hearth.archive.community import _free_username
+
+    name = usernames.normalize((wanted or "").strip())[:140]
+    try:
+        User._meta.get_field("username").run_validators(name)
+        valid = len(name) >= 2
+    except ValidationError:
+        valid = False
+    if not valid:
+        name = f"member-{d_id}"
+    elif usernames.is_reserved(name):
+        name = f"{name}-{d_id}"
+    return _free_username(name)
+
+
+def _slug(slug: str, name: str, fallback: str) -> str:
+    for candidate in (slug, name):
+        value = slugify(candidate or "")[:60].strip("-")
+        if value and SLUG_SAFE.match(value):
+            return value
+    return fallback
+
+
+def _free_slug(slug: str, taken: dict) -> str:
+    candidate, n = slug, 1
+    while candidate in taken:
+        n += 1
+        suffix = f"-{n}"
+        candidate = slug[: 60 - len(suffix)].rstrip("-") + suffix
+    return candidate
+
+
+def _color(value: str | None) -> str:
+    value = (value or "").strip().lstrip("#").lower()
+    if re.fullmatch(r"[0-9a-f]{6}", value):
+        return f"#{value}"
+    if re.fullmatch(r"[0-9a-f]{3}", value):
+        return "#" + "".join(c * 2 for c in value)
+    return "#64748b"
+
+
+def _plain(html: str | None) -> str:
+    """A category description (Discourse keeps it as HTML) as one line of text."""
+    import html as html_lib
+
+    return " ".join(html_lib.unescape(strip_tags(html or "")).split())
