@@ -8,8 +8,8 @@ comes out is an ordinary community, as if its members had posted here:
   Hearth account holding that address *verified*; every other one gets a new account
   without a usable password (its owner sets one with "Forgot password"). System accounts
   (id <= 0: ``system``, ``discobot``) become no account: what they wrote keeps no author.
-  Staged accounts (people who only wrote by email) become accounts when they wrote
-  something imported, but not members;
+  Staged accounts (people who only wrote by email) and accounts that never confirmed
+  their address become accounts only if they wrote something imported, and not members;
 - **members** keep their role (admin, moderator), trust level, and the date they joined;
   a Discourse suspension still running becomes a timed ban;
 - **categories** keep their names, colours, order and descriptions; a subcategory becomes
@@ -238,7 +238,9 @@ class _Importer:
             if d_id is None or d_id <= 0:
                 self.summary.skip("system accounts")
                 continue
-            if parse_bool(_get(row, "staged")):
+            if parse_bool(_get(row, "staged")) or not parse_bool(row["active"]):
+                # Wrote only by email, or never confirmed their address: an account only
+                # if they wrote something imported, and not a member.
                 self.staged[d_id] = row
                 continue
             self._account(row, d_id, User, EmailAddress)
@@ -521,9 +523,8 @@ class _Importer:
         posts = [
             p
             for p in self.db.execute(
-                "SELECT * FROM posts WHERE CAST(topic_id AS INTEGER) = ? "
-                "ORDER BY CAST(post_number AS INTEGER)",
-                (d_id,),
+                "SELECT * FROM posts WHERE topic_id = ? ORDER BY CAST(post_number AS INTEGER)",
+                (row["id"],),  # as stored (text), so the index serves it
             )
             if (_get(p, "post_type") or "1") in POST_TYPES and (p["raw"] or "").strip()
         ]

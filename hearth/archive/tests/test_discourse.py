@@ -46,6 +46,7 @@ USER_ROWS = [
     ("6", "frank", "2021-03-06 12:00:00", "2021-03-06 12:00:00", "Frank", "x", "t", "frank", "f", "1", "f", N, "f", N),
     ("7", "gina", "2021-03-07 12:00:00", "2021-03-07 12:00:00", "Gina", "x", "t", "gina", "f", "1", "f", N, "f", N),
     ("8", "admin", "2021-03-08 12:00:00", "2021-03-08 12:00:00", "Admin", "x", "t", "admin", "f", "1", "f", N, "f", N),
+    ("9", "ghost", "2021-03-09 12:00:00", "2021-03-09 12:00:00", "Never confirmed", "x", "f", "ghost", "f", "0", "f", N, "f", N),
 ]  # fmt: skip
 EMAILS = ("id", "user_id", "email", "primary", "created_at", "updated_at", "normalized_email")
 EMAIL_ROWS = [
@@ -213,7 +214,7 @@ def test_it_imports_a_backup_as_a_normal_community(db, tmp_path, frank, gina, cl
 
     # Accounts: system ones skipped, Frank linked by verified email, Gina's unverified
     # address not taken over, the staged Emil created (he wrote a post) but no member.
-    assert not User.objects.filter(username__in=["system", "discobot"]).exists()
+    assert not User.objects.filter(username__in=["system", "discobot", "ghost"]).exists()
     assert User.objects.count() == users_before + 7  # alice björn carol dave emil gina admin-8
     assert Membership.objects.filter(community=community, user=frank).exists()
     new_gina = User.objects.get(display_name="Gina")
