@@ -71,6 +71,14 @@ SLUG_SAFE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
 QUOTE = re.compile(
     r"\[quote(?:=\"?([^\]\"]*)\"?)?\]\s*((?:(?!\[quote).)*?)\s*\[/quote\]", re.DOTALL | re.I
 )
+# Uploads, as Discourse's Markdown names them: ``upload://<base62 sha1>.<ext>`` (short) or
+# the stored path ``/uploads/<site>/original/1X/<sha1>.<ext>`` (older posts).
+UPLOAD_TARGET = r"(?:upload://[A-Za-z0-9]+(?:\.\w+)?|[^\s()]*/uploads/[\w.-]+/original/[^\s()]+)"
+UPLOAD_LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(\s*(" + UPLOAD_TARGET + r")\s*\)")
+SHORT_URL = re.compile(r"upload://([A-Za-z0-9]+)")
+LONG_URL = re.compile(r"/original/\d+X/(?:[0-9a-f]+/)*([0-9a-f]{40})\.")
+BASE62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+IMAGE_MAX_SIDE, THUMB_MAX_SIDE = 1600, 640  # as discussions.services
 EVENT_BATCH = 1000
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"
 
@@ -86,6 +94,7 @@ class Summary:
     posts: int = 0
     posts_deleted: int = 0
     reactions: int = 0
+    images: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
 
     def skip(self, why: str, n: int = 1) -> None:
@@ -193,10 +202,11 @@ class _Importer:
         from hearth.analytics import rollups
         from hearth.archive.community import recount
         from hearth.core import page_cache
+        from hearth.core.uploads import discard_uploads_on_error
         from hearth.search.index import rebuild_index
         from hearth.trust import levels as trust_levels
 
-        with transaction.atomic():
+        with discard_uploads_on_error(), transaction.atomic():
             self._import_users()
             community = self._community(slug, create, owner)
             self.community = community
@@ -516,7 +526,7 @@ class _Importer:
         bar.close()
 
     def _import_topic(self, row, d_id: int) -> None:
-        from hearth.discussions.models import Post, Topic
+        from hearth.discussions.models import Attachment, Post, Topic
 
         category_id = parse_int(row["category_id"])
         category = self.categories.get(category_id) or self._fallback_category()
@@ -552,10 +562,11 @@ class _Importer:
             highest_post_number=max(parse_int(p["post_number"]) for p in posts),
         )
         self.summary.topics += 1
-        objects, meta = [], []
+        objects, meta, attachments = [], [], []
         for p in posts:
             author_id = self.user(parse_int(p["user_id"]))
-            body = convert_body(p["raw"])
+            body, stored = self._uploads(convert_body(p["raw"]))
+            attachments.append(stored)
             deleted = _deleted_at(p) or (first_deleted if p is first else None)
             mentioned = self._mentions(body, author_id)
             objects.append(
@@ -572,6 +583,9 @@ class _Importer:
             )
             meta.append((p, mentioned))
         Post.objects.bulk_create(objects)
+        for post, stored in zip(objects, attachments, strict=True):
+            if stored:
+                Attachment.objects.filter(pk__in=stored).update(post=post)
         by_number = {post.number: post for post in objects}
         replies = []
         for post, (p, _mentioned) in zip(objects, meta, strict=True):
@@ -622,6 +636,71 @@ class _Importer:
                     "discussions.post", post.pk, {"topic": topic.pk},
                 )  # fmt: skip
         Mention.objects.bulk_create(mentions)
+
+    def _uploads(self, body: str) -> tuple[str, list[int]]:
+        """The body with each image Discourse stored brought along as Hearth stores a
+        post's image (re-encoded, with a thumbnail, private to who may read the post); a
+        file that is not an image, or not in the backup, is named instead of linked.
+        Returns the body and the attachments made (their post is set by the caller)."""
+        stored: list[int] = []
+
+        def replace(match: re.Match) -> str:
+            bang, label, target = match.groups()
+            label = label.split("|")[0].strip()
+            data = self._upload_bytes(target)
+            if bang and data is not None:
+                try:
+                    full, thumb = self._store_image(data)
+                except ValidationError:
+                    pass
+                else:
+                    stored.extend(a.pk for a in (full, thumb))
+                    self.summary.images += 1
+                    return (
+                        f"[![{label or 'image'}]({thumb.get_absolute_url()})]"
+                        f"({full.get_absolute_url()})"
+                    )
+            what = "image" if bang else "file"
+            self.summary.skip(f"{what}s not imported")
+            return f"_({what} not imported: {label or 'upload'})_"
+
+        if "/uploads/" in body or "upload://" in body:
+            body = UPLOAD_LINK.sub(replace, body)
+        return body, stored
+
+    def _upload_bytes(self, target: str) -> bytes | None:
+        if match := SHORT_URL.match(target):
+            sha1 = sha1_from_base62(match.group(1))
+        elif match := LONG_URL.search(target):
+            sha1 = match.group(1)
+        else:
+            return None
+        if sha1 is None:
+            return None
+        row = self.db.execute("SELECT url FROM uploads WHERE sha1 = ?", (sha1,)).fetchone()
+        if row is None or not row["url"] or "/uploads/" not in row["url"]:
+            return None
+        name = "uploads/" + row["url"].split("/uploads/", 1)[1]
+        return self.backup.read_upload(name)
+
+    def _store_image(self, data: bytes):
+        from django.core.files.base import ContentFile
+
+        from hearth.core.images import process_image
+        from hearth.core.uploads import private_storage, store_upload
+        from hearth.discussions.models import Attachment
+
+        prefix = f"posts/{self.community.pk}"
+        out = []
+        for side, where in ((IMAGE_MAX_SIDE, prefix), (THUMB_MAX_SIDE, f"{prefix}/thumbs")):
+            content = process_image(ContentFile(data, name="upload"), max_side=side, prefix=where)
+            out.append(
+                Attachment.objects.create(
+                    community=self.community,
+                    file=store_upload(private_storage(), content.name, content, field="image"),
+                )
+            )
+        return out
 
     def _mentions(self, body: str, author_id: int | None) -> list[int]:
         """Hearth ids of the imported members an @name in the body names."""
@@ -861,3 +940,15 @@ def _plain(html: str | None) -> str:
     import html as html_lib
 
     return " ".join(html_lib.unescape(strip_tags(html or "")).split())
+
+
+def sha1_from_base62(encoded: str) -> str | None:
+    """The SHA-1 an ``upload://`` short URL names (Upload.sha1_from_base62_encoded)."""
+    number = 0
+    for char in encoded:
+        index = BASE62.find(char)
+        if index < 0:
+            return None
+        number = number * 62 + index
+    digest = f"{number:x}"
+    return digest.rjust(40, "0") if len(digest) <= 40 else None

@@ -6,6 +6,7 @@ non-ASCII text) imported as an ordinary community; damaged backups import nothin
 # ruff: noqa: E501
 
 import gzip
+import hashlib
 import io
 import tarfile
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 from django.db.models import Max
+from PIL import Image
 
 from hearth.accounts.models import User
 from hearth.archive.discourse import convert_body
@@ -21,7 +23,7 @@ from hearth.archive.discourse_dump import unescape
 from hearth.archive.tests.test_community import _assert_counters
 from hearth.communities.models import Community, Membership, MembershipStatus, Role
 from hearth.core.models import InteractionEvent
-from hearth.discussions.models import Category, Post, ReadAccess, Topic
+from hearth.discussions.models import Attachment, Category, Post, ReadAccess, Topic
 from hearth.notifications.models import NotificationState
 from hearth.search.models import PostDocument
 from hearth.testing.factories import user_factory
@@ -122,11 +124,50 @@ ACTION_ROWS = [
     ("6", "108", "2", "2", N, "2021-04-06 10:00:00", "2021-04-06", N, N, "f", "f"),
     ("7", "101", "1", "2", N, "2021-04-01 15:00:00", "2021-04-01", N, N, "f", "f"),
 ]  # fmt: skip
+
+
+def _png(color) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), color).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _base62(hexdigest: str) -> str:
+    alphabet = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    number, out = int(hexdigest, 16), ""
+    while number:
+        number, digit = divmod(number, 62)
+        out = alphabet[digit] + out
+    return out
+
+
+PICTURE = _png("red")
+PICTURE_SHA = hashlib.sha1(PICTURE).hexdigest()  # noqa: S324 - Discourse's own key
+PDF_SHA = "0" * 39 + "1"
+GONE_SHA = "ab" * 20
+UPLOADS = ("id", "user_id", "original_filename", "filesize", "sha1", "url", "extension")
+UPLOAD_ROWS = [
+    ("1", "2", "fire.png", str(len(PICTURE)), PICTURE_SHA, f"/uploads/default/original/1X/{PICTURE_SHA}.png", "png"),
+    ("2", "2", "manual.pdf", "100", PDF_SHA, f"/uploads/default/original/1X/{PDF_SHA}.pdf", "pdf"),
+    ("3", "2", "gone.jpg", "100", GONE_SHA, f"/uploads/default/original/1X/{GONE_SHA}.jpg", "jpg"),
+]  # fmt: skip
+UPLOAD_FILES = {
+    f"uploads/default/original/1X/{PICTURE_SHA}.png": PICTURE,
+    f"uploads/default/original/1X/{PDF_SHA}.pdf": b"%PDF-1.4 not really",
+}
+GPU_POST = (  # COPY text: "\n" is the two characters the dump holds
+    r"It smells of **smoke**.\n\n"
+    rf"![fire|690x388](upload://{_base62(PICTURE_SHA)}.png)\n\n"
+    rf"[manual.pdf|attachment](upload://{_base62(PDF_SHA)}.pdf) (100 Bytes)\n\n"
+    rf"![gone](/uploads/default/original/1X/{GONE_SHA}.jpg)"
+)
+POST_ROWS = [(*row[:4], GPU_POST, *row[5:]) if row[0] == "106" else row for row in POST_ROWS]
 TABLES = {
     "categories": (CATEGORIES, CATEGORY_ROWS),
     "post_actions": (ACTIONS, ACTION_ROWS),
     "posts": (POSTS, POST_ROWS),
     "topics": (TOPICS, TOPIC_ROWS),
+    "uploads": (UPLOADS, UPLOAD_ROWS),
     "user_emails": (EMAILS, EMAIL_ROWS),
     "user_profiles": (PROFILES, PROFILE_ROWS),
     "users": (USERS, USER_ROWS),
@@ -156,7 +197,8 @@ def dump_sql(*, leave_out: str = "", cut: bool = False) -> str:
 
 def make_backup(tmp_path, *, dump: bytes | None = None, name="forum.tar.gz", members=None):
     dump = gzip.compress(dump_sql().encode()) if dump is None else dump
-    members = members if members is not None else {"dump.sql.gz": dump, "meta.json": b"{}"}
+    if members is None:
+        members = {"dump.sql.gz": dump, "meta.json": b"{}", **UPLOAD_FILES}
     path = tmp_path / name
     with tarfile.open(path, "w:gz") as tar:
         for member, data in members.items():
@@ -278,9 +320,23 @@ def test_it_imports_a_backup_as_a_normal_community(db, tmp_path, frank, gina, cl
     assert categories["general"].last_posted_at == _at("2021-04-02 08:00:00")
     _assert_counters(community)
 
+    # The image came along as a post image does (re-encoded, with a thumbnail, private);
+    # the PDF and the image missing from the backup are named, not linked.
+    gpu_first = Post.objects.get(topic=topics["My GPU is on fire"], number=1)
+    images = list(Attachment.objects.filter(post=gpu_first).order_by("pk"))
+    assert len(images) == 2 and all(a.file.name.startswith("posts/") for a in images)
+    assert f"[![fire]({images[1].get_absolute_url()})]({images[0].get_absolute_url()})" in (
+        gpu_first.body
+    )
+    assert "_(file not imported: manual.pdf)_" in gpu_first.body
+    assert "_(image not imported: gone)_" in gpu_first.body
+    assert "upload://" not in gpu_first.body and "/uploads/default" not in gpu_first.body
+    picture = client.get(images[0].get_absolute_url())
+    assert picture.status_code == 200
+    assert b"".join(picture.streaming_content).startswith(b"\xff\xd8")  # a JPEG now
+
     # Likes as reactions (not a deleted like, a flag, a self-like, or one on the PM).
     assert posts[1].reactions == {"heart": 2}
-    gpu_first = Post.objects.get(topic=topics["My GPU is on fire"], number=1)
     assert gpu_first.reactions == {"heart": 1}
 
     # The event log at the historical times, in that order, and the history not notified.
@@ -388,3 +444,18 @@ def test_a_bare_sql_gz_backup_imports(db, tmp_path):
     path.write_bytes(gzip.compress(dump_sql().encode()))
     run(path, community="bare", create="Bare")
     assert Topic.objects.filter(community__slug="bare").count() == 3
+
+
+def test_a_failure_late_in_the_import_leaves_no_file_behind(db, tmp_path, settings, monkeypatch):
+    from hearth.archive import discourse
+
+    def fail(self):
+        raise discourse.ArchiveError("simulated failure")
+
+    monkeypatch.setattr(discourse._Importer, "_write_events", fail)
+    with pytest.raises(CommandError, match="simulated failure"):
+        run(make_backup(tmp_path), community="old-forum", create="Old Forum")
+    assert not Community.objects.filter(slug="old-forum").exists()
+    assert not Attachment.objects.exists()
+    private = settings.HEARTH_PRIVATE_MEDIA_ROOT
+    assert not [p for p in private.rglob("*") if p.is_file()] if private.exists() else True
