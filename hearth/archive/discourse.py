@@ -40,7 +40,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Count, Max, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -136,6 +136,9 @@ def import_discourse(
             conn.row_factory = sqlite3.Row
             try:
                 return _Importer(conn, backup, show=show).run(slug=slug, create=create, owner=owner)
+            except (DatabaseError, ValueError, TypeError) as exc:
+                # Rolled back: a value this database refused, or one no column could hold.
+                raise ArchiveError(f"The backup cannot be imported: {exc}") from exc
             finally:
                 conn.close()
     finally:
@@ -259,6 +262,8 @@ class _Importer:
 
     def _account(self, row, d_id: int, User, EmailAddress) -> int:
         email = (row["email"] or "").strip().lower()
+        if len(email) > 254 or "@" not in email:  # Discourse allows longer; Hearth cannot
+            email = ""
         confirmed = parse_bool(row["active"])
         existing = None
         if email and confirmed:
@@ -637,6 +642,31 @@ class _Importer:
                     "discussions.post", post.pk, {"topic": topic.pk},
                 )  # fmt: skip
         Mention.objects.bulk_create(mentions)
+        self._participants(topic, objects)
+
+    def _participants(self, topic, objects) -> None:
+        """What the posting services keep for each author: they have read the topic up to
+        their last post in it, and follow it (its starter watching, repliers tracking)."""
+        from hearth.discussions.models import TopicRead, Watch, WatchLevel
+
+        last: dict[int, object] = {}
+        for post in objects:
+            if post.author_id is not None and post.deleted_at is None:
+                last[post.author_id] = post
+        TopicRead.objects.bulk_create(
+            TopicRead(
+                community=self.community, topic=topic, user_id=user_id,
+                last_read_number=post.number, updated_at=post.created_at,
+            )
+            for user_id, post in last.items()
+        )  # fmt: skip
+        Watch.objects.bulk_create(
+            Watch(
+                community=self.community, topic=topic, user_id=user_id,
+                level=WatchLevel.WATCHING if user_id == topic.author_id else WatchLevel.TRACKING,
+            )
+            for user_id in last
+        )  # fmt: skip
 
     def _uploads(self, body: str) -> tuple[str, list[int]]:
         """The body with each image Discourse stored brought along as Hearth stores a

@@ -23,7 +23,15 @@ from hearth.archive.discourse_dump import unescape
 from hearth.archive.tests.test_community import _assert_counters
 from hearth.communities.models import Community, Membership, MembershipStatus, Role
 from hearth.core.models import InteractionEvent
-from hearth.discussions.models import Attachment, Category, Post, ReadAccess, Topic
+from hearth.discussions.models import (
+    Attachment,
+    Category,
+    Post,
+    ReadAccess,
+    Topic,
+    TopicRead,
+    Watch,
+)
 from hearth.notifications.models import NotificationState
 from hearth.search.models import PostDocument
 from hearth.testing.factories import user_factory
@@ -319,6 +327,14 @@ def test_it_imports_a_backup_as_a_normal_community(db, tmp_path, frank, gina, cl
     assert Post.objects.filter(topic=topics["Staff room"]).count() == 1  # no whisper
     assert categories["general"].last_posted_at == _at("2021-04-02 08:00:00")
     _assert_counters(community)
+
+    # Authors have read their topics up to their last post, and follow them.
+    reads = dict(
+        TopicRead.objects.filter(topic=hello).values_list("user__username", "last_read_number")
+    )
+    assert reads == {"alice": 1, "björn": 2, "emil": 5}
+    watches = dict(Watch.objects.filter(topic=hello).values_list("user__username", "level"))
+    assert watches == {"alice": "watching", "björn": "tracking", "emil": "tracking"}
 
     # The image came along as a post image does (re-encoded, with a thumbnail, private);
     # the PDF and the image missing from the backup are named, not linked.
