@@ -44,10 +44,21 @@ from django.db import DatabaseError, transaction
 from django.db.models import Count, Max, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from hearth.archive.common import ArchiveError, progress
+from hearth.archive.discourse_convert import (
+    UPLOAD_LINK,
+    category_slug,
+    color,
+    convert_body,
+    deleted_at,
+    free_slug,
+    get,
+    plain_text,
+    upload_sha1,
+    username_for,
+)
 from hearth.archive.discourse_dump import (
     Backup,
     parse_bool,
@@ -67,17 +78,6 @@ DEFAULT_RULES = (
     "_These rules were set when the forum moved from Discourse; the owner can change them._"
 )
 MAX_MENTIONS = 20
-SLUG_SAFE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
-QUOTE = re.compile(
-    r"\[quote(?:=\"?([^\]\"]*)\"?)?\]\s*((?:(?!\[quote).)*?)\s*\[/quote\]", re.DOTALL | re.I
-)
-# Uploads, as Discourse's Markdown names them: ``upload://<base62 sha1>.<ext>`` (short) or
-# the stored path ``/uploads/<site>/original/1X/<sha1>.<ext>`` (older posts).
-UPLOAD_TARGET = r"(?:upload://[A-Za-z0-9]+(?:\.\w+)?|[^\s()]*/uploads/[\w.-]+/original/[^\s()]+)"
-UPLOAD_LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(\s*(" + UPLOAD_TARGET + r")\s*\)")
-SHORT_URL = re.compile(r"upload://([A-Za-z0-9]+)")
-LONG_URL = re.compile(r"/original/\d+X/(?:[0-9a-f]+/)*([0-9a-f]{40})\.")
-BASE62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 IMAGE_MAX_SIDE, THUMB_MAX_SIDE = 1600, 640  # as discussions.services
 EVENT_BATCH = 1000
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"
@@ -159,25 +159,6 @@ def _ts(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime(TIME_FORMAT)
 
 
-def convert_body(raw: str) -> str:
-    """Discourse's Markdown as Hearth's: ``[quote]`` blocks become block quotes."""
-    from hearth.core.markdown import clean_text
-
-    text = clean_text(raw or "").strip()
-
-    def quote(match: re.Match) -> str:
-        who = (match.group(1) or "").split(",")[0].strip()
-        inner = match.group(2).strip()
-        lines = ([f"**{who}:**", ""] if who else []) + inner.splitlines()
-        return "\n" + "\n".join(f"> {line}".rstrip() for line in lines) + "\n"
-
-    for _ in range(10):  # nested quotes, innermost first
-        text, n = QUOTE.subn(quote, text)
-        if not n:
-            break
-    return text.strip()
-
-
 class _Importer:
     def __init__(self, conn: sqlite3.Connection, backup: Backup, *, show: bool):
         self.db = conn
@@ -252,7 +233,7 @@ class _Importer:
             if d_id is None or d_id <= 0:
                 self.summary.skip("system accounts")
                 continue
-            if parse_bool(_get(row, "staged")) or not parse_bool(row["active"]):
+            if parse_bool(get(row, "staged")) or not parse_bool(row["active"]):
                 # Wrote only by email, or never confirmed their address: an account only
                 # if they wrote something imported, and not a member.
                 self.staged[d_id] = row
@@ -284,7 +265,7 @@ class _Importer:
             email = ""
             self.summary.users_without_email += 1
         user = User(
-            username=_username(row["username"], d_id),
+            username=username_for(row["username"], d_id),
             email=email,
             display_name=(row["name"] or "")[:60],
             bio=(row["bio"] or "")[:2000],
@@ -390,7 +371,7 @@ class _Importer:
                 requested_at=joined,
                 joined_at=joined,
             )
-            suspended = parse_time(_get(row, "suspended_till"))
+            suspended = parse_time(get(row, "suspended_till"))
             if suspended is not None and suspended > now:
                 membership.status = MembershipStatus.BANNED
                 membership.banned_until = suspended
@@ -398,7 +379,7 @@ class _Importer:
                 membership.role_before_ban = role
                 membership.role = Role.MEMBER
                 membership.ban_reason = "Suspended on Discourse."
-            silenced = parse_time(_get(row, "silenced_till"))
+            silenced = parse_time(get(row, "silenced_till"))
             if silenced is not None and silenced > now:
                 membership.silenced_until = silenced
             new.append(membership)
@@ -444,24 +425,26 @@ class _Importer:
         existing = {c.slug: c for c in Category.objects.filter(community=self.community)}
         position = max((c.position for c in existing.values()), default=-1) + 1
         # Parents first, so a subcategory can be named after its parent.
-        ordered = sorted(rows, key=lambda r: _get(r, "parent_category_id") is not None)
+        ordered = sorted(rows, key=lambda r: get(r, "parent_category_id") is not None)
         for row in ordered:
             d_id = parse_int(row["id"])
-            parent = by_id.get(parse_int(_get(row, "parent_category_id")))
+            parent = by_id.get(parse_int(get(row, "parent_category_id")))
             name = (row["name"] or "").strip() or f"Category {d_id}"
-            slug = _slug(row["slug"] or "", name, f"category-{d_id}")
+            slug = category_slug(row["slug"] or "", name, f"category-{d_id}")
             if parent is not None:
                 parent_name = (parent["name"] or "").strip()
                 name = f"{parent_name} › {name}"
-                parent_slug = _slug(parent["slug"] or "", parent_name, f"category-{parent['id']}")
-                slug = _slug(f"{parent_slug}-{slug}", "", f"category-{d_id}")
+                parent_slug = category_slug(
+                    parent["slug"] or "", parent_name, f"category-{parent['id']}"
+                )
+                slug = category_slug(f"{parent_slug}-{slug}", "", f"category-{d_id}")
             fields = {
                 "name": name[:60],
-                "description": _plain(_get(row, "description"))[:300],
-                "color": _color(_get(row, "color")),
+                "description": plain_text(get(row, "description"))[:300],
+                "color": color(get(row, "color")),
                 "read_access": (
                     ReadAccess.STAFF
-                    if parse_bool(_get(row, "read_restricted"))
+                    if parse_bool(get(row, "read_restricted"))
                     else ReadAccess.EVERYONE
                 ),
             }
@@ -472,12 +455,12 @@ class _Importer:
                     setattr(category, key, value)
                 category.save(update_fields=list(fields))
             else:
-                slug = _free_slug(slug, existing)
+                slug = free_slug(slug, existing)
                 category = Category.objects.create(
                     community=self.community,
                     slug=slug,
                     position=position,
-                    created_at=parse_time(_get(row, "created_at")) or timezone.now(),
+                    created_at=parse_time(get(row, "created_at")) or timezone.now(),
                     **fields,
                 )
                 position += 1
@@ -542,7 +525,7 @@ class _Importer:
                 "SELECT * FROM posts WHERE topic_id = ? ORDER BY CAST(post_number AS INTEGER)",
                 (row["id"],),  # as stored (text), so the index serves it
             )
-            if (_get(p, "post_type") or "1") in POST_TYPES and (p["raw"] or "").strip()
+            if (get(p, "post_type") or "1") in POST_TYPES and (p["raw"] or "").strip()
         ]
         if not posts or parse_int(posts[0]["post_number"]) != 1:
             self.summary.skip("topics without their first post")
@@ -551,7 +534,7 @@ class _Importer:
         title = " ".join((row["title"] or "").split())[:255] or f"Topic {d_id}"
         created = parse_time(row["created_at"]) or parse_time(first["created_at"])
         author = self.user(parse_int(first["user_id"]))
-        first_deleted = _deleted_at(first)
+        first_deleted = deleted_at(first)
         topic = Topic.objects.create(
             community=self.community,
             category=category,
@@ -561,9 +544,9 @@ class _Importer:
             created_at=created,
             last_posted_at=created,
             last_poster_id=author,
-            is_pinned=_get(row, "pinned_at") is not None,
-            is_closed=parse_bool(_get(row, "closed")),
-            is_archived=parse_bool(_get(row, "archived")),
+            is_pinned=get(row, "pinned_at") is not None,
+            is_closed=parse_bool(get(row, "closed")),
+            is_archived=parse_bool(get(row, "archived")),
             deleted_at=first_deleted,
             highest_post_number=max(parse_int(p["post_number"]) for p in posts),
         )
@@ -573,7 +556,7 @@ class _Importer:
             author_id = self.user(parse_int(p["user_id"]))
             body, stored = self._uploads(convert_body(p["raw"]))
             attachments.append(stored)
-            deleted = _deleted_at(p) or (first_deleted if p is first else None)
+            deleted = deleted_at(p) or (first_deleted if p is first else None)
             mentioned = self._mentions(body, author_id)
             objects.append(
                 Post(
@@ -595,7 +578,7 @@ class _Importer:
         by_number = {post.number: post for post in objects}
         replies = []
         for post, (p, _mentioned) in zip(objects, meta, strict=True):
-            target = by_number.get(parse_int(_get(p, "reply_to_post_number")))
+            target = by_number.get(parse_int(get(p, "reply_to_post_number")))
             if target is not None and target.number < post.number:
                 post.reply_to = target
                 replies.append((post.pk, target.pk))
@@ -700,12 +683,7 @@ class _Importer:
         return body, stored
 
     def _upload_bytes(self, target: str) -> bytes | None:
-        if match := SHORT_URL.match(target):
-            sha1 = sha1_from_base62(match.group(1))
-        elif match := LONG_URL.search(target):
-            sha1 = match.group(1)
-        else:
-            return None
+        sha1 = upload_sha1(target)
         if sha1 is None:
             return None
         row = self.db.execute("SELECT url FROM uploads WHERE sha1 = ?", (sha1,)).fetchone()
@@ -904,7 +882,7 @@ class _Importer:
         return any(r[1] == column for r in self.db.execute(f"PRAGMA table_info({table})"))
 
 
-# --- small conversions ---
+# --- writing many rows at once ---
 
 
 def _set_column(model, name: str, pairs: list[tuple[int, object]]) -> None:
@@ -923,85 +901,3 @@ def _set_column(model, name: str, pairs: list[tuple[int, object]]) -> None:
     params = [(field.get_db_prep_save(value, connection), pk_value) for pk_value, value in pairs]
     with connection.cursor() as cursor:
         cursor.executemany(f"UPDATE {table} SET {column} = %s WHERE {pk} = %s", params)  # noqa: S608
-
-
-def _get(row: sqlite3.Row, key: str):
-    """A column the dump may not have (older Discourse versions)."""
-    return row[key] if key in row.keys() else None  # noqa: SIM118 - a Row iterates values
-
-
-def _deleted_at(post: sqlite3.Row) -> datetime | None:
-    """When a post went out of sight: deleted, deleted by its author, or hidden after flags."""
-    if post["deleted_at"] is not None:
-        return parse_time(post["deleted_at"])
-    if parse_bool(_get(post, "user_deleted")) or parse_bool(_get(post, "hidden")):
-        return (
-            parse_time(_get(post, "hidden_at"))
-            or parse_time(_get(post, "updated_at"))
-            or parse_time(post["created_at"])
-        )
-    return None
-
-
-def _username(wanted: str, d_id: int) -> str:
-    """A free Hearth username as close to the Discourse one as the rules allow."""
-    from hearth.accounts import usernames
-    from hearth.accounts.models import User
-    from hearth.archive.community import _free_username
-
-    name = usernames.normalize((wanted or "").strip())[:140]
-    try:
-        User._meta.get_field("username").run_validators(name)
-        valid = len(name) >= 2
-    except ValidationError:
-        valid = False
-    if not valid:
-        name = f"member-{d_id}"
-    elif usernames.is_reserved(name):
-        name = f"{name}-{d_id}"
-    return _free_username(name)
-
-
-def _slug(slug: str, name: str, fallback: str) -> str:
-    for candidate in (slug, name):
-        value = slugify(candidate or "")[:60].strip("-")
-        if value and SLUG_SAFE.match(value):
-            return value
-    return fallback
-
-
-def _free_slug(slug: str, taken: dict) -> str:
-    candidate, n = slug, 1
-    while candidate in taken:
-        n += 1
-        suffix = f"-{n}"
-        candidate = slug[: 60 - len(suffix)].rstrip("-") + suffix
-    return candidate
-
-
-def _color(value: str | None) -> str:
-    value = (value or "").strip().lstrip("#").lower()
-    if re.fullmatch(r"[0-9a-f]{6}", value):
-        return f"#{value}"
-    if re.fullmatch(r"[0-9a-f]{3}", value):
-        return "#" + "".join(c * 2 for c in value)
-    return "#64748b"
-
-
-def _plain(html: str | None) -> str:
-    """A category description (Discourse keeps it as HTML) as one line of text."""
-    import html as html_lib
-
-    return " ".join(html_lib.unescape(strip_tags(html or "")).split())
-
-
-def sha1_from_base62(encoded: str) -> str | None:
-    """The SHA-1 an ``upload://`` short URL names (Upload.sha1_from_base62_encoded)."""
-    number = 0
-    for char in encoded:
-        index = BASE62.find(char)
-        if index < 0:
-            return None
-        number = number * 62 + index
-    digest = f"{number:x}"
-    return digest.rjust(40, "0") if len(digest) <= 40 else None

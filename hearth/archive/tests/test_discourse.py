@@ -18,7 +18,7 @@ from django.db.models import Max
 from PIL import Image
 
 from hearth.accounts.models import User
-from hearth.archive.discourse import convert_body
+from hearth.archive.discourse_convert import convert_body
 from hearth.archive.discourse_dump import unescape
 from hearth.archive.tests.test_community import _assert_counters
 from hearth.communities.models import Community, Membership, MembershipStatus, Role
