@@ -515,6 +515,7 @@ class _Importer:
         bar.close()
 
     def _import_topic(self, row, d_id: int) -> None:
+        from hearth.core.markdown import clean_text
         from hearth.discussions.models import Attachment, Post, Topic
 
         category_id = parse_int(row["category_id"])
@@ -531,7 +532,7 @@ class _Importer:
             self.summary.skip("topics without their first post")
             return
         first = posts[0]
-        title = " ".join((row["title"] or "").split())[:255] or f"Topic {d_id}"
+        title = " ".join(clean_text(row["title"] or "").split())[:255] or f"Topic {d_id}"
         created = parse_time(row["created_at"]) or parse_time(first["created_at"])
         author = self.user(parse_int(first["user_id"]))
         first_deleted = deleted_at(first)

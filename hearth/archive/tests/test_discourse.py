@@ -18,6 +18,7 @@ from django.db.models import Max
 from PIL import Image
 
 from hearth.accounts.models import User
+from hearth.analytics.models import MemberDay
 from hearth.archive.discourse_convert import convert_body
 from hearth.archive.discourse_dump import unescape
 from hearth.archive.tests.test_community import _assert_counters
@@ -35,6 +36,7 @@ from hearth.discussions.models import (
 from hearth.notifications.models import NotificationState
 from hearth.search.models import PostDocument
 from hearth.testing.factories import user_factory
+from hearth.trust.models import ActivityDay
 
 N = r"\N"
 
@@ -367,6 +369,10 @@ def test_it_imports_a_backup_as_a_normal_community(db, tmp_path, frank, gina, cl
     assert reply.actor == bjorn and reply.target_user == alice
     assert reply.data == {"topic": hello.pk, "reply_to": posts[1].pk, "number": 2,
                           "kind": "discussion"}  # fmt: skip
+    # ...from which the health rollups and trust activity were computed.
+    day = datetime(2021, 4, 1).date()
+    assert MemberDay.objects.get(community=community, user_id=alice.pk, day=day).posts == 1
+    assert ActivityDay.objects.get(community=community, user_id=bjorn.pk, day=day).replies == 1
     last = InteractionEvent.objects.filter(community=community).aggregate(m=Max("pk"))["m"]
     assert NotificationState.objects.get(community=community).last_event_id == last
 
