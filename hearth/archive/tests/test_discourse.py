@@ -385,6 +385,8 @@ def test_it_imports_a_backup_as_a_normal_community(db, tmp_path, frank, gina, cl
     staff_room = topics["Staff room"]
     page = client.get(f"/c/old-forum/t/{staff_room.slug}/{staff_room.pk}/")
     assert page.status_code == 404  # staff-only stays staff-only
+    page = client.get("/c/old-forum/search", {"q": "staff"})
+    assert page.status_code == 200 and "Staff room" not in page.content.decode()
 
 
 def test_it_imports_into_an_existing_empty_community(community, tmp_path):
@@ -395,6 +397,20 @@ def test_it_imports_into_an_existing_empty_community(community, tmp_path):
     assert community.created_by.username == "olivia"
     assert Membership.objects.get(community=community, user__username="alice").role == Role.ADMIN
     assert Category.objects.filter(community=community, slug="introductions").exists()
+
+
+def test_a_member_linked_by_email_keeps_their_membership(community, member, tmp_path):
+    EmailAddress.objects.create(user=member, email="frank@example.org", verified=True)
+    member.email = "frank@example.org"
+    member.save(update_fields=["email"])
+    before = Membership.objects.get(community=community, user=member)
+    run(make_backup(tmp_path), community=community.slug)
+    after = Membership.objects.get(community=community, user=member)
+    assert (after.role, after.trust_level, after.source) == (
+        before.role, before.trust_level, before.source,
+    )  # fmt: skip
+    assert after.joined_at == _at("2021-03-06 12:00:00")  # joined Discourse earlier
+    assert not User.objects.filter(username="frank").exists()
 
 
 def test_it_refuses_a_community_with_topics(topic, tmp_path):
