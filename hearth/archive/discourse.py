@@ -64,7 +64,6 @@ from hearth.archive.discourse_dump import (
     parse_bool,
     parse_int,
     parse_time,
-    stage,
 )
 
 LIKE = 2  # post_action_types: like
@@ -126,23 +125,20 @@ def import_discourse(
             "into it (it must have no topics), or choose a free slug."
         )
     backup = Backup(path)
-    try:
-        with tempfile.TemporaryDirectory(prefix="hearth-discourse-") as tmp:
-            bar = progress(desc="read dump", enabled=show)
-            try:
-                conn = stage(backup, Path(tmp) / "staging.sqlite3", progress=bar)
-            finally:
-                bar.close()
-            conn.row_factory = sqlite3.Row
-            try:
-                return _Importer(conn, backup, show=show).run(slug=slug, create=create, owner=owner)
-            except (DatabaseError, ValueError, TypeError) as exc:
-                # Rolled back: a value this database refused, or one no column could hold.
-                raise ArchiveError(f"The backup cannot be imported: {exc}") from exc
-            finally:
-                conn.close()
-    finally:
-        backup.close()
+    with tempfile.TemporaryDirectory(prefix="hearth-discourse-") as tmp:
+        bar = progress(desc="read backup", enabled=show)
+        try:
+            conn = backup.unpack(Path(tmp), progress=bar)
+        finally:
+            bar.close()
+        conn.row_factory = sqlite3.Row
+        try:
+            return _Importer(conn, backup, show=show).run(slug=slug, create=create, owner=owner)
+        except (DatabaseError, ValueError, TypeError) as exc:
+            # Rolled back: a value this database refused, or one no column could hold.
+            raise ArchiveError(f"The backup cannot be imported: {exc}") from exc
+        finally:
+            conn.close()
 
 
 def _check_empty(community) -> None:

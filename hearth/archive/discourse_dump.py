@@ -15,6 +15,7 @@ from __future__ import annotations
 import gzip
 import io
 import re
+import shutil
 import sqlite3
 import tarfile
 import zlib
@@ -25,6 +26,8 @@ from pathlib import Path
 from hearth.archive.common import ArchiveError
 
 DUMP_NAME = "dump.sql.gz"
+IMAGE_EXTENSIONS = {"png", "jpg", "jpeg", "gif", "webp"}
+CHUNK = 1024 * 1024
 # table -> (columns it must have, columns taken when present), as Discourse names them
 # (app/models/*.rb schema annotations).
 TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -122,65 +125,84 @@ def parse_int(value: str | None) -> int | None:
 
 
 class Backup:
-    """A Discourse backup on disk: ``open_dump()`` streams the SQL text,
-    ``read_upload(path)`` returns an upload's bytes (or None)."""
+    """A Discourse backup on disk. :meth:`unpack` reads it in one pass, front to back (a
+    ``.tar.gz`` cannot be read in any other order without decompressing it again from the
+    start): the dump into the staging database, the images under ``uploads/`` into the
+    work directory; :meth:`read_upload` then returns an image's bytes."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
         if not self.path.is_file():
             raise ArchiveError(f"{self.path} does not exist or is not a file.")
-        self.tar: tarfile.TarFile | None = None
-        self.dump_member: tarfile.TarInfo | None = None
-        self._uploads: dict[str, tarfile.TarInfo] = {}
-        if tarfile.is_tarfile(self.path):
-            try:
-                self.tar = tarfile.open(self.path, "r:*")  # noqa: SIM115 - closed by close()
-                members = self.tar.getmembers()
-            except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
-                raise ArchiveError(
-                    f"{self.path} cannot be read: the archive is damaged or truncated."
-                ) from exc
-            for member in members:
-                name = member.name.removeprefix("./")
-                if name == DUMP_NAME and member.isfile():
-                    self.dump_member = member
-                elif name.startswith("uploads/") and member.isfile():
-                    self._uploads[name] = member
-            if self.dump_member is None:
-                raise ArchiveError(
-                    f"{self.path} is a tar archive but holds no {DUMP_NAME}: it is not a "
-                    "Discourse backup."
-                )
-        elif not _looks_like_gzipped_dump(self.path):
+        self.uploads: dict[str, Path] = {}
+        try:
+            self.is_tar = tarfile.is_tarfile(self.path)
+        except OSError as exc:
+            raise ArchiveError(f"{self.path} cannot be read: {exc}.") from exc
+        if not self.is_tar and not _looks_like_gzipped_dump(self.path):
             raise ArchiveError(
                 f"{self.path} is not a Discourse backup: expected the .tar.gz (or .tar) "
                 f"Discourse writes, holding {DUMP_NAME}, or that bare .sql.gz."
             )
 
-    def close(self) -> None:
-        if self.tar is not None:
-            self.tar.close()
-
-    def open_dump(self) -> io.TextIOBase:
-        if self.tar is not None:
-            raw = self.tar.extractfile(self.dump_member)
-            stream = gzip.GzipFile(fileobj=raw, mode="rb")
-        else:
-            stream = gzip.open(self.path, "rb")  # noqa: SIM115 - the wrapper closes it
-        return io.TextIOWrapper(stream, encoding="utf-8", errors="strict", newline="\n")
-
-    def upload_names(self) -> set[str]:
-        return set(self._uploads)
+    def unpack(self, workdir: Path, *, progress=None) -> sqlite3.Connection:
+        """Stage the dump (see :func:`stage`) and keep the images; returns the staging
+        database. Raises ArchiveError for a backup that is damaged or holds no dump."""
+        db_path = Path(workdir) / "staging.sqlite3"
+        if not self.is_tar:
+            with open(self.path, "rb") as raw:
+                return stage(raw, db_path, progress=progress)
+        conn = None
+        try:
+            # Random-access mode, but members are visited in order, so every seek is a short
+            # step forward and each byte is decompressed once.
+            with tarfile.open(self.path, "r:*") as tar:
+                for member in tar:
+                    name = member.name.removeprefix("./")
+                    if name == DUMP_NAME and member.isfile():
+                        if conn is not None:
+                            raise ArchiveError(f"The backup holds {DUMP_NAME} twice.")
+                        conn = stage(tar.extractfile(member), db_path, progress=progress)
+                    elif name.startswith("uploads/") and member.isfile() and _wanted(member):
+                        target = Path(workdir) / "uploads" / str(len(self.uploads))
+                        target.parent.mkdir(exist_ok=True)
+                        with tar.extractfile(member) as src, open(target, "wb") as dst:
+                            shutil.copyfileobj(src, dst)
+                        self.uploads[name] = target
+                # Read to the very end, so a compressed archive's checksum and length are
+                # checked: a download cut short is refused, not imported in part.
+                while tar.fileobj.read(CHUNK):
+                    pass
+        except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
+            if conn is not None:
+                conn.close()
+            raise ArchiveError(
+                f"{self.path} cannot be read: the archive is damaged or truncated."
+            ) from exc
+        except BaseException:
+            if conn is not None:
+                conn.close()
+            raise
+        if conn is None:
+            raise ArchiveError(
+                f"{self.path} is a tar archive but holds no {DUMP_NAME}: it is not a "
+                "Discourse backup."
+            )
+        return conn
 
     def read_upload(self, name: str) -> bytes | None:
-        member = self._uploads.get(name)
-        if member is None or self.tar is None:
-            return None
-        try:
-            fh = self.tar.extractfile(member)
-            return fh.read() if fh is not None else None
-        except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
-            raise ArchiveError(f"{name} cannot be read: the archive is damaged.") from exc
+        path = self.uploads.get(name)
+        return path.read_bytes() if path is not None else None
+
+
+def _wanted(member: tarfile.TarInfo) -> bool:
+    """An upload worth keeping: an image (the only kind imported) Hearth would accept."""
+    from django.conf import settings
+
+    return (
+        member.name.rsplit(".", 1)[-1].lower() in IMAGE_EXTENSIONS
+        and member.size <= settings.HEARTH_MAX_UPLOAD_BYTES
+    )
 
 
 def _looks_like_gzipped_dump(path: Path) -> bool:
@@ -237,16 +259,18 @@ def _rows(lines: Iterator[str], table: str, width: int) -> Iterator[list[str | N
     raise ArchiveError("The dump ends in the middle of a table: the backup is truncated.")
 
 
-def stage(backup: Backup, db_path: Path, *, progress=None) -> sqlite3.Connection:
-    """Read the backup's dump into a new SQLite database at ``db_path`` (one table per
-    Discourse table, with the columns in ``TABLES``); returns the open connection. Raises
-    ArchiveError for a dump that cannot be read or lacks a required table or column."""
+def stage(raw, db_path: Path, *, progress=None) -> sqlite3.Connection:
+    """Read the gzipped dump from the binary stream ``raw`` into a new SQLite database at
+    ``db_path`` (one table per Discourse table, with the columns in ``TABLES``); returns the
+    open connection. Raises ArchiveError for a dump that cannot be read or lacks a required
+    table or column."""
     conn = sqlite3.connect(db_path)
     conn.execute("PRAGMA journal_mode=OFF")
     conn.execute("PRAGMA synchronous=OFF")
     seen: set[str] = set()
     try:
-        with backup.open_dump() as text:
+        stream = gzip.GzipFile(fileobj=raw, mode="rb")
+        with io.TextIOWrapper(stream, encoding="utf-8", errors="strict", newline="\n") as text:
             counted = _counting(text, progress)
             for table, columns, rows in _copy_blocks(counted, set(TABLES)):
                 if table in seen:
