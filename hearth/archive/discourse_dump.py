@@ -8,7 +8,9 @@ separated by tabs in PostgreSQL's text format (``\\N`` is NULL; ``\\t``, ``\\n``
 and the other backslash escapes), the block ending at a line holding ``\\.``. Rows go
 into a staging SQLite database in a temporary directory, keyed and indexed, so the import
 can read them in whatever order it needs (pg_dump writes tables alphabetically: posts
-before topics before users) while memory stays flat whatever the size of the forum."""
+before topics before users) while memory stays flat whatever the size of the forum. The
+images under ``uploads/`` are copied beside it in the same pass: a ``.tar.gz`` read in
+any other order is decompressed again from its start at every step back."""
 
 from __future__ import annotations
 
