@@ -1,12 +1,14 @@
 """Importing a Discourse backup into a Hearth community (``hearth import-discourse``).
 
 What is read (see hearth/archive/discourse_dump.py for how): users (with their primary
-email and profile bio), categories, regular topics and their posts, and likes. What
+email and profile bio), categories, regular topics and their posts, likes, and the images
+posts and avatars use. What
 comes out is an ordinary community, as if its members had posted here:
 
-- **accounts**: a Discourse account whose email Discourse had confirmed is linked to the
-  Hearth account holding that address *verified*; every other one gets a new account
-  without a usable password (its owner sets one with "Forgot password"). System accounts
+- **accounts** (name, bio, uploaded avatar): a Discourse account whose email Discourse
+  had confirmed is linked to the Hearth account holding that address *verified*; every
+  other one gets a new account without a usable password (its owner sets one with
+  "Forgot password"). System accounts
   (id <= 0: ``system``, ``discobot``) become no account: what they wrote keeps no author.
   Staged accounts (people who only wrote by email) and accounts that never confirmed
   their address become accounts only if they wrote something imported, and not members;
@@ -268,6 +270,7 @@ class _Importer:
             date_joined=parse_time(row["created_at"]) or timezone.now(),
         )
         user.set_unusable_password()
+        self._avatar(user, parse_int(get(row, "uploaded_avatar_id")))
         user.save()
         if email:
             EmailAddress.objects.create(user=user, email=email, primary=True, verified=confirmed)
@@ -275,6 +278,28 @@ class _Importer:
         self.usernames[row["username"].lower()] = user.username
         self.summary.users_created += 1
         return user.pk
+
+    def _avatar(self, user, upload_id: int | None) -> None:
+        """The picture the member chose on Discourse, stored as Hearth stores an avatar."""
+        from django.core.files.base import ContentFile
+
+        from hearth.accounts.services import AVATAR_MAX_SIDE
+        from hearth.core.images import process_image
+        from hearth.core.uploads import store_in_field
+
+        if upload_id is None:
+            return
+        row = self.db.execute("SELECT url FROM uploads WHERE id = ?", (str(upload_id),)).fetchone()
+        data = self._stored_upload(row["url"] if row else None)
+        if data is None:
+            return
+        try:
+            avatar = process_image(
+                ContentFile(data, name="avatar"), max_side=AVATAR_MAX_SIDE, prefix="avatars"
+            )
+        except ValidationError:
+            return
+        store_in_field(user.avatar, avatar, field="avatar")
 
     def user(self, d_id: int | None) -> int | None:
         """The Hearth account for a Discourse user id; a staged user's is made on first use."""
@@ -684,10 +709,13 @@ class _Importer:
         if sha1 is None:
             return None
         row = self.db.execute("SELECT url FROM uploads WHERE sha1 = ?", (sha1,)).fetchone()
-        if row is None or not row["url"] or "/uploads/" not in row["url"]:
+        return self._stored_upload(row["url"] if row else None)
+
+    def _stored_upload(self, url: str | None) -> bytes | None:
+        """The bytes of an upload Discourse stored locally (so it is in the backup)."""
+        if not url or "/uploads/" not in url:
             return None
-        name = "uploads/" + row["url"].split("/uploads/", 1)[1]
-        return self.backup.read_upload(name)
+        return self.backup.read_upload("uploads/" + url.split("/uploads/", 1)[1])
 
     def _store_image(self, data: bytes):
         from django.core.files.base import ContentFile

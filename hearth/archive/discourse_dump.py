@@ -35,7 +35,7 @@ CHUNK = 1024 * 1024
 TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "users": (
         ("id", "username", "created_at", "active", "admin", "moderator", "trust_level"),
-        ("name", "staged", "suspended_till", "silenced_till"),
+        ("name", "staged", "suspended_till", "silenced_till", "uploaded_avatar_id"),
     ),
     "user_emails": (("user_id", "email", "primary"), ()),
     "user_profiles": (("user_id",), ("bio_raw", "location", "website")),
@@ -72,7 +72,7 @@ INDEXES = {
     "topics": ["id"],
     "posts": ["topic_id, post_number", "id"],
     "post_actions": ["post_id"],
-    "uploads": ["sha1"],
+    "uploads": ["sha1", "id"],
 }
 COPY_LINE = re.compile(r'^COPY (?:(?:public|"public")\.)?"?(\w+)"? \((.*)\) FROM stdin;\s*$')
 ESCAPE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9A-Fa-f]{1,2})|(.))", re.DOTALL)

@@ -10,6 +10,7 @@ import hashlib
 import io
 import tarfile
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -172,6 +173,9 @@ GPU_POST = (  # COPY text: "\n" is the two characters the dump holds
     rf"![gone](/uploads/default/original/1X/{GONE_SHA}.jpg)"
 )
 POST_ROWS = [(*row[:4], GPU_POST, *row[5:]) if row[0] == "106" else row for row in POST_ROWS]
+# Björn chose a picture as his avatar.
+USERS = (*USERS, "uploaded_avatar_id")
+USER_ROWS = [(*row, "1" if row[1] == "björn" else N) for row in USER_ROWS]
 TABLES = {
     "categories": (CATEGORIES, CATEGORY_ROWS),
     "post_actions": (ACTIONS, ACTION_ROWS),
@@ -274,6 +278,8 @@ def test_it_imports_a_backup_as_a_normal_community(db, tmp_path, frank, gina, cl
     bjorn = User.objects.get(username="björn")
     assert bjorn.display_name == "Björn Ångström" and bjorn.email == "bjorn@example.org"
     assert EmailAddress.objects.get(user=bjorn).verified
+    assert bjorn.avatar.name.startswith("avatars/") and bjorn.avatar.size > 0
+    assert not alice.avatar
     assert alice.bio == "Line one\nLine two\twith a tab" and alice.email == "alice@example.org"
     assert User.objects.get(username="admin-8").display_name == "Admin"  # a reserved name
     emil = User.objects.get(username="emil")
@@ -495,5 +501,5 @@ def test_a_failure_late_in_the_import_leaves_no_file_behind(db, tmp_path, settin
         run(make_backup(tmp_path), community="old-forum", create="Old Forum")
     assert not Community.objects.filter(slug="old-forum").exists()
     assert not Attachment.objects.exists()
-    private = settings.HEARTH_PRIVATE_MEDIA_ROOT
-    assert not [p for p in private.rglob("*") if p.is_file()] if private.exists() else True
+    for root in (settings.HEARTH_PRIVATE_MEDIA_ROOT, settings.MEDIA_ROOT):
+        assert not [p for p in Path(root).rglob("*") if p.is_file()]
