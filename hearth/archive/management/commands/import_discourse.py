@@ -50,7 +50,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Imported into {imported.slug} ({imported.name}): {summary.categories} categories, "
             f"{summary.topics} topics, {summary.posts} posts ({summary.posts_deleted} deleted), "
-            f"{summary.reactions} likes; {summary.users_linked} accounts linked by verified "
+            f"{summary.reactions} likes, {summary.images} images; {summary.users_linked} accounts "
+            "linked by verified "
             f"email, {summary.users_created} created without a password"
             + (
                 f" ({summary.users_without_email} of them without an email address)"
