@@ -450,6 +450,18 @@ def _damaged(tmp_path, kind):
     if kind == "cut inside a table":
         dump = gzip.compress(dump_sql(cut=True).encode())
         return make_backup(tmp_path, dump=dump), "truncated"
+    if kind == "not UTF-8":
+        dump = dump_sql().encode().replace("Björn Ångström".encode(), b"Bj\xf6rn")
+        return make_backup(tmp_path, dump=gzip.compress(dump)), "not UTF-8"
+    if kind == "a row too short":
+        dump = dump_sql().replace("\t".join(POST_ROWS[-1]), "\t".join(POST_ROWS[-1][:5]))
+        return make_backup(tmp_path, dump=gzip.compress(dump.encode())), "has 5 fields, not 14"
+    if kind == "a column missing":
+        dump = dump_sql().replace(
+            "(id, user_id, topic_id, post_number, raw,",
+            "(id, user_id, topic_id, post_number, body,",
+        )
+        return make_backup(tmp_path, dump=gzip.compress(dump.encode())), "has no raw column"
     if kind == "truncated tar":
         path = make_backup(tmp_path)
         data = path.read_bytes()
@@ -463,7 +475,7 @@ def _damaged(tmp_path, kind):
 @pytest.mark.parametrize(
     "kind",
     ["not a tar", "no dump", "truncated gzip", "missing table", "cut inside a table",
-     "truncated tar", "bad owner"],
+     "truncated tar", "not UTF-8", "a row too short", "a column missing", "bad owner"],
 )  # fmt: skip
 def test_a_bad_backup_imports_nothing(db, tmp_path, kind):
     path, message = _damaged(tmp_path, kind)
