@@ -2,10 +2,10 @@
 
 ``hearth serve``, ``hearth migrate``, ``hearth demo``, ``hearth community create``,
 ``hearth createsuperuser``, ``hearth worker``, ``hearth check --deploy``, ``hearth backup``,
-``hearth restore``, ``hearth export-community``, ``hearth import-community`` and
-``hearth reencrypt-secrets`` (after rotating ``HEARTH_SECRETS_KEY``) are the ones
-an operator needs; every other Django command works too (a dash in a command's name is read
-as an underscore)."""
+``hearth restore``, ``hearth export-community``, ``hearth import-community``,
+``hearth import-discourse`` and ``hearth reencrypt-secrets`` (after rotating
+``HEARTH_SECRETS_KEY``) are the ones an operator needs; every other Django command works
+too (a dash in a command's name is read as an underscore)."""
 
 import os
 import sys
