@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 from django.core.mail.backends.filebased import EmailBackend as FileEmailBackend
 from django.db import connection
@@ -94,8 +95,9 @@ class SharedDatabase:
         env.pop("DATABASE_URL", None)
         if self.sqlite_path is None:
             s = connection.settings_dict
-            auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
-            env["DATABASE_URL"] = f"postgres://{auth}@{s['HOST']}:{s['PORT'] or 5432}/{s['NAME']}"
+            auth = quote(s["USER"]) + (f":{quote(s['PASSWORD'])}" if s["PASSWORD"] else "")
+            host = s["HOST"] or "127.0.0.1"
+            env["DATABASE_URL"] = f"postgres://{auth}@{host}:{s['PORT'] or 5432}/{s['NAME']}"
         return env
 
     def scalar(self, sql: str, params: tuple = ()):
