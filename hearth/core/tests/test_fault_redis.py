@@ -23,13 +23,13 @@ from hearth.discussions.models import Post
 from hearth.live import broadcast
 from hearth.live.tests.asgi import stream
 from hearth.testing.factories import actor_for
-from hearth.testing.redis_server import RedisServer
-
-pytestmark = pytest.mark.skipif(not RedisServer.available(), reason="no redis-server")
+from hearth.testing.redis_server import RedisServer, free_port
 
 
 @pytest.fixture
 def redis_server(tmp_path):
+    if not RedisServer.available():
+        pytest.skip("redis-server is not installed")
     server = RedisServer(tmp_path)
     server.start()
     yield server
@@ -168,3 +168,26 @@ def test_an_open_stream_hears_replies_again_after_redis_restarts(
     )
     assert _numbers(result) == [2], result.text
     assert Post.objects.filter(topic=topic).count() == 2
+
+
+def test_the_cache_skips_a_failing_redis_for_a_while(settings):
+    """No Redis at all: every call answers at once as an empty cache, and Redis is not
+    tried again within HEARTH_CACHE_RETRY_SECONDS."""
+    from unittest import mock
+
+    from hearth.core.cache import ResilientRedisCache
+
+    settings.HEARTH_CACHE_RETRY_SECONDS = 60
+    closed = f"redis://127.0.0.1:{free_port()}/0"
+    cache = ResilientRedisCache(closed, {})
+    assert cache.get("k", "default") == "default"
+    assert cache.is_down
+    with mock.patch.object(cache._cache, "get_client", side_effect=AssertionError("tried")):
+        assert cache.get("k") is None
+        assert cache.get_many(["a", "b"]) == {}
+        assert cache.set("k", 1) is None
+        assert cache.add("k", 1) is True
+        assert cache.incr("k") == 1
+        assert cache.delete("k") is False
+        assert cache.has_key("k") is False
+    assert cache.ping() is False
