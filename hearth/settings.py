@@ -263,12 +263,16 @@ HEARTH_POSTING_LIMITS = env_bool("HEARTH_POSTING_LIMITS", default=not TESTING)
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, answering as an empty cache while Redis is stopped
+            # (pages are served; rate limits fail open): hearth/core/cache.py.
+            "BACKEND": "hearth.core.cache.ResilientRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# After a failed call to Redis, the cache skips it for this many seconds, then tries again.
+HEARTH_CACHE_RETRY_SECONDS = env_int("HEARTH_CACHE_RETRY_SECONDS", 2)
 
 # Whole pages for signed-out visitors of public community pages (hearth.core.page_cache):
 # kept until a write to the community bumps its version, and at most this many seconds.

@@ -7,7 +7,12 @@ API key, or the signed-in user) and a hash of its method, path and body, then an
 - again with the same key and the same request: the kept answer, replayed, with the header
   ``Idempotent-Replayed: true``, and nothing written;
 - with the same key and a different request: 422 ``idempotency_key_reused``;
-- while the first is still running: 409 ``idempotency_key_in_use``.
+- while the first is still running: after it, as above (the second waits for the first's
+  transaction, which holds the key, the request's writes and its answer together);
+  409 ``idempotency_key_in_use`` when the first vanished in between.
+
+A request whose process dies, or whose database goes away, before its commit leaves no
+trace, so its retry with the same key is run as a first request.
 
 A request without credentials is not stored (it is refused anyway). An answer that holds a
 secret (marked ``Cache-Control: no-store``, such as a new webhook's signing secret) is kept
@@ -18,7 +23,7 @@ from __future__ import annotations
 import hashlib
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, InterfaceError, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +32,8 @@ from hearth.api.errors import error_response
 from hearth.api.middleware import is_api
 from hearth.api.models import IdempotentRequest
 from hearth.core import encryption
+from hearth.core.db import is_database_unavailable
+from hearth.core.middleware import database_unavailable_response
 
 HEADER = "Idempotency-Key"
 KEEP = timedelta(hours=24)
@@ -86,22 +93,37 @@ class IdempotencyMiddleware:
             return self.get_response(request)
         now = timezone.now()
         IdempotentRequest.objects.filter(owner=owner, created_at__lt=now - KEEP).delete()
+        # One transaction for the claim, the request's writes and the kept answer: a
+        # process killed mid-request, or a database lost before the commit, leaves neither
+        # the claim nor half the writes, so the client's retry runs for real. A second
+        # request with the key waits for the first to finish (the key is unique), then
+        # replays its answer.
+        response = None
         try:
             with transaction.atomic():
-                record = IdempotentRequest.objects.create(
-                    owner=owner, key=key, request_hash=request_hash, created_at=now
-                )
-        except IntegrityError:
-            return self._replay(owner, key, request_hash)
-        response = self.get_response(request)
-        if response.status_code >= 500 or response.streaming:
-            record.delete()  # may be retried for real
-            return response
-        record.status = response.status_code
-        record.body = bytes(response.content)
-        if _holds_secret(response):
-            record.body = SEALED + encryption.encrypt(record.body.decode()).encode()
-        record.save(update_fields=["status", "body"])
+                try:
+                    with transaction.atomic():
+                        record = IdempotentRequest.objects.create(
+                            owner=owner, key=key, request_hash=request_hash, created_at=now
+                        )
+                except IntegrityError:
+                    return self._replay(owner, key, request_hash)
+                response = self.get_response(request)
+                if response.status_code >= 500 or response.streaming:
+                    transaction.set_rollback(True)  # may be retried for real
+                    return response
+                record.status = response.status_code
+                record.body = bytes(response.content)
+                if _holds_secret(response):
+                    record.body = SEALED + encryption.encrypt(record.body.decode()).encode()
+                record.save(update_fields=["status", "body"])
+        except (DatabaseError, InterfaceError) as exc:
+            if response is not None and response.status_code >= 500:
+                return response  # the rollback of a failed request failed too
+            if not is_database_unavailable(exc):
+                raise
+            # The commit did not happen: nothing was saved, and the client may retry.
+            return database_unavailable_response(request)
         return response
 
     @staticmethod

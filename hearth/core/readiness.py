@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from hearth.core.cache import status as cache_status
 from hearth.core.models import WorkerHeartbeat
 
 # How long the readiness probe waits for SQLite's write lock. A healthy write holds it
@@ -82,4 +83,7 @@ def readiness() -> tuple[bool, dict]:
         ready = worker in ("ok", "not expected")
     else:
         report["worker"] = "unknown"
+    # Reported, never a reason to take the process out of service: without Redis pages are
+    # still served (hearth/core/cache.py), and every process shares the same Redis.
+    report["cache"] = cache_status()
     return ready, {"status": "ok" if ready else "unavailable", **report}

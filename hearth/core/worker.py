@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, connections
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
@@ -128,6 +129,43 @@ def heartbeats_prune() -> None:
     WorkerHeartbeat.objects.filter(seen_at__lt=timezone.now() - HEARTBEAT_KEPT).delete()
 
 
+def tasks_reclaim(stale_seconds: float) -> int:
+    """Put back in the queue the tasks whose worker died while running them; returns how
+    many. django-tasks-db marks a task RUNNING when a worker claims it and never looks at
+    it again: a worker killed mid-task (SIGKILL, out of memory, the machine lost) would
+    leave it RUNNING for ever, its work never done. A worker is dead when its heartbeat
+    is older than ``stale_seconds``, or when it has none and the task started more than a
+    day ago (heartbeats are pruned after a day; ``--batch`` runs record none).
+
+    The task then runs again from the start on another worker, so tasks must be
+    idempotent: the outbox, the webhook deliveries and the event cursors are (what a
+    killed transaction wrote was rolled back; what it committed is not done twice)."""
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from hearth.core.models import WorkerHeartbeat
+
+    now = timezone.now()
+    beats = dict(WorkerHeartbeat.objects.values_list("worker_id", "seen_at"))
+    stale = now - timedelta(seconds=stale_seconds)
+    reclaimed = 0
+    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
+    for pk, worker_ids, started_at in running.values_list("pk", "worker_ids", "started_at"):
+        worker = worker_ids[-1] if worker_ids else None
+        seen = beats.get(worker)
+        dead = seen < stale if seen else (started_at or now) < now - HEARTBEAT_KEPT
+        if not dead:
+            continue
+        # Only if no one claimed it meanwhile (a claim sets a new started_at).
+        updated = DBTaskResult.objects.filter(
+            pk=pk, status=TaskResultStatus.RUNNING, started_at=started_at
+        ).update(status=TaskResultStatus.READY, started_at=None)
+        if updated:
+            logger.warning("Task %s was left running by dead worker %s: queued again", pk, worker)
+        reclaimed += updated
+    return reclaimed
+
+
 class Heartbeat(threading.Thread):
     """Records the worker's heartbeat every ``interval`` seconds, from its own thread so
     that a long task does not make a live worker look dead. A failed write is logged and
@@ -139,6 +177,8 @@ class Heartbeat(threading.Thread):
         self.interval = interval
         self.started_at = timezone.now()
         self._stopping = threading.Event()
+        # A worker silent this long is dead: its running tasks are queued again.
+        self.stale_seconds = settings.HEARTH_WORKER_HEARTBEAT_STALE_SECONDS or 60
 
     def run(self) -> None:
         with best_effort("pruning old worker heartbeats"):
@@ -147,6 +187,8 @@ class Heartbeat(threading.Thread):
             while True:
                 with best_effort("worker heartbeat"):
                     heartbeat_record(self.worker_id, self.started_at)
+                with best_effort("reclaiming tasks of dead workers"):
+                    tasks_reclaim(self.stale_seconds)
                 if self._stopping.wait(self.interval):
                     return
                 close_connections()  # a lost connection is replaced at the next beat

@@ -82,6 +82,9 @@ class PostOut(Schema):
     reactions: dict[str, int]
     created_at: datetime
     edited_at: datetime | None
+    revision: int = Field(
+        ..., description="How many times the post was edited; send it back to edit."
+    )
     is_deleted: bool
     in_review: bool
 
@@ -92,6 +95,10 @@ class PostOut(Schema):
     @staticmethod
     def resolve_html(obj) -> str:
         return "" if obj.is_deleted else obj.html
+
+    @staticmethod
+    def resolve_revision(obj) -> int:
+        return obj.edit_count
 
     @staticmethod
     def resolve_in_review(obj) -> bool:
@@ -117,6 +124,16 @@ class ReplyIn(Strict):
 class PostEditIn(Strict):
     body: str = Field(..., min_length=1, max_length=100_000)
     title: str | None = Field(None, min_length=1, max_length=255)
+    revision: int | None = Field(
+        None,
+        ge=0,
+        le=2**31 - 1,
+        description=(
+            "The post's `revision` the new text was based on. When the post was edited "
+            "since, nothing is saved and the answer is 409 `conflict`: fetch the post, "
+            "merge, and send again with its new revision. Leave it out to overwrite."
+        ),
+    )
 
 
 class TopicQuery(CursorQuery):
@@ -217,10 +234,25 @@ def post_detail(request, slug: str, post_id: int = ID):
 
 @router.patch("/{slug}/posts/{post_id}", response={200: PostOut, **errors(*WRITE_ERRORS)})
 def post_edit(request, slug: str, payload: PostEditIn, post_id: int = ID):
-    """Edit a post (your own; staff any); ``title`` retitles the topic from its first post."""
+    """Edit a post (your own; staff any); ``title`` retitles the topic from its first post.
+    Send the ``revision`` you edited: a post edited since answers 409 ``conflict``."""
     _community, actor = community_actor(request, slug)
     post = selectors.post_for(actor, post_id)
-    return services.post_edit(actor=actor, post=post, body=payload.body, title=payload.title)
+    try:
+        return services.post_edit(
+            actor=actor,
+            post=post,
+            body=payload.body,
+            title=payload.title,
+            revision=payload.revision,
+        )
+    except services.EditConflict as exc:
+        raise ApiError(
+            409,
+            _("The post was edited since revision %(sent)d; it is at revision %(now)d.")
+            % {"sent": payload.revision, "now": exc.post.edit_count},
+            code="conflict",
+        ) from exc
 
 
 def _reaction(actor, post_id: int, kind: str, want: bool) -> ReactionOut:

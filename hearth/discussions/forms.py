@@ -90,6 +90,10 @@ class ReplyForm(_TokenMixin):
 class EditForm(forms.Form):
     title = forms.CharField(label=_("Title"), required=False, max_length=1000)
     body = _body_field()
+    # The post's edit_count when the editor opened: a save over a newer edit is a conflict.
+    revision = forms.IntegerField(
+        required=False, min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput
+    )
 
 
 class CategoryForm(forms.Form):

@@ -486,8 +486,26 @@ def post_reply(
     return post
 
 
+class EditConflict(Exception):
+    """The post was edited by someone else after the editor loaded it: saving would silently
+    erase their change. ``post`` is the post as it is now (its ``edit_count`` is the
+    revision to send with a merged text)."""
+
+    def __init__(self, post: Post):
+        super().__init__(f"post {post.pk} is at revision {post.edit_count}")
+        self.post = post
+
+
 @transaction.atomic
-def post_edit(*, actor: Actor, post: Post, body: str, title: str | None = None) -> Post:
+def post_edit(
+    *, actor: Actor, post: Post, body: str, title: str | None = None, revision: int | None = None
+) -> Post:
+    """Save a new text (and, for a first post, title) of ``post``.
+
+    ``revision`` is the ``edit_count`` the editor started from (the edit form and the API
+    send it): when the post was edited since, :class:`EditConflict` is raised instead of
+    overwriting that edit. ``None`` skips the check (the last save wins)."""
+    # Lock the post: two saves at once are compared with the revision one after another.
     post = Post.objects.select_for_update().select_related("topic__category").get(pk=post.pk)
     policy.ensure_edit_post(actor, post)
     body = clean_body(body)
@@ -495,6 +513,8 @@ def post_edit(*, actor: Actor, post: Post, body: str, title: str | None = None) 
     new_title = clean_title(title) if title is not None and post.number == 1 else topic.title
     if body == post.body and new_title == topic.title:
         return post
+    if revision is not None and revision != post.edit_count:
+        raise EditConflict(post)
     if body != post.body:
         _check_content(actor, body)
     after = hooks.post_check(

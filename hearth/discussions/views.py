@@ -337,7 +337,7 @@ def post_edit(request, post_id):
     is_first = post.number == 1
     form = EditForm(
         request.POST if request.method == "POST" else None,
-        initial={"body": post.body, "title": post.topic.title},
+        initial={"body": post.body, "title": post.topic.title, "revision": post.edit_count},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -346,13 +346,35 @@ def post_edit(request, post_id):
                 post=post,
                 body=form.cleaned_data["body"],
                 title=form.cleaned_data["title"] if is_first else None,
+                revision=form.cleaned_data["revision"],
             )
+        except services.EditConflict as exc:
+            return _post_edit_conflict(request, form, exc.post, is_first)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             return back_to_post(post)
     return render(
         request, "discussions/post_edit.html", {"form": form, "post": post, "is_first": is_first}
+    )
+
+
+def _post_edit_conflict(request, form, current: Post, is_first: bool):
+    """Someone saved the post after this editor opened it: show their text next to the
+    member's own (still in the editor, unsaved) so the member can merge the two. The form
+    now carries the current revision, so saving the merged text goes through."""
+    data = request.POST.copy()
+    data["revision"] = str(current.edit_count)
+    return render(
+        request,
+        "discussions/post_edit.html",
+        {
+            "form": EditForm(data),
+            "post": current,
+            "is_first": is_first,
+            "conflict": current,
+        },
+        status=409,
     )
 
 

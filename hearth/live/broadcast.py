@@ -78,6 +78,13 @@ def position(message_id: str) -> tuple[int, int]:
     return int(first), int(second or 0)
 
 
+def unavailable_errors() -> tuple[type[BaseException], ...]:
+    """What a broadcaster raises while its backend is out of reach (Redis stopped)."""
+    import redis
+
+    return (redis.RedisError, OSError)
+
+
 def publish(channel: str, event_type: str, data: dict) -> None:
     """Announce ``event_type`` with ``data`` (ids and counts, JSON-serialisable) on
     ``channel`` once the current transaction commits; at once outside one."""
@@ -90,6 +97,10 @@ def publish(channel: str, event_type: str, data: dict) -> None:
 def _publish_now(channel: str, event_type: str, payload: str) -> None:
     try:
         get_broadcaster().publish(channel, event_type, payload)
+    except unavailable_errors() as exc:
+        # Redis is stopped: live pages pause; a stream that reconnects later replays what
+        # Redis still holds, or is told of the gap and refreshes.
+        logger.warning("Could not publish %s on %s: %s", event_type, channel, exc)
     except Exception:
         logger.exception("Could not publish %s on %s", event_type, channel)
 

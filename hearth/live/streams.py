@@ -12,6 +12,7 @@ Past either, the stream is refused with 429 and the page simply stays as it was 
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
@@ -22,10 +23,13 @@ from django.db import connections
 from django.http import HttpResponse, StreamingHttpResponse
 
 from hearth.core.client_ip import client_ip
-from hearth.live.broadcast import Message, get_broadcaster
+from hearth.live.broadcast import Message, get_broadcaster, unavailable_errors
 
 KEEPALIVE_SECONDS = 15
 RETRY_MILLISECONDS = 3000
+PAUSED_RETRY_MILLISECONDS = 15_000  # while Redis is stopped
+
+logger = logging.getLogger(__name__)
 
 MessageFilter = Callable[[Message], bool]
 
@@ -91,25 +95,41 @@ async def event_stream(
         broadcaster = get_broadcaster()
         loop = asyncio.get_running_loop()
         ends_at = loop.time() + settings.HEARTH_LIVE_STREAM_SECONDS
-        async with broadcaster.subscribe(channels, last_event_id) as subscription:
-            # The first bytes make the proxy and the browser see the stream is open.
-            yield f"retry: {RETRY_MILLISECONDS}\n: open\n\n"
-            while True:
-                chunks = [
-                    format_event(message, event_id)
-                    for message, event_id in await broadcaster.take(subscription)
-                    if accept(message)
-                ]
-                if subscription.gap:
-                    subscription.gap = False
-                    chunks.append(gap_event(subscription.last_event_id))
-                if chunks:
-                    yield "".join(chunks)
-                remaining = ends_at - loop.time()
-                if remaining <= 0:
-                    return
-                if not await subscription.wait(min(KEEPALIVE_SECONDS, remaining)):
-                    yield ": keep-alive\n\n"
+        try:
+            async with broadcaster.subscribe(channels, last_event_id) as subscription:
+                # The first bytes make the proxy and the browser see the stream is open.
+                yield f"retry: {RETRY_MILLISECONDS}\n: open\n\n"
+                backoff = 0.0  # while Redis fails mid-stream: seconds until the next try
+                while True:
+                    try:
+                        taken = await broadcaster.take(subscription)
+                        backoff = 0.0
+                    except unavailable_errors() as exc:
+                        # Redis restarting: keep the stream, catch up from its history
+                        # once it answers (the listener also wakes us when it is back).
+                        logger.warning("Live stream waiting for the broadcaster: %s", exc)
+                        subscription.lost = True
+                        taken, backoff = [], min(max(backoff * 2, 0.25), KEEPALIVE_SECONDS)
+                    chunks = [
+                        format_event(message, event_id)
+                        for message, event_id in taken
+                        if accept(message)
+                    ]
+                    if subscription.gap:
+                        subscription.gap = False
+                        chunks.append(gap_event(subscription.last_event_id))
+                    if chunks:
+                        yield "".join(chunks)
+                    remaining = ends_at - loop.time()
+                    if remaining <= 0:
+                        return
+                    if not await subscription.wait(min(backoff or KEEPALIVE_SECONDS, remaining)):
+                        yield ": keep-alive\n\n"
+        except unavailable_errors() as exc:
+            # Redis is stopped: live updates pause. The stream ends with a longer retry;
+            # the browser comes back (with Last-Event-ID) and resumes once Redis answers.
+            logger.warning("Live stream paused, the broadcaster is unavailable: %s", exc)
+            yield f"retry: {PAUSED_RETRY_MILLISECONDS}\n: paused\n\n"
     finally:
         release()
 

@@ -164,6 +164,27 @@ def test_idempotency_key(client, topic, member_key):
     assert IdempotentRequest.objects.count() == 1
 
 
+def test_a_write_failing_on_the_database_leaves_the_idempotency_key_free(client, topic, member_key):
+    """A request that wrote its post and then lost the database: 503, nothing kept (not
+    the post, not the key), and the retry with the same key saves the post once."""
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    path = f"{BASE}/topics/{topic.pk}/posts"
+    headers = {"Idempotency-Key": "lost"}
+    lost = OperationalError("server closed the connection unexpectedly")
+    with mock.patch("hearth.discussions.services.record_event", side_effect=lost):
+        failed = call(client, "post", path, member_key, {"body": "Once"}, **headers)
+    error(failed, 503, "unavailable")
+    assert failed["Retry-After"].isdigit()
+    assert not topic.posts.filter(body="Once").exists()
+    assert not IdempotentRequest.objects.exists()
+    retried = call(client, "post", path, member_key, {"body": "Once"}, **headers)
+    assert retried.status_code == 201 and "Idempotent-Replayed" not in retried
+    assert topic.posts.filter(body="Once").count() == 1
+
+
 def test_rate_limit_per_key(client, topic, member_key, settings):
     settings.HEARTH_API_RATE_LIMIT = 2
     path = f"{BASE}/topics"

@@ -20,6 +20,7 @@ def test_healthz_and_readyz(client, db):
         "status": "ok",
         "database": "ok",
         "worker": "not expected",
+        "cache": "local",
     }
 
 

@@ -244,7 +244,12 @@ class TestReadyz:
         with mock.patch.object(connections["default"], "cursor", side_effect=error):
             response = client.get("/readyz")
         assert response.status_code == 503
-        assert response.json() == {"status": "unavailable", "database": state, "worker": "unknown"}
+        assert response.json() == {
+            "status": "unavailable",
+            "database": state,
+            "worker": "unknown",
+            "cache": "local",
+        }
 
 
 def test_the_sqlite_lock_probe_sees_a_held_write_lock(tmp_path, monkeypatch):

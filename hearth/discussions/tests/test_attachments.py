@@ -19,10 +19,17 @@ from hearth.core.uploads import private_storage
 from hearth.discussions import services
 from hearth.discussions.models import Attachment, PostRevision, Topic
 from hearth.testing.factories import actor_for, image_upload
-from hearth.testing.uploads import UPLOAD_FAILED, disk_full, stored_files
+from hearth.testing.uploads import UPLOAD_FAILED, disk_full, full_storages, stored_files
 
 STAFF = {"owner", "admin", "moderator"}
 PERSONAS = ["owner", "admin", "moderator", "member", "newcomer", "banned", "outsider", "anonymous"]
+
+
+def _real_storages() -> dict:
+    return {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "private": {"BACKEND": "hearth.core.uploads.PrivateStorage"},
+    }
 
 
 def fetch(user, url: str) -> SimpleNamespace:
@@ -174,6 +181,24 @@ class TestFailedWrites:
         assert topic.posts.count() == 1
         assert not Attachment.objects.exists()
         assert stored_files() == []
+
+    def test_a_storage_that_raises_enospc(self, settings, client, community, member, topic):
+        """Any storage backend (not only a local disk) failing with ENOSPC: the member is
+        told, the reply and its attachment rows are rolled back, and a retry works."""
+        settings.STORAGES = full_storages()
+        client.force_login(member)
+        url = reverse("discussions:reply", args=[community.slug, topic.pk])
+        data = {"body": "Look", "image": image_upload("p.png"), "client_token": "t3"}
+        response = client.post(url, data)
+        assert response.status_code == 400
+        assert UPLOAD_FAILED in response.content.decode()
+        assert topic.posts.count() == 1 and not Attachment.objects.exists()
+        assert stored_files() == []
+        settings.STORAGES = {**settings.STORAGES, **_real_storages()}
+        data["image"] = image_upload("p.png")
+        assert client.post(url, data).status_code == 302
+        assert topic.posts.count() == 2
+        assert Attachment.objects.exclude(post=None).count() == Attachment.objects.count() > 0
 
     def test_second_file_failing_removes_the_first(self, community, member, general):
         with disk_full(after=1) as written, pytest.raises(ValidationError) as exc:
