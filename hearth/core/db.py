@@ -15,6 +15,8 @@ from contextlib import contextmanager, nullcontext
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 
+from hearth.core import replica
+
 logger = logging.getLogger(__name__)
 
 # What a client is told to wait: SQLite locks are held for a moment (a backup, a long
@@ -50,7 +52,10 @@ def best_effort(what: str) -> Iterator[None]:
             services.topic_mark_read(...)
     """
     try:
-        with transaction.atomic() if connection.in_atomic_block else nullcontext():
+        with (
+            replica.bookkeeping(),
+            transaction.atomic() if connection.in_atomic_block else nullcontext(),
+        ):
             yield
     except (DatabaseError, InterfaceError) as exc:
         if is_database_unavailable(exc):
