@@ -28,9 +28,12 @@ from hearth.testing.pgcluster import pg_base_dir, pg_primary, pg_replica  # noqa
 ROOT = Path(__file__).resolve().parents[3]
 MAX_LAG = 3
 STICKY = 4
+DBNAME = "replica_live"  # the session's clusters may serve other modules too
 
 pytestmark = [
     pytest.mark.xdist_group("pgcluster"),
+    # So that pytest-django makes its test database, whose schema the primary copies.
+    pytest.mark.django_db,
     pytest.mark.skipif(
         not (
             os.environ.get("DATABASE_URL", "").startswith("postgres")
@@ -50,7 +53,9 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
-call_command("migrate", verbosity=0, interactive=False)
+import os
+if os.environ["HEARTH_TEST_MIGRATE"] == "1":
+    call_command("migrate", verbosity=0, interactive=False)
 from hearth.discussions import services
 from hearth.discussions.models import Category
 from hearth.discussions.views import topic_url
@@ -118,9 +123,25 @@ def _run(command, env, timeout=180):
     return result.stdout
 
 
+def _test_database_url(request) -> str | None:
+    """The PostgreSQL test database pytest-django made (migrated), or None on SQLite."""
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return None
+    request.getfixturevalue("django_db_setup")
+    from django.db import connection
+
+    s = connection.settings_dict
+    return f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
 @pytest.fixture(scope="module")
-def site(pg_primary, pg_replica, tmp_path_factory):  # noqa: F811
-    pg_primary.execute("CREATE DATABASE hearth")
+def site(request, pg_primary, pg_replica, tmp_path_factory):  # noqa: F811
+    # The schema: copied from the test database when there is one, else migrated.
+    source = _test_database_url(request)
+    if source:
+        pgcluster.copy_schema(source, pg_primary, DBNAME)
+    else:
+        pg_primary.execute(f"CREATE DATABASE {DBNAME}")
     data_dir = tmp_path_factory.mktemp("replica-site")
     env = {
         **os.environ,
@@ -129,11 +150,12 @@ def site(pg_primary, pg_replica, tmp_path_factory):  # noqa: F811
         "HEARTH_ENV": "embedded",
         "HEARTH_DEBUG": "0",
         "HEARTH_DATA_DIR": str(data_dir),
-        "DATABASE_URL": pg_primary.dsn("hearth"),
-        "DATABASE_REPLICA_URL": pg_replica.dsn("hearth"),
+        "DATABASE_URL": pg_primary.dsn(DBNAME),
+        "DATABASE_REPLICA_URL": pg_replica.dsn(DBNAME),
         "HEARTH_REPLICA_MAX_LAG": str(MAX_LAG),
         "HEARTH_REPLICA_STICKY_SECONDS": str(STICKY),
         "HEARTH_POSTING_LIMITS": "0",
+        "HEARTH_TEST_MIGRATE": "0" if source else "1",
     }
     data = json.loads(_run([sys.executable, "-c", SETUP], env).strip().splitlines()[-1])
     pgcluster.wait_caught_up(pg_primary, pg_replica)
@@ -177,7 +199,7 @@ def _uncached(url):
 
 
 def _sql(cluster, statement, params=None):
-    return cluster.execute(statement, params, dbname="hearth")
+    return cluster.execute(statement, params, dbname=DBNAME)
 
 
 def _set_title(site, title):
