@@ -138,6 +138,7 @@ class _Health:
         self.down_until = 0.0
 
     def mark_down(self, reason: object) -> None:
+        _record_lag(UNKNOWN_LAG)
         with self._lock:
             if time.monotonic() >= self.down_until:
                 logger.warning("Read replica skipped for %s s: %s", DOWN_SECONDS, reason)
@@ -164,6 +165,7 @@ class _Health:
                 lag = measure_lag(connection)
                 with self._lock:
                     self.lag = lag
+                _record_lag(lag)
         except Exception as exc:  # noqa: BLE001 (any failure: skip the replica)
             self.mark_down(exc)
             return False
@@ -185,6 +187,12 @@ def measure_lag(connection) -> float:
 
 
 health = _Health()
+
+
+def _record_lag(lag: float) -> None:
+    from hearth.core.metrics import REPLICA_LAG  # on first use: see its docstring
+
+    REPLICA_LAG.set(lag if lag != UNKNOWN_LAG else -1)
 
 
 def _recent_writer(request) -> bool:
@@ -227,6 +235,9 @@ class ReplicaMiddleware:
                 httponly=True,
                 samesite="Lax",
             )
+        from hearth.core.metrics import REPLICA_REQUESTS  # see its docstring
+
+        REPLICA_REQUESTS.labels("replica" if state.used_replica else "primary").inc()
         if response.status_code == 503 and state.used_replica:
             # Unreachable mid-request (hearth.core.middleware answered 503): skip it.
             health.mark_down(f"{request.method} {request.path} answered 503")

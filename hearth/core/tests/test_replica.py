@@ -218,7 +218,10 @@ def fake(monkeypatch, settings):
     clock = {"now": 1000.0}
     connection = FakeConnection()
     monkeypatch.setattr(replica.time, "monotonic", lambda: clock["now"])
-    monkeypatch.setattr(replica, "connections", {replica.REPLICA: connection})
+    primary = type("Primary", (), {"in_atomic_block": False})()
+    monkeypatch.setattr(
+        replica, "connections", {replica.REPLICA: connection, DEFAULT_DB_ALIAS: primary}
+    )
     health = replica._Health()
     return health, connection, clock
 
@@ -302,3 +305,23 @@ def test_settings_for_a_replica():
 )
 def test_settings_refused(env, error):
     assert error in _settings(**env)["error"]
+
+
+def test_metrics_count_where_reads_went(configured, fake):
+    from prometheus_client import REGISTRY
+
+    def count(database):
+        labels = {"database": database}
+        return REGISTRY.get_sample_value("hearth_db_replica_requests_total", labels) or 0
+
+    before = count("replica"), count("primary")
+    _serve(rf.get("/c/garden/"))
+    _serve(rf.post("/c/garden/"))
+    assert (count("replica"), count("primary")) == (before[0] + 1, before[1] + 1)
+
+    health, connection, _clock = fake
+    connection.lag = 2.5
+    health.usable()
+    assert REGISTRY.get_sample_value("hearth_db_replica_lag_seconds") == 2.5
+    health.mark_down("gone")
+    assert REGISTRY.get_sample_value("hearth_db_replica_lag_seconds") == -1
