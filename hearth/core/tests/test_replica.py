@@ -325,3 +325,21 @@ def test_metrics_count_where_reads_went(configured, fake):
     assert REGISTRY.get_sample_value("hearth_db_replica_lag_seconds") == 2.5
     health.mark_down("gone")
     assert REGISTRY.get_sample_value("hearth_db_replica_lag_seconds") == -1
+
+
+def test_a_page_read_from_the_replica_is_cached_for_the_lag_at_most(configured, settings):
+    """It may miss a write that already bumped the page cache's version."""
+    from hearth.core import page_cache
+
+    settings.HEARTH_PAGE_CACHE_SECONDS = 60
+    settings.HEARTH_REPLICA_MAX_LAG = 4
+    kept = {}
+
+    def view(request):
+        kept["before"] = page_cache._keep_seconds()
+        ReplicaRouter().db_for_read(None)
+        kept["after"] = page_cache._keep_seconds()
+        return HttpResponse()
+
+    _serve(rf.get("/c/garden/"), view)
+    assert kept == {"before": 60, "after": 4}
