@@ -46,7 +46,8 @@ def best_effort(what: str) -> Iterator[None]:
     Inside a transaction the write gets a savepoint: on PostgreSQL a failed statement
     would otherwise leave the transaction unusable for the reads that follow. Outside
     one (a view, usually) the write's own transaction is enough, and a failed write
-    leaves the connection usable.
+    leaves the connection usable. With a read replica, such a write does not make the
+    reader's next pages read the primary (``hearth.core.replica``).
 
         with best_effort("topic read position"):
             services.topic_mark_read(...)
