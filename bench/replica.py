@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 
@@ -50,6 +51,10 @@ def parse_args(argv):
     p.add_argument("--connections", type=int, default=0, help="default: four per worker")
     p.add_argument("--port", type=int, default=8871)
     p.add_argument("--pages", default=DEFAULT_PAGES)
+    p.add_argument("--rounds", type=int, default=1, help="alternate the two modes N times")
+    p.add_argument(
+        "--pool", action="store_true", help="HEARTH_DB_POOL=1: a connection pool per process"
+    )
     p.add_argument("--loadgen", choices=("auto", "wrk", "python"), default="auto")
     p.add_argument(
         "--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
@@ -103,10 +108,12 @@ def main(argv=None) -> int:
             _copy_database(source, primary)
             replica = pgcluster.create_replica(primary, base / "replica")
             rows = {}
-            for label, env in (
-                ("primary only", {}),
-                ("with replica", {"DATABASE_REPLICA_URL": replica.dsn("hearth")}),
-            ):
+            common = {"HEARTH_DB_POOL": "1"} if args.pool else {}
+            modes = (
+                ("primary only", common),
+                ("with replica", {**common, "DATABASE_REPLICA_URL": replica.dsn("hearth")}),
+            )
+            for label, env in modes * args.rounds:
                 with Server(
                     database_url=primary.dsn("hearth"), port=args.port, workers=args.workers,
                     env=env,
@@ -128,7 +135,8 @@ def main(argv=None) -> int:
                         after = (_transactions(primary), _transactions(replica))
                         on_primary, on_replica = (a - b for a, b in zip(after, before, strict=True))
                         share = on_replica / max(1, on_primary + on_replica)
-                        rows.setdefault(page.key, {"label": page.label})[label] = (result, share)
+                        row = rows.setdefault(page.key, {"label": page.label})
+                        row.setdefault(label, []).append((result.rps, share))
                         print(f"  {label:13} {page.label:<34} {result.rps:7.1f} req/s  "
                               f"p99 {result.p99_ms:6.1f} ms  errors {result.errors}  "
                               f"replica share {share:4.0%}", flush=True)  # fmt: skip
@@ -136,14 +144,18 @@ def main(argv=None) -> int:
             if replica is not None:
                 replica.stop("immediate")
             primary.stop("immediate")
-    print(f"\n== {args.workers} worker(s), {connections} connections, {args.duration:g} s ==")
+    pool = ", a connection pool per process" if args.pool else ""
+    print(f"\n== {args.workers} worker(s){pool}, {connections} connections, "
+          f"{args.duration:g} s a page, median of {args.rounds} round(s) ==")  # fmt: skip
     print(f"{'page':<36} {'primary only':>13} {'with replica':>13} {'ratio':>6} {'on replica':>10}")
     for row in rows.values():
         if "primary only" not in row or "with replica" not in row:
             continue
-        (alone, _), (replicated, share) = row["primary only"], row["with replica"]
-        ratio = replicated.rps / alone.rps if alone.rps else 0
-        print(f"{row['label']:<36} {alone.rps:>13.1f} {replicated.rps:>13.1f} {ratio:>6.2f} "
+        alone = statistics.median(rps for rps, _share in row["primary only"])
+        replicated = statistics.median(rps for rps, _share in row["with replica"])
+        share = statistics.median(share for _rps, share in row["with replica"])
+        ratio = replicated / alone if alone else 0
+        print(f"{row['label']:<36} {alone:>13.1f} {replicated:>13.1f} {ratio:>6.2f} "
               f"{share:>10.0%}")  # fmt: skip
     return 0
 
