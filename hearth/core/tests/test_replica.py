@@ -273,7 +273,7 @@ def _settings(**env) -> dict:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE", "HEARTH_"))}
     result = subprocess.run(  # noqa: S603
         [sys.executable, "-c", script],
-        env={**clean, "PYTHONPATH": str(ROOT), "HEARTH_ENV": "embedded", **env},
+        env={**clean, "PYTHONPATH": str(ROOT), "HEARTH_ENV": "test", **env},
         capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     if result.returncode:
