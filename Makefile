@@ -57,11 +57,13 @@ migrations-check: install
 	$(BIN)/hearth makemigrations --check --dry-run -v0
 
 # The whole suite on SQLite, then again on PostgreSQL when it answers at 127.0.0.1:5432.
+# --dist loadgroup keeps the tests of one xdist_group (one throwaway PostgreSQL cluster,
+# hearth.testing.pgcluster) on one worker.
 test: install-test lint migrations-check
-	$(BIN)/pytest -n 2 -q
+	$(BIN)/pytest -n 2 --dist loadgroup -q
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "== PostgreSQL =="; \
-	  DATABASE_URL='$(PG_URL)' $(BIN)/pytest -n 2 -q --create-db -m 'not browser'; \
+	  DATABASE_URL='$(PG_URL)' $(BIN)/pytest -n 2 --dist loadgroup -q --create-db -m 'not browser'; \
 	else echo "PostgreSQL is not answering at 127.0.0.1:5432: skipped the PostgreSQL run."; fi
 
 # The discussions benchmark (bench/README.md): seeds databases of its own (hearth_bench_*,

@@ -108,8 +108,9 @@ def python_module(*args: str, timeout: float, capture: bool = False) -> str:
 class Server:
     """``hearth serve`` in its own process group, stopped (the whole group) on exit."""
 
-    def __init__(self, *, database_url: str, port: int, workers: int):
+    def __init__(self, *, database_url: str, port: int, workers: int, env=None):
         self.database_url, self.port, self.workers = database_url, port, workers
+        self.extra_env = dict(env or {})  # e.g. DATABASE_REPLICA_URL (bench.replica)
         self.process: subprocess.Popen | None = None
         self.data_dir = Path(tempfile.mkdtemp(prefix="hearth-bench-serve-"))
         self.log = self.data_dir / "server.log"
@@ -126,6 +127,7 @@ class Server:
             "HEARTH_DATA_DIR": str(self.data_dir),
             "HEARTH_ENV": "embedded",
             "HEARTH_DEBUG": "0",
+            **self.extra_env,
         }
         with open(self.log, "w") as log:
             self.process = subprocess.Popen(  # noqa: S603

@@ -165,6 +165,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # A view failing on a locked or unreachable database answers 503 + Retry-After.
     "hearth.core.middleware.DatabaseUnavailableMiddleware",
+    # With a read replica: which database this request reads (hearth.core.replica); before
+    # anything that reads (sessions, the actor), inside the 503 above.
+    "hearth.core.replica.ReplicaMiddleware",
     # Before sessions, so a landing visitor's new session is seen on the way out.
     "hearth.audience.middleware.PageViewMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -210,23 +213,38 @@ TEMPLATES = [
     },
 ]
 
+
 # Databases: embedded SQLite (WAL, see hearth.core.apps) unless DATABASE_URL is set.
-if os.environ.get("DATABASE_URL"):
+def _database(url: str) -> dict:
     # Under ASGI each request runs in a worker thread, so persistent per-thread connections
     # (CONN_MAX_AGE > 0) pile up instead of being reused: connect per request by default,
     # or share a psycopg pool per process with HEARTH_DB_POOL=1 (PostgreSQL only).
-    DATABASES = {
-        "default": dj_database_url.parse(
-            os.environ["DATABASE_URL"], conn_max_age=env_int("HEARTH_DB_CONN_MAX_AGE", 0)
-        )
-    }
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    if env_bool("HEARTH_DB_POOL") and DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        DATABASES["default"]["CONN_MAX_AGE"] = 0
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+    database = dj_database_url.parse(url, conn_max_age=env_int("HEARTH_DB_CONN_MAX_AGE", 0))
+    database["CONN_HEALTH_CHECKS"] = True
+    if env_bool("HEARTH_DB_POOL") and database["ENGINE"].endswith("postgresql"):
+        database["CONN_MAX_AGE"] = 0
+        database.setdefault("OPTIONS", {})["pool"] = {
             "min_size": env_int("HEARTH_DB_POOL_MIN", 2),
             "max_size": env_int("HEARTH_DB_POOL_MAX", 10),
         }
+    return database
+
+
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": _database(os.environ["DATABASE_URL"])}
+    # A streaming replica of it: page reads go there, writes and the reads of a member who
+    # just wrote go to the primary (hearth.core.dbrouter, docs/operators/replica.md).
+    if os.environ.get("DATABASE_REPLICA_URL"):
+        DATABASES["replica"] = _database(os.environ["DATABASE_REPLICA_URL"])
+        # Tests against a configured replica read the test database through it.
+        DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+        # A replica that does not answer is skipped, not waited for.
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", env_int("HEARTH_REPLICA_CONNECT_TIMEOUT", 2)
+        )
+        DATABASE_ROUTERS = ["hearth.core.dbrouter.ReplicaRouter"]
+elif os.environ.get("DATABASE_REPLICA_URL"):
+    raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL (its primary)")
 else:
     DATABASES = {
         "default": {
@@ -247,6 +265,15 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The replica is skipped (reads go to the primary) while it is this many seconds behind;
+# after a write, the writer's reads go to the primary for HEARTH_REPLICA_STICKY_SECONDS,
+# which must be longer, or they could read a replica from before their write.
+HEARTH_REPLICA_MAX_LAG = env_int("HEARTH_REPLICA_MAX_LAG", 4)
+HEARTH_REPLICA_STICKY_SECONDS = env_int("HEARTH_REPLICA_STICKY_SECONDS", 5)
+if HEARTH_REPLICA_STICKY_SECONDS <= HEARTH_REPLICA_MAX_LAG:
+    raise ImproperlyConfigured(
+        "HEARTH_REPLICA_STICKY_SECONDS must be greater than HEARTH_REPLICA_MAX_LAG"
+    )
 # The analytics rollups leave events younger than this for the next run: on PostgreSQL a
 # transaction can commit an event id lower than one already committed. SQLite commits one
 # write transaction at a time, in id order, so it needs no wait (and neither do tests).

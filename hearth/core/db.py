@@ -15,6 +15,8 @@ from contextlib import contextmanager, nullcontext
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 
+from hearth.core import replica
+
 logger = logging.getLogger(__name__)
 
 # What a client is told to wait: SQLite locks are held for a moment (a backup, a long
@@ -44,13 +46,17 @@ def best_effort(what: str) -> Iterator[None]:
     Inside a transaction the write gets a savepoint: on PostgreSQL a failed statement
     would otherwise leave the transaction unusable for the reads that follow. Outside
     one (a view, usually) the write's own transaction is enough, and a failed write
-    leaves the connection usable.
+    leaves the connection usable. With a read replica, such a write does not make the
+    reader's next pages read the primary (``hearth.core.replica``).
 
         with best_effort("topic read position"):
             services.topic_mark_read(...)
     """
     try:
-        with transaction.atomic() if connection.in_atomic_block else nullcontext():
+        with (
+            replica.bookkeeping(),
+            transaction.atomic() if connection.in_atomic_block else nullcontext(),
+        ):
             yield
     except (DatabaseError, InterfaceError) as exc:
         if is_database_unavailable(exc):

@@ -9,6 +9,9 @@
 - ``hearth_emails_sent_total`` and ``hearth_emails_failed_total``: counted where an email
   is sent (``hearth.notifications.emails.send``), usually in the worker process.
 - ``hearth_live_streams``: open live-update (Server-Sent Events) connections.
+- ``hearth_db_replica_requests_total{database="replica|primary"}`` and
+  ``hearth_db_replica_lag_seconds``: with a read replica (``hearth.core.replica``), where
+  each request's reads went, and the replica's lag as last measured (-1: unreachable).
 
 Several processes: ``hearth serve`` points ``PROMETHEUS_MULTIPROC_DIR`` at
 ``<data dir>/metrics`` before the server processes and the embedded worker start, and
@@ -70,6 +73,18 @@ LIVE_STREAMS = Gauge(
     "hearth_live_streams",
     "Open live-update (Server-Sent Events) connections.",
     multiprocess_mode="livesum",
+)
+
+REPLICA_REQUESTS = Counter(
+    "hearth_db_replica_requests",
+    "Requests while a read replica is configured, by where their reads went "
+    "(replica, or primary: a write, a recent writer, a lagging or unreachable replica).",
+    ["database"],
+)
+REPLICA_LAG = Gauge(
+    "hearth_db_replica_lag_seconds",
+    "The read replica's lag as each process last measured it; -1: unreachable or unknown.",
+    multiprocess_mode="livemax",
 )
 
 UNMATCHED = "<unmatched>"

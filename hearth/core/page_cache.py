@@ -40,6 +40,8 @@ from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
+from hearth.core import replica
+
 # The models whose rows community pages show. A save or delete of any bumps the version.
 WATCHED = (
     "communities.Community",
@@ -70,6 +72,15 @@ _KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Link")
 
 def _timeout() -> int:
     return int(getattr(settings, "HEARTH_PAGE_CACHE_SECONDS", 60))
+
+
+def _keep_seconds() -> int:
+    """A page read from the read replica may miss a write that already bumped the version
+    (the replica is up to ``HEARTH_REPLICA_MAX_LAG`` behind): it is kept no longer than
+    that, so it is replaced by one that has the write."""
+    if replica.read_replica_in_request():
+        return min(_timeout(), settings.HEARTH_REPLICA_MAX_LAG)
+    return _timeout()
 
 
 def _enabled() -> bool:
@@ -227,7 +238,7 @@ def visitor_page_cache(view):
         if _keepable(request, response):
             body = _without_tokens(request, response.content)
             if body is not None:
-                cache.set(key, (version, _headers(response), body), _timeout())
+                cache.set(key, (version, _headers(response), body), _keep_seconds())
                 response["X-Hearth-Cache"] = "miss"
         return _mark(response, visitor=response.status_code == 200)
 
