@@ -53,8 +53,8 @@ class Page:
     key: str
     label: str
     who: str  # visitor, member or staff
-    # The page may rightly be noindex (search; what only members or staff may read): if it
-    # says so, its SEO score is not held to the target.
+    # The page may rightly be noindex (search only: pages behind a sign-in need no noindex,
+    # a crawler never gets them): if it says so, its SEO score is not held to the target.
     noindex_ok: bool = False
     noindex: bool = False  # robots meta, X-Robots-Tag, or (Lighthouse) robots.txt Disallow
     url: str = ""
@@ -76,13 +76,13 @@ PAGES = [
     Page("ideas", "ideas board", "visitor"),
     Page("roadmap", "roadmap", "visitor"),
     Page("profile", "profile", "visitor"),
-    Page("directory", "member directory", "member", noindex_ok=True),
+    Page("directory", "member directory", "member"),
     Page("search", "search", "visitor", noindex_ok=True),
-    Page("wizard", "wizard (/new)", "member", noindex_ok=True),
+    Page("wizard", "wizard (/new)", "member"),
     Page("signup", "sign-up", "visitor"),
-    Page("health", "health dashboard", "staff", noindex_ok=True),
-    Page("welcome_queue", "welcome queue", "staff", noindex_ok=True),
-    Page("messages", "messages", "member", noindex_ok=True),
+    Page("health", "health dashboard", "staff"),
+    Page("welcome_queue", "welcome queue", "staff"),
+    Page("messages", "messages", "member"),
 ]
 
 
