@@ -20,8 +20,8 @@ from PIL import Image
 
 from hearth.accounts.models import User
 from hearth.analytics.models import MemberDay
-from hearth.archive.discourse_convert import convert_body
-from hearth.archive.discourse_dump import unescape
+from hearth.archive.discourse.convert import convert_body
+from hearth.archive.discourse.dump import unescape
 from hearth.archive.tests.test_community import _assert_counters
 from hearth.communities.models import Community, Membership, MembershipStatus, Role
 from hearth.core.models import InteractionEvent
@@ -503,12 +503,13 @@ def test_a_bare_sql_gz_backup_imports(db, tmp_path):
 
 
 def test_a_failure_late_in_the_import_leaves_no_file_behind(db, tmp_path, settings, monkeypatch):
-    from hearth.archive import discourse
+    from hearth.archive.common import ArchiveError
+    from hearth.archive.discourse import events
 
-    def fail(self):
-        raise discourse.ArchiveError("simulated failure")
+    def fail(state):
+        raise ArchiveError("simulated failure")
 
-    monkeypatch.setattr(discourse._Importer, "_write_events", fail)
+    monkeypatch.setattr(events, "write", fail)
     with pytest.raises(CommandError, match="simulated failure"):
         run(make_backup(tmp_path), community="old-forum", create="Old Forum")
     assert not Community.objects.filter(slug="old-forum").exists()

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
-from hearth.archive.discourse_dump import parse_bool, parse_time
+from hearth.archive.discourse.dump import parse_bool, parse_time
 
 SLUG_SAFE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
 QUOTE = re.compile(
