@@ -67,7 +67,7 @@ def username_for(wanted: str, d_id: int) -> str:
     """A free Hearth username as close to the Discourse one as the rules allow."""
     from hearth.accounts import usernames
     from hearth.accounts.models import User
-    from hearth.archive.community import _free_username
+    from hearth.archive.community.importer import _free_username
 
     name = usernames.normalize((wanted or "").strip())[:140]
     try:
