@@ -1,5 +1,6 @@
-"""What backups and community archives share: checksums, progress bars, the schema an
-archive was made with, and the check that this code knows that schema."""
+"""What backups, community archives and the Discourse import share: checksums, progress
+bars, the schema an archive was made with and the check that this code knows that schema,
+and what an import needs once its rows are written (free usernames, the kept counters)."""
 
 from __future__ import annotations
 
@@ -87,3 +88,58 @@ def check_schema(manifest: dict) -> None:
             f"{manifest.get('hearth_version', '?')}): its schema has migrations this code does "
             f"not know ({shown}). Upgrade Hearth to that version or later, then try again."
         )
+
+
+def free_username(wanted: str) -> str:
+    """``wanted``, or ``wanted-2``, ``-3``…: the first no account holds (or looks like)."""
+    from hearth.accounts import usernames
+    from hearth.accounts.models import User
+
+    base = wanted[:140] or "member"
+    candidate, n = base, 1
+    while User.objects.filter(username_key=usernames.key(candidate)).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def recount(community) -> None:
+    """Set the kept counters from the rows themselves, as the services count them: active
+    members; each topic's published, undeleted posts (discussions.services._recount); each
+    category's undeleted topics and counted posts."""
+    from django.db.models import Count, OuterRef, Q, Subquery
+    from django.db.models.functions import Coalesce
+
+    from hearth.communities.models import Community, Membership, MembershipStatus
+    from hearth.discussions.models import Category, Post, ReviewState, Topic
+    from hearth.discussions.services import _recount
+
+    active = Membership.objects.filter(community=community, status=MembershipStatus.ACTIVE)
+    Community.objects.filter(pk=community.pk).update(member_count=active.count())
+    for topic in Topic.objects.filter(community=community).iterator():
+        _recount(topic)
+    counted = Q(deleted_at=None) & (Q(review_state=ReviewState.PUBLISHED) | Q(number=1))
+
+    def per_category(qs):
+        return Subquery(
+            qs.filter(category_id=OuterRef("pk"))
+            .order_by()
+            .values("category_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+
+    Category.objects.filter(community=community).update(
+        topic_count=Coalesce(per_category(Topic.objects.filter(deleted_at=None)), 0),
+        post_count=Coalesce(
+            Subquery(
+                Post.objects.filter(counted, topic__category_id=OuterRef("pk"))
+                .order_by()
+                .values("topic__category_id")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        ),
+    )
+    community.refresh_from_db()

@@ -20,7 +20,7 @@ not archived: the import recomputes them from what it imported."""
 
 from hearth.archive.community.compare import normalized
 from hearth.archive.community.export import export_community
-from hearth.archive.community.importer import import_community, recount
+from hearth.archive.community.importer import import_community
 from hearth.archive.community.layout import archived_models
 
-__all__ = ["archived_models", "export_community", "import_community", "normalized", "recount"]
+__all__ = ["archived_models", "export_community", "import_community", "normalized"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hearth.archive.community.layout import EVENT, USER, fk_targets, remap_fields
+from hearth.archive.community.layout import EVENT, USER, fk_targets, lookup_in, remap_fields
 from hearth.archive.community.reader import Archive
 
 
@@ -23,13 +23,7 @@ def normalized(path: Path) -> dict[str, list[dict]]:
         loaded[model] = rows
     events = sorted(ranks.get(EVENT, {}))
 
-    def lookup(label, old):
-        if label.startswith("mark:"):
-            import bisect
-
-            i = bisect.bisect_right(events, old)
-            return ranks[EVENT][events[i - 1]] if i else 0
-        return ranks.get(label, {}).get(old)
+    lookup = lookup_in(ranks, events)
 
     out = {"users.jsonl": [dict(row["fields"], pk=None) for row in user_rows]}
     for model, rows in loaded.items():

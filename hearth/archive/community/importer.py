@@ -9,9 +9,8 @@ from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, models, transaction
-from django.db.models.functions import Coalesce
 
-from hearth.archive.common import ArchiveError, progress
+from hearth.archive.common import ArchiveError, free_username, progress, recount
 from hearth.archive.community.layout import (
     COMMUNITY,
     EVENT,
@@ -20,6 +19,7 @@ from hearth.archive.community.layout import (
     USER_FIELDS,
     file_fields,
     fk_targets,
+    lookup_in,
     remap_fields,
     storage_kind,
 )
@@ -43,18 +43,6 @@ def _decode(model, fields: dict, where: str) -> dict:
         except (ValidationError, TypeError, ValueError) as exc:
             raise ArchiveError(f"{where}: bad value for {attname}.") from exc
     return out
-
-
-def _free_username(wanted: str) -> str:
-    from hearth.accounts import usernames
-    from hearth.accounts.models import User
-
-    base = wanted[:140] or "member"
-    candidate, n = base, 1
-    while User.objects.filter(username_key=usernames.key(candidate)).exists():
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate
 
 
 def import_community(path: Path, *, slug: str | None = None, show: bool = False) -> dict:
@@ -86,13 +74,7 @@ def import_community(path: Path, *, slug: str | None = None, show: bool = False)
     event_old_ids: list[int] = []
     matched = created = 0
 
-    def lookup(label, old):
-        if label.startswith("mark:"):
-            import bisect
-
-            i = bisect.bisect_right(event_old_ids, old)
-            return mapping[EVENT][event_old_ids[i - 1]] if i else 0
-        return mapping.get(label, {}).get(old)
+    lookup = lookup_in(mapping, event_old_ids)
 
     try:
         with transaction.atomic():
@@ -108,7 +90,7 @@ def import_community(path: Path, *, slug: str | None = None, show: bool = False)
                     continue
                 avatar = fields.pop("avatar", "") or ""
                 user = User(**{k: v for k, v in fields.items() if k in USER_FIELDS})
-                user.username = _free_username(fields.get("username") or "member")
+                user.username = free_username(fields.get("username") or "member")
                 user.set_unusable_password()
                 if avatar:
                     user.avatar.name = _import_file(
@@ -199,47 +181,6 @@ def import_community(path: Path, *, slug: str | None = None, show: bool = False)
         "users_created": created,
         "rows": sum(len(ids) for label, ids in mapping.items() if label != USER),
     }
-
-
-def recount(community) -> None:
-    """Set the kept counters from the rows themselves, as the services count them: active
-    members; each topic's published, undeleted posts (discussions.services._recount); each
-    category's undeleted topics and counted posts."""
-    from django.db.models import Count, OuterRef, Q, Subquery
-
-    from hearth.communities.models import Community, Membership, MembershipStatus
-    from hearth.discussions.models import Category, Post, ReviewState, Topic
-    from hearth.discussions.services import _recount
-
-    active = Membership.objects.filter(community=community, status=MembershipStatus.ACTIVE)
-    Community.objects.filter(pk=community.pk).update(member_count=active.count())
-    for topic in Topic.objects.filter(community=community).iterator():
-        _recount(topic)
-    counted = Q(deleted_at=None) & (Q(review_state=ReviewState.PUBLISHED) | Q(number=1))
-
-    def per_category(qs):
-        return Subquery(
-            qs.filter(category_id=OuterRef("pk"))
-            .order_by()
-            .values("category_id")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-
-    Category.objects.filter(community=community).update(
-        topic_count=Coalesce(per_category(Topic.objects.filter(deleted_at=None)), 0),
-        post_count=Coalesce(
-            Subquery(
-                Post.objects.filter(counted, topic__category_id=OuterRef("pk"))
-                .order_by()
-                .values("topic__category_id")
-                .annotate(n=Count("pk"))
-                .values("n")
-            ),
-            0,
-        ),
-    )
-    community.refresh_from_db()
 
 
 def _only(ids: dict[int, int]) -> int:

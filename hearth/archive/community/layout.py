@@ -4,6 +4,7 @@ remaps them for the import and for comparisons."""
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 
 from django.apps import apps
@@ -212,3 +213,17 @@ def remap_fields(label: str, fields: dict, lookup: Lookup, fk_targets: dict[str,
 
 def fk_targets(model) -> dict[str, str]:
     return {f.attname: f.related_model._meta.label for f in fk_fields(model)}
+
+
+def lookup_in(mapping: dict[str, dict[int, int]], event_ids: list[int]) -> Lookup:
+    """A lookup in ``mapping`` (label -> old id -> new id). A mark (``"mark:" + EVENT``)
+    becomes the new id of the last event at or before it, found in ``event_ids`` (the old
+    ids, sorted by the time the lookup is used), or 0 when there is none."""
+
+    def lookup(label, old):
+        if label.startswith("mark:"):
+            i = bisect.bisect_right(event_ids, old)
+            return mapping[EVENT][event_ids[i - 1]] if i else 0
+        return mapping.get(label, {}).get(old)
+
+    return lookup

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.db import DatabaseError, transaction
 
-from hearth.archive.common import ArchiveError, progress
+from hearth.archive.common import ArchiveError, progress, recount
 from hearth.archive.discourse import accounts, categories, events, likes, members, posts
 from hearth.archive.discourse.dump import Backup
 from hearth.archive.discourse.state import State, Summary
@@ -60,7 +60,6 @@ def import_discourse(
 
 def _run(state: State, *, slug: str, create: str | None, owner: str | None) -> Summary:
     from hearth.analytics import rollups
-    from hearth.archive.community import recount
     from hearth.core import page_cache
     from hearth.core.uploads import discard_uploads_on_error
     from hearth.search.index import rebuild_index
