@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import sys
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tqdm import tqdm
@@ -67,6 +68,20 @@ def schema_summary(applied: Iterable[tuple[str, str]]) -> tuple[dict, dict]:
     every = {app: sorted(names) for app, names in sorted(per_app.items())}
     latest = {app: names[-1] for app, names in every.items()}
     return latest, every
+
+
+def manifest_head(format_name: str, format_version: int, applied) -> dict:
+    """What every archive's manifest starts with: its format, the Hearth that wrote it and
+    when, and the schema (latest applied migration per app, every applied migration)."""
+    latest, every = schema_summary(applied)
+    return {
+        "format": format_name,
+        "format_version": format_version,
+        "hearth_version": hearth_version(),
+        "created_at": datetime.now(UTC).isoformat(),
+        "schema": latest,
+        "migrations": every,
+    }
 
 
 def check_schema(manifest: dict) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import zipfile
 from collections.abc import Iterator
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 from pathlib import Path
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -13,7 +13,7 @@ from django.db import connection, models, transaction
 from django.utils.encoding import is_protected_type
 
 from hearth.archive.backup import Target, applied_migrations
-from hearth.archive.common import ArchiveError, hearth_version, progress, schema_summary
+from hearth.archive.common import ArchiveError, manifest_head, progress
 from hearth.archive.community.layout import (
     COMMUNITY,
     FILE_PREFIX,
@@ -69,15 +69,9 @@ def export_community(slug: str, path: Path, *, show: bool = False) -> dict:
     path = Path(path)
     if path.exists():
         raise ArchiveError(f"{path} already exists; give another name.")
-    latest, every = schema_summary(applied_migrations(Target.current()))
     manifest = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "hearth_version": hearth_version(),
-        "created_at": datetime.now(UTC).isoformat(),
+        **manifest_head(FORMAT, FORMAT_VERSION, applied_migrations(Target.current())),
         "community": {"slug": community.slug, "name": community.name},
-        "schema": latest,
-        "migrations": every,
         "models": [],
         "counts": {},
         "files": {},
