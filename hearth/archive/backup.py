@@ -22,7 +22,6 @@ import tarfile
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -32,9 +31,8 @@ from hearth.archive.common import (
     CHUNK,
     ArchiveError,
     check_schema,
-    hearth_version,
+    manifest_head,
     progress,
-    schema_summary,
     sha256_file,
 )
 
@@ -227,15 +225,9 @@ def create_backup(path: Path, *, target: Target | None = None, show: bool = Fals
     applied = applied_migrations(target)
     if not applied:
         raise ArchiveError("The database has no schema yet (run `hearth migrate` first).")
-    latest, every = schema_summary(applied)
     manifest = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "hearth_version": hearth_version(),
-        "created_at": datetime.now(UTC).isoformat(),
+        **manifest_head(FORMAT, FORMAT_VERSION, applied),
         "database": vendor,
-        "schema": latest,
-        "migrations": every,
         "files": {},
     }
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
-from hearth.archive.discourse_dump import parse_bool, parse_time
+from hearth.archive.common import free_username
+from hearth.archive.discourse.dump import parse_bool, parse_time
 
 SLUG_SAFE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
 QUOTE = re.compile(
@@ -67,7 +68,6 @@ def username_for(wanted: str, d_id: int) -> str:
     """A free Hearth username as close to the Discourse one as the rules allow."""
     from hearth.accounts import usernames
     from hearth.accounts.models import User
-    from hearth.archive.community import _free_username
 
     name = usernames.normalize((wanted or "").strip())[:140]
     try:
@@ -79,7 +79,7 @@ def username_for(wanted: str, d_id: int) -> str:
         name = f"member-{d_id}"
     elif usernames.is_reserved(name):
         name = f"{name}-{d_id}"
-    return _free_username(name)
+    return free_username(name)
 
 
 def category_slug(slug: str, name: str, fallback: str) -> str:
