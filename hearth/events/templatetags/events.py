@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from hearth.core import panel_cache
 from hearth.discussions import policy as discussion_policy
@@ -48,7 +49,7 @@ def event_when(context, event, occurrence):
     return format_html(
         '<time class="event-when" datetime="{}" data-end="{}"{}>{}</time>{}',
         occurrence.starts_at.isoformat(), occurrence.ends_at.isoformat(),
-        format_html(" data-local-time") if not signed_in else "", shown, extra,
+        mark_safe(" data-local-time") if not signed_in else "", shown, extra,
     )  # fmt: skip
 
 
