@@ -141,13 +141,14 @@ def attendees(actor: Actor, event: Event, day: date) -> Attendees:
     """Who is going and who might, as this actor may see them: members who hid their
     profile (from the directory, or from non-members) are counted but not named, except to
     staff (who mark attendance) and to themselves."""
-    rsvps = list(
+    answers = list(
         Rsvp.objects.filter(event=event, occurrence=day)
-        .exclude(status=RsvpStatus.NOT_GOING)
         .select_related("user")
         .order_by("queued_at", "pk")
     )
     me = actor.user.pk if actor.user is not None else None
+    mine = next((r for r in answers if r.user_id == me), None)
+    rsvps = [r for r in answers if r.status != RsvpStatus.NOT_GOING]
     if actor.is_staff:
         shown = {r.user_id for r in rsvps}
     else:
@@ -161,7 +162,6 @@ def attendees(actor: Actor, event: Event, day: date) -> Attendees:
     going = [r for r in rsvps if r.status == RsvpStatus.GOING]
     maybe = [r for r in rsvps if r.status == RsvpStatus.MAYBE]
     waiting = [r for r in rsvps if r.status == RsvpStatus.WAITLISTED]
-    mine = next((r for r in rsvps if r.user_id == me), None)
     position = None
     if mine is not None and mine.status == RsvpStatus.WAITLISTED:
         position = waiting.index(mine) + 1

@@ -182,7 +182,22 @@ def event_update(*, actor: Actor, event: Event, cover=None, remove_cover=False, 
         store_in_field(event.cover, cover_file, field="cover")
         event.save(update_fields=["cover"])
     record_event(community=actor.community, actor=actor.user, verb="event.update", obj=event)
+    _promote_everywhere(event)
     return event
+
+
+def _promote_everywhere(event: Event) -> None:
+    """After an edit (a larger capacity, or none): fill the seats it freed in every
+    occurrence still to come (caller holds the event lock)."""
+    now = timezone.now()
+    waiting_days = set(
+        Rsvp.objects.filter(event=event, status=RsvpStatus.WAITLISTED).values_list(
+            "occurrence", flat=True
+        )
+    )
+    for occurrence in recurrence.occurrences(event):
+        if occurrence.day in waiting_days and occurrence.starts_at > now:
+            _promote(event, occurrence.day, now)
 
 
 @transaction.atomic

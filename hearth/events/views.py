@@ -71,11 +71,13 @@ def month(request):
     first = date(year, month_, 1)
     prev_month = date(year - 1, 12, 1) if month_ == 1 else date(year, month_ - 1, 1)
     next_month = date(year + 1, 1, 1) if month_ == 12 else date(year, month_ + 1, 1)
+    weeks = selectors.month_grid(request.actor, request.community, year, month_)
     return render(
         request,
         "events/month.html",
         {
-            "weeks": selectors.month_grid(request.actor, request.community, year, month_),
+            "weeks": weeks,
+            "has_events": any(d.items and d.in_month for week in weeks for d in week),
             "first": first,
             "prev_month": prev_month.strftime("%Y-%m"),
             "next_month": next_month.strftime("%Y-%m"),

@@ -228,3 +228,12 @@ def test_rsvp_with_many_members_never_exceeds_capacity_sequentially(make_event, 
     statuses = list(Rsvp.objects.filter(event=event).values_list("status", flat=True))
     assert statuses.count(RsvpStatus.GOING) == 3
     assert statuses.count(RsvpStatus.WAITLISTED) == 3
+
+
+def test_raising_the_capacity_promotes_the_waitlist(make_event, community, owner, member, newcomer):
+    event = make_event(capacity=1)
+    _rsvp(event, member, "going")
+    _rsvp(event, newcomer, "going")
+    services.event_update(actor=actor_for(owner, community), event=event,
+                          **event_fields(capacity=2))  # fmt: skip
+    assert Rsvp.objects.get(event=event, user=newcomer).status == RsvpStatus.GOING
