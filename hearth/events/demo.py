@@ -17,6 +17,7 @@ from hearth.communities.policy import can_participate
 from hearth.core.actor import Actor
 from hearth.discussions.models import Category
 from hearth.events import recurrence, services
+from hearth.recognition import awards
 
 ZONE = "Europe/Amsterdam"
 PAST = [
@@ -104,6 +105,9 @@ def populate(community: Community, owner: User, rng: random.Random) -> None:
         with time_machine.travel(occurrence.ends_at + timedelta(hours=2), tick=False):
             came = {u.pk for u in going if rng.random() < 0.8}
             services.attendance_mark(actor=staff, event=event, day=occurrence.day, user_ids=came)
+
+    # The host earns "Event host" from the attendance just marked (as the worker would).
+    awards.award_automatic(community, {"event-host": {owner.pk}})
 
     pool = members_by(today)
     walk_day = (today + timedelta(days=4)).date()

@@ -237,3 +237,21 @@ def test_raising_the_capacity_promotes_the_waitlist(make_event, community, owner
     services.event_update(actor=actor_for(owner, community), event=event,
                           **event_fields(capacity=2))  # fmt: skip
     assert Rsvp.objects.get(event=event, user=newcomer).status == RsvpStatus.GOING
+
+
+def test_the_host_earns_event_host_when_members_come(make_event, community, owner, member):
+    from hearth.recognition import awards
+    from hearth.recognition.models import BadgeGrant
+
+    event = make_event()
+    _rsvp(event, member, "going")
+    day = recurrence.occurrences(event)[0].day
+    with time_machine.travel(event.ends_at + timedelta(hours=1)):
+        services.attendance_mark(
+            actor=actor_for(owner, community), event=event, day=day, user_ids={member.pk}
+        )
+    awards.award_automatic(community, {"event-host": {owner.pk, member.pk}})
+    holders = set(
+        BadgeGrant.objects.filter(badge__code="event-host").values_list("user_id", flat=True)
+    )
+    assert holders == {owner.pk}
