@@ -79,4 +79,6 @@ def sentence(notification: Notification) -> str:
         return _("A seat freed up: you are going to “%(title)s”") % {
             "title": data.get("title", title)
         }
+    if kind == Kind.EVENT_CANCELLED:
+        return _("“%(title)s” is cancelled") % {"title": data.get("title", title)}
     return _("Something happened")

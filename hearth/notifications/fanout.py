@@ -55,7 +55,7 @@ VERBS = frozenset(
         "idea.status", "badge.grant", "member.join", "member.decline", "message.send",
         "flag.resolved", "review.approve", "review.reject", "sanction.warn",
         "sanction.silence", "sanction.suspend", "sanction.ban", "sanction.lift",
-        "appeal.decide", "event.remind", "event.promote",
+        "appeal.decide", "event.remind", "event.promote", "event.cancel",
     }
 )  # fmt: skip
 # Kinds whose rows gather several events: unread, a new event updates the row.
@@ -322,7 +322,7 @@ def _candidates(community, event, posts, topics) -> list[Candidate]:
         add(event.target_user_id, Kind.MODERATION, f"event:{event.pk}",
             data={"verb": verb, **{k: v for k, v in event.data.items() if k in (
                 "outcome", "decision", "kind")}})  # fmt: skip
-    elif verb in ("event.remind", "event.promote"):
+    elif verb in ("event.remind", "event.promote", "event.cancel"):
         out.extend(_event_candidates(community, event))
     if topic is not None and out and verb.startswith(("post.", "topic.")):
         muted = _muted(community, topic, {c.recipient_id for c in out})
@@ -332,27 +332,43 @@ def _candidates(community, event, posts, topics) -> list[Candidate]:
 
 def _event_candidates(community, event) -> list[Candidate]:
     """A reminder goes to everyone going to the occurrence; a freed seat to the member
-    promoted from the waitlist. The event's topic is what ``can_receive`` checks, so a
-    member who may no longer read it hears nothing."""
-    found = (
-        Event.objects.filter(community=community, pk=event.object_id, cancelled_at__isnull=True)
-        .select_related("topic__category")
-        .first()
-    )
+    promoted from the waitlist; a cancellation to everyone who answered going, maybe or
+    waiting for a date still to come. The event's topic is what ``can_receive`` checks, so
+    a member who may no longer read it hears nothing."""
+    cancelling = event.verb == "event.cancel"
+    found = Event.objects.filter(community=community, pk=event.object_id)
+    if not cancelling:
+        found = found.filter(cancelled_at__isnull=True)
+    found = found.select_related("topic__category").first()
     occurrence = event.data.get("occurrence")
-    if found is None or not occurrence:
+    if found is None or not (occurrence or cancelling):
         return []
-    data = {"title": found.title, "occurrence": occurrence, "kind": event.data.get("kind", ""),
-            "starts_at": event.data.get("starts_at", "")}  # fmt: skip
+    data = {
+        "title": found.title, "occurrence": occurrence or "",
+        "kind": event.data.get("kind", ""), "starts_at": event.data.get("starts_at", ""),
+    }  # fmt: skip
     fields = {"topic": found.topic, "object_type": "events.event", "object_id": found.pk}
     if event.verb == "event.promote":
-        going = [event.target_user_id] if event.target_user_id else []
+        recipients = [event.target_user_id] if event.target_user_id else []
         kind = Kind.EVENT_SEAT
+    elif cancelling:
+        recipients = sorted(
+            set(
+                Rsvp.objects.filter(
+                    event=found,
+                    occurrence__gte=event.created_at.date(),
+                    status__in=(RsvpStatus.GOING, RsvpStatus.MAYBE, RsvpStatus.WAITLISTED),
+                ).values_list("user_id", flat=True)
+            )
+        )
+        kind = Kind.EVENT_CANCELLED
     else:
-        going = sorted(
+        recipients = sorted(
             Rsvp.objects.filter(
                 event=found, occurrence=occurrence, status=RsvpStatus.GOING
             ).values_list("user_id", flat=True)
         )
         kind = Kind.EVENT_REMINDER
-    return [Candidate(uid, kind, event, f"event:{event.pk}", data=data, **fields) for uid in going]
+    return [
+        Candidate(uid, kind, event, f"event:{event.pk}", data=data, **fields) for uid in recipients
+    ]

@@ -30,6 +30,7 @@ class Kind(models.TextChoices):
     MODERATION = "moderation", _("A moderation decision about you or your flag")
     EVENT_REMINDER = "event_reminder", _("An event you are going to starts soon")
     EVENT_SEAT = "event_seat", _("A seat frees up for an event you are waiting for")
+    EVENT_CANCELLED = "event_cancelled", _("An event you answered is cancelled")
 
 
 class Channel(models.TextChoices):
@@ -64,6 +65,7 @@ BUILT_IN_CHANNELS = {
     Kind.MODERATION: Channel.EMAIL,
     Kind.EVENT_REMINDER: Channel.EMAIL,
     Kind.EVENT_SEAT: Channel.EMAIL,
+    Kind.EVENT_CANCELLED: Channel.EMAIL,
 }
 
 

@@ -124,3 +124,18 @@ def test_the_scheduler_runs_reminders(make_event, member):
     with time_machine.travel(event.starts_at - timedelta(minutes=30)):
         scheduler.run_due()
     assert ReminderSent.objects.filter(event=event, kind="hour").exists()
+
+
+def test_members_who_answered_are_told_of_a_cancellation(
+    make_event, community, owner, member, newcomer, admin
+):
+    event = make_event(capacity=1)
+    _going(event, member, newcomer)  # newcomer waits
+    _going(event, admin, status="not_going")
+    services.event_cancel(actor=actor_for(owner, community), event=event)
+    fanout.process(community, lag=timedelta(0))
+    told = Notification.objects.filter(kind=Kind.EVENT_CANCELLED)
+    assert sorted(told.values_list("recipient__username", flat=True)) == ["mel", "nico"]
+    assert display.sentence(told.first()) == "“Seed swap” is cancelled"
+    with time_machine.travel(event.starts_at - timedelta(minutes=30)):
+        assert reminders.send_due() == 0
