@@ -135,6 +135,7 @@ def test_capacity_waitlist_promotion_and_reminders(live_server, new_context, sho
     staff.goto(f"{base}/c/{SLUG}/")
     expect(staff.locator("#events-heading")).to_be_visible()
     expect(staff.locator(".home-events").get_by_role("link", name=TITLE)).to_be_visible()
+    shot_both(staff, "events-home")
 
     # The worker's reminders, with the clock moved forward: once each, to both.
     mail.outbox.clear()
