@@ -58,6 +58,9 @@ WATCHED = (
     "ideas.IdeaVote",
     "ideas.IdeaStatusChange",
     "ideas.IdeaBoardSettings",
+    "events.Event",
+    "events.Rsvp",
+    "events.EventSettings",
     # The home's side panels (hearth.core.panel_cache keys them on this version too).
     "members.MemberProfile",
     "recognition.Spotlight",

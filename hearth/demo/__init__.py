@@ -27,6 +27,7 @@ from hearth.core import ratelimit, scheduler
 from hearth.core.actor import Actor
 from hearth.core.models import InteractionEvent
 from hearth.demo.history import build_history, history_start
+from hearth.events import demo as events_demo
 from hearth.members import demo as members_demo
 from hearth.moderation import demo as moderation_demo
 from hearth.notifications import emails as notification_emails
@@ -122,6 +123,7 @@ def build_demo(*, members: int = 160, seed: int = 7, days: int = 180) -> Communi
         onboarding_demo.populate(main, owner, people, rng)
         recognition_demo.populate(main, owner, people, rng)
         moderation_demo.populate(main, owner, staff[2], people, rng)
+        events_demo.populate(main, owner, rng)
     _page_views(main, start=history_start(now, days).date(), end=now.date(), rng=rng)
 
     approval = services.community_create(

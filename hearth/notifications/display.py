@@ -71,4 +71,14 @@ def sentence(notification: Notification) -> str:
         return _("%(who)s sent you a message") % {"who": who}
     if kind == Kind.MODERATION:
         return MODERATION_SENTENCES.get(data.get("verb", ""), _("A moderation decision"))
+    if kind == Kind.EVENT_REMINDER:
+        if data.get("kind") == "hour":
+            return _("“%(title)s” starts in an hour") % {"title": data.get("title", title)}
+        return _("“%(title)s” starts within a day") % {"title": data.get("title", title)}
+    if kind == Kind.EVENT_SEAT:
+        return _("A seat freed up: you are going to “%(title)s”") % {
+            "title": data.get("title", title)
+        }
+    if kind == Kind.EVENT_CANCELLED:
+        return _("“%(title)s” is cancelled") % {"title": data.get("title", title)}
     return _("Something happened")

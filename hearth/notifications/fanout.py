@@ -30,6 +30,7 @@ from hearth.conversations.models import Block
 from hearth.core import event_cursor
 from hearth.core.models import InteractionEvent
 from hearth.discussions.models import CategoryKind, Post, Topic, Watch, WatchLevel
+from hearth.events.models import Event, Rsvp, RsvpStatus
 from hearth.ideas.models import IdeaVote
 from hearth.notifications import policy, selectors
 from hearth.notifications.models import (
@@ -54,7 +55,7 @@ VERBS = frozenset(
         "idea.status", "badge.grant", "member.join", "member.decline", "message.send",
         "flag.resolved", "review.approve", "review.reject", "sanction.warn",
         "sanction.silence", "sanction.suspend", "sanction.ban", "sanction.lift",
-        "appeal.decide",
+        "appeal.decide", "event.remind", "event.promote", "event.cancel",
     }
 )  # fmt: skip
 # Kinds whose rows gather several events: unread, a new event updates the row.
@@ -321,7 +322,53 @@ def _candidates(community, event, posts, topics) -> list[Candidate]:
         add(event.target_user_id, Kind.MODERATION, f"event:{event.pk}",
             data={"verb": verb, **{k: v for k, v in event.data.items() if k in (
                 "outcome", "decision", "kind")}})  # fmt: skip
+    elif verb in ("event.remind", "event.promote", "event.cancel"):
+        out.extend(_event_candidates(community, event))
     if topic is not None and out and verb.startswith(("post.", "topic.")):
         muted = _muted(community, topic, {c.recipient_id for c in out})
         out = [c for c in out if c.recipient_id not in muted]
     return out
+
+
+def _event_candidates(community, event) -> list[Candidate]:
+    """A reminder goes to everyone going to the occurrence; a freed seat to the member
+    promoted from the waitlist; a cancellation to everyone who answered going, maybe or
+    waiting for a date still to come. The event's topic is what ``can_receive`` checks, so
+    a member who may no longer read it hears nothing."""
+    cancelling = event.verb == "event.cancel"
+    found = Event.objects.filter(community=community, pk=event.object_id)
+    if not cancelling:
+        found = found.filter(cancelled_at__isnull=True)
+    found = found.select_related("topic__category").first()
+    occurrence = event.data.get("occurrence")
+    if found is None or not (occurrence or cancelling):
+        return []
+    data = {
+        "title": found.title, "occurrence": occurrence or "",
+        "kind": event.data.get("kind", ""), "starts_at": event.data.get("starts_at", ""),
+    }  # fmt: skip
+    fields = {"topic": found.topic, "object_type": "events.event", "object_id": found.pk}
+    if event.verb == "event.promote":
+        recipients = [event.target_user_id] if event.target_user_id else []
+        kind = Kind.EVENT_SEAT
+    elif cancelling:
+        recipients = sorted(
+            set(
+                Rsvp.objects.filter(
+                    event=found,
+                    occurrence__gte=event.created_at.date(),
+                    status__in=(RsvpStatus.GOING, RsvpStatus.MAYBE, RsvpStatus.WAITLISTED),
+                ).values_list("user_id", flat=True)
+            )
+        )
+        kind = Kind.EVENT_CANCELLED
+    else:
+        recipients = sorted(
+            Rsvp.objects.filter(
+                event=found, occurrence=occurrence, status=RsvpStatus.GOING
+            ).values_list("user_id", flat=True)
+        )
+        kind = Kind.EVENT_REMINDER
+    return [
+        Candidate(uid, kind, event, f"event:{event.pk}", data=data, **fields) for uid in recipients
+    ]

@@ -28,6 +28,9 @@ class Kind(models.TextChoices):
     MESSAGE = "message", _("A direct message")
     FIRST_POST_REPLY = "first_post_reply", _("A reply to your first post")
     MODERATION = "moderation", _("A moderation decision about you or your flag")
+    EVENT_REMINDER = "event_reminder", _("An event you are going to starts soon")
+    EVENT_SEAT = "event_seat", _("A seat frees up for an event you are waiting for")
+    EVENT_CANCELLED = "event_cancelled", _("An event you answered is cancelled")
 
 
 class Channel(models.TextChoices):
@@ -60,6 +63,9 @@ BUILT_IN_CHANNELS = {
     Kind.MESSAGE: Channel.EMAIL,
     Kind.FIRST_POST_REPLY: Channel.EMAIL,
     Kind.MODERATION: Channel.EMAIL,
+    Kind.EVENT_REMINDER: Channel.EMAIL,
+    Kind.EVENT_SEAT: Channel.EMAIL,
+    Kind.EVENT_CANCELLED: Channel.EMAIL,
 }
 
 

@@ -106,6 +106,13 @@ def target_url(notification: Notification) -> str:
     """Where opening a notification that is not about one post leads (a path)."""
     slug = notification.community.slug
     kind = notification.kind
+    if (
+        kind in (Kind.EVENT_REMINDER, Kind.EVENT_SEAT, Kind.EVENT_CANCELLED)
+        and notification.object_id
+    ):
+        url = reverse("events:detail", args=[slug, notification.object_id])
+        day = notification.data.get("occurrence")
+        return f"{url}?on={day}" if day else url
     if notification.topic_id is not None:
         return reverse(
             "discussions:topic", args=[slug, notification.topic.slug, notification.topic_id]

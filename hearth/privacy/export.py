@@ -61,6 +61,10 @@ votes.json
 reactions.json
     The reactions you gave to posts.
 
+rsvps.json
+    Your answers to events (going, maybe, not going, waitlisted), for which date, and
+    whether staff marked you as having come.
+
 flags.json
     The posts you flagged for the moderators, with the reason and what became of the flag.
 
@@ -277,6 +281,22 @@ def votes(user: User) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+def rsvps(user: User) -> list[dict[str, Any]]:
+    from hearth.events.models import Rsvp
+
+    return [
+        {
+            "community": _community(r),
+            "event": {"id": r.event_id, "title": r.event.title},
+            "date": r.occurrence.isoformat(),
+            "answer": r.status,
+            "answered_at": _iso(r.updated_at),
+            "attended_at": _iso(r.attended_at),
+        }
+        for r in Rsvp.objects.filter(user=user).select_related("community", "event").order_by("id")
+    ]
+
+
 def reactions(user: User) -> list[dict[str, Any]]:
     from hearth.discussions.models import Reaction
 
@@ -396,6 +416,7 @@ def write_archive(user: User, out: IO[bytes], *, site: str = "") -> None:
         _write_json(archive, "messages.json", messages(user))
         _write_json(archive, "votes.json", votes(user))
         _write_json(archive, "reactions.json", reactions(user))
+        _write_json(archive, "rsvps.json", rsvps(user))
         _write_json(archive, "flags.json", flags(user))
         _write_json(archive, "notification_preferences.json", notification_preferences(user))
         _write_json(archive, "api_keys.json", api_keys(user))

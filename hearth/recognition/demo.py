@@ -19,11 +19,12 @@ MANUAL_BADGES = [
         "Goes out of their way to make everyone feel at home.",
         ["Welcomed half the newcomers this spring", "Always the first to say thanks"],
     ),
+    # ("Event host" is automatic: hosting an event members came to, see rules.py.)
     (
-        "🎪",
-        "Event host",
-        "Organised a meetup or online event for members.",
-        ["Ran the autumn photo walk", "Hosted our first online Q&A"],
+        "📸",
+        "Photo walk guide",
+        "Showed members around a favourite spot with a camera.",
+        ["Knows every bridge in the old town", "Led the sunrise walk in the dunes"],
     ),
 ]
 SPOTLIGHT = (

@@ -168,6 +168,13 @@ def conversation_starter(community: Community, users: set[int]) -> set[int]:
     return {author_of[t] for t, n in per_topic.items() if n >= STARTER_REPLIES_NEEDED}
 
 
+def event_host(community: Community, users: set[int]) -> set[int]:
+    """Hosted an event that another member came to (staff mark attendance: an
+    ``event.attend`` event whose target is the host)."""
+    rows = _received(community, "event.attend", users)
+    return set(rows.values_list("target_user_id", flat=True).distinct())
+
+
 RULES: dict[str, Rule] = {
     rule.code: rule
     for rule in [
@@ -200,6 +207,11 @@ RULES: dict[str, Rule] = {
         Rule(
             "idea-shipped", _("Idea shipped"), _("Proposed an idea that reached “shipped”."),
             "🚀", {"idea.status": TARGET}, idea_shipped,
+        ),
+        Rule(
+            "event-host", _("Event host"),
+            _("Hosted a meet-up or online event that members came to."),
+            "🎪", {"event.attend": TARGET}, event_host,
         ),
         Rule(
             "one-year", _("One year here"), _("Has been a member for a year."),

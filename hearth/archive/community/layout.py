@@ -69,6 +69,7 @@ EVENT_DATA_BY_VERB = {
     "topic.move": {"from": "discussions.Category", "to": "discussions.Category"},
     "idea.merge": {"into": "ideas.Idea"},
     "post.move": {"posts": "discussions.Post"},
+    "event.attend": {"marked_by": USER},
 }
 STAFF_DETAILS = {
     "topic": "discussions.Topic",
