@@ -1051,6 +1051,11 @@ def seed_members(community_id: int, *, now: datetime) -> dict:
             },
         )
     _step("member profiles, interests and answers", t0)
+    # Statistics first: without them the planner takes the fresh tables for empty, and the
+    # directory counts below become nested loops over every profile (minutes at 100k).
+    with connection.cursor() as cursor:
+        for table in ("communities_membership", *MEMBER_TABLES):
+            cursor.execute(f"ANALYZE {table}")
 
     from django.http import QueryDict
 
