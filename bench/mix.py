@@ -444,6 +444,47 @@ def backend_cpu(url: str, dbname: str) -> dict[int, float]:
     return out
 
 
+class WaitSampler:
+    """What the database's active backends are doing, sampled every ``every`` seconds
+    from ``pg_stat_activity``: running (no wait event) or waiting, and on what (Lock,
+    LWLock, IO, Client...). Tells lock contention from a database short of CPU."""
+
+    def __init__(self, url: str, dbname: str, every: float = 0.05):
+        self.url, self.dbname, self.every = url, dbname, every
+        self.counts: dict[str, int] = {}
+        self.samples = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import psycopg
+
+        url = self.url.replace("postgres://", "postgresql://")
+        with psycopg.connect(url, autocommit=True) as db:
+            while not self._stop.wait(self.every):
+                rows = db.execute(
+                    "SELECT coalesce(wait_event_type, 'running'), count(*) "
+                    "FROM pg_stat_activity WHERE datname = %s AND state = 'active' "
+                    "AND pid <> pg_backend_pid() GROUP BY 1",
+                    [self.dbname],
+                ).fetchall()
+                self.samples += 1
+                for kind, n in rows:
+                    self.counts[kind] = self.counts.get(kind, 0) + n
+
+    def __enter__(self) -> WaitSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def summary(self) -> dict[str, float]:
+        """The mean number of active backends in each state."""
+        return {k: n / self.samples for k, n in self.counts.items()} if self.samples else {}
+
+
 def timing_counters(port: int) -> dict[str, float]:
     """``bench.timing``'s counters, summed over the server processes by ``/metrics``."""
     _status, _headers, body = request(port, "GET", "/metrics")
@@ -478,18 +519,24 @@ def measure_step(args, port: int, files: dict[str, Path], headers: dict[str, str
     shares = allocate(total, {c.key: c.weight for c in CLASSES})
     before = (timing_counters(port), group_cpu(server_pgid), backend_cpu(db_url, dbname))
     started = time.monotonic()
-    running = {
-        c.key: run_wrk(
-            port, c.key, files[c.key], shares[c.key], args.step_seconds, headers if c.member else {}
-        )  # fmt: skip
-        for c in CLASSES
-    }
-    results = {}
-    for key, process in running.items():
-        out, err = process.communicate(timeout=args.step_seconds + 60)
-        if process.returncode != 0:
-            raise RuntimeError(f"wrk ({key}) failed: {err or out}")
-        results[key] = parse_wrk_mix(out)
+    with WaitSampler(db_url, dbname) as sampler:
+        running = {
+            c.key: run_wrk(
+                port,
+                c.key,
+                files[c.key],
+                shares[c.key],
+                args.step_seconds,
+                headers if c.member else {},
+            )  # fmt: skip
+            for c in CLASSES
+        }
+        results = {}
+        for key, process in running.items():
+            out, err = process.communicate(timeout=args.step_seconds + 60)
+            if process.returncode != 0:
+                raise RuntimeError(f"wrk ({key}) failed: {err or out}")
+            results[key] = parse_wrk_mix(out)
     wall = time.monotonic() - started
     after = (timing_counters(port), group_cpu(server_pgid), backend_cpu(db_url, dbname))
     counters = {k: after[0].get(k, 0.0) - before[0].get(k, 0.0) for k in after[0]}
@@ -499,6 +546,7 @@ def measure_step(args, port: int, files: dict[str, Path], headers: dict[str, str
         "wall": wall,
         "server_cpu": after[1] - before[1],
         "pg_cpu": pg,
+        "pg_active": sampler.summary(),
         **counters,
     }
     return step
@@ -664,6 +712,16 @@ def _class_cell(step: StepResult, key: str) -> str:
     return f"{r.rps:.1f} ({r.at(99):.0f})"
 
 
+def _active_cell(active: dict[str, float]) -> str:
+    waiting = sum(n for k, n in active.items() if k != "running")
+    return f"{active.get('running', 0):.2f} / {waiting:.2f}"
+
+
+def _waits_cell(active: dict[str, float]) -> str:
+    waits = sorted(((n, k) for k, n in active.items() if k != "running"), reverse=True)
+    return ", ".join(f"{k} {n:.2f}" for n, k in waits[:2]) or "nothing"
+
+
 def _latency_cell(step: StepResult) -> str:
     return f"{step.rps:.0f}; {step.p50_ms:.0f} / {step.p99_ms:.0f}"
 
@@ -714,6 +772,9 @@ def table(rows: list[dict]) -> str:
     line("CPU: server processes, of wall × processes",
          lambda r: f"{r['split']['server_cpu_share']:.0%}")  # fmt: skip
     line("CPU: PostgreSQL backends, in cores", lambda r: f"{r['split']['pg_cpu_share']:.2f}")
+    line("PostgreSQL active backends: running / waiting",
+         lambda r: _active_cell(r["shown"].timing["pg_active"]))  # fmt: skip
+    line("  waiting on (mean backends)", lambda r: _waits_cell(r["shown"].timing["pg_active"]))
     line("CPU: server + PostgreSQL, in cores (of 2)",
          lambda r: f"{r['split']['cores_busy']:.2f}")  # fmt: skip
     return "\n".join(lines)
