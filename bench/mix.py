@@ -447,7 +447,8 @@ def backend_cpu(url: str, dbname: str) -> dict[int, float]:
 class WaitSampler:
     """What the database's active backends are doing, sampled every ``every`` seconds
     from ``pg_stat_activity``: running (no wait event) or waiting, and on what (Lock,
-    LWLock, IO, Client...). Tells lock contention from a database short of CPU."""
+    LWLock, IO, IPC... with the event's name). Tells lock contention, commits waiting for
+    the disk and parallel workers from a database short of CPU."""
 
     def __init__(self, url: str, dbname: str, every: float = 0.05):
         self.url, self.dbname, self.every = url, dbname, every
@@ -463,7 +464,7 @@ class WaitSampler:
         with psycopg.connect(url, autocommit=True) as db:
             while not self._stop.wait(self.every):
                 rows = db.execute(
-                    "SELECT coalesce(wait_event_type, 'running'), count(*) "
+                    "SELECT coalesce(wait_event_type || ':' || wait_event, 'running'), count(*) "
                     "FROM pg_stat_activity WHERE datname = %s AND state = 'active' "
                     "AND pid <> pg_backend_pid() GROUP BY 1",
                     [self.dbname],
