@@ -718,9 +718,15 @@ def _active_cell(active: dict[str, float]) -> str:
     return f"{active.get('running', 0):.2f} / {waiting:.2f}"
 
 
-def _waits_cell(active: dict[str, float]) -> str:
-    waits = sorted(((n, k) for k, n in active.items() if k != "running"), reverse=True)
-    return ", ".join(f"{k} {n:.2f}" for n, k in waits[:2]) or "nothing"
+def waits(rows: list[dict]) -> str:
+    """What PostgreSQL's waiting backends waited on, per process count (below the table)."""
+    lines = ["PostgreSQL's active backends waited on (mean number of backends, step shown):"]
+    for r in rows:
+        active = r["shown"].timing.get("pg_active", {})
+        found = sorted(((n, k) for k, n in active.items() if k != "running"), reverse=True)
+        listed = ", ".join(f"{k} {n:.2f}" for n, k in found[:5] if n >= 0.005) or "nothing"
+        lines.append(f"  {r['processes']} process(es): {listed}")
+    return "\n".join(lines)
 
 
 def _latency_cell(step: StepResult) -> str:
@@ -775,7 +781,6 @@ def table(rows: list[dict]) -> str:
     line("CPU: PostgreSQL backends, in cores", lambda r: f"{r['split']['pg_cpu_share']:.2f}")
     line("PostgreSQL active backends: running / waiting",
          lambda r: _active_cell(r["shown"].timing["pg_active"]))  # fmt: skip
-    line("  waiting on (mean backends)", lambda r: _waits_cell(r["shown"].timing["pg_active"]))
     line("CPU: server + PostgreSQL, in cores (of 2)",
          lambda r: f"{r['split']['cores_busy']:.2f}")  # fmt: skip
     return "\n".join(lines)
@@ -832,6 +837,8 @@ def main(argv: list[str] | None = None) -> int:
         f"else runs: load average {min(loads):.1f}–{max(loads):.1f} during the run",
         "",
         table(usable) if usable else "nothing measured",
+        "",
+        waits(usable),
         "",
         f"limit: p99 over every request of the step < {args.p99_ms:g} ms and no errors "
         "(non-2xx/3xx, socket errors, timeouts). Python: CPU of the request's thread; "
