@@ -72,6 +72,7 @@ from bench.run import (
 WRK_SCRIPT = Path(__file__).resolve().parent / "wrk" / "mix.lua"
 P99_LIMIT_MS = 250.0
 REACTION_KINDS = ("thumbsup", "heart")
+POSTS_PER_PAGE = 20  # hearth.discussions.selectors.POSTS_PER_PAGE
 
 
 # The mix ---------------------------------------------------------------------------------
@@ -258,7 +259,7 @@ def gather(url: str, info: dict) -> dict:
     c = info["community_id"]
     with psycopg.connect(url.replace("postgres://", "postgresql://"), autocommit=True) as db:
         hot = db.execute(
-            "SELECT t.id, t.slug FROM discussions_topic t "
+            "SELECT t.id, t.slug, t.post_count FROM discussions_topic t "
             "JOIN discussions_category c ON c.id = t.category_id "
             "WHERE t.community_id = %s AND c.read_access = 'everyone' AND c.kind = 'discussion' "
             "AND t.deleted_at IS NULL AND t.merged_into_id IS NULL "
@@ -291,7 +292,7 @@ def gather(url: str, info: dict) -> dict:
             [user[0], user[1] or f"{info['bench_user']}@example.invalid"],
         )
         db.execute("UPDATE account_emailaddress SET verified = true WHERE user_id = %s", [user[0]])
-    words = sorted({w.lower() for _id, slug in hot for w in slug.split("-") if len(w) > 4})
+    words = sorted({w.lower() for _id, slug, _n in hot for w in slug.split("-") if len(w) > 4})
     words = words[:40] + [info["search_word"], info["rare_word"]]
     return {"hot": hot, "categories": categories, "posts": posts, "words": words}
 
@@ -301,17 +302,21 @@ def class_requests(key: str, info: dict, data: dict) -> list[str]:
     c, big = info["community"], info["big_topic_id"]
     topic = lambda tid, slug: f"/c/{c}/t/{slug}/{tid}/"  # noqa: E731
     if key == "anon":
-        lines = [f"GET\t{topic(*row)}" for row in data["hot"][:60]]
+        lines = [f"GET\t{topic(tid, slug)}" for tid, slug, _n in data["hot"][:60]]
         lines += [f"GET\t/c/{c}/category/{slug}/" for slug in data["categories"]]
         lines += [f"GET\t/c/{c}/"] * 10 + [f"GET\t/c/{c}/latest"] * 5
         lines += [f"GET\t{topic(big, info['big_topic_slug'])}"] * 10
         return lines
     if key == "member":
-        # No ?page: a topic the member has unread posts in answers 302 to the first unread
-        # one; the page then marks what it showed as read.
-        lines = [f"GET\t{topic(*row)}" for row in data["hot"][:100]]
-        lines += [f"GET\t{topic(*row)}?page=1" for row in data["hot"][:20]]
-        lines += [f"GET\t/c/{c}/"] * 15
+        # A member reading on: the topic without ?page (answers 302 to the first unread
+        # post when there is one, else shows the first page), then its last page, which
+        # marks everything read; until a reply makes it unread again. (wrk follows no
+        # redirect, so the page of the first unread post is the next line's.)
+        lines = []
+        for tid, slug, posts in data["hot"][:100]:
+            last = max(1, math.ceil(posts / POSTS_PER_PAGE))
+            lines += [f"GET\t{topic(tid, slug)}", f"GET\t{topic(tid, slug)}?page={last}"]
+        lines += [f"GET\t/c/{c}/"] * 25
         return lines
     if key == "search":
         return [f"GET\t/c/{c}/search?q={quote(word)}" for word in data["words"]]

@@ -133,3 +133,29 @@ def test_the_wrk_script_cycles_requests_keeps_cookies_and_reports(tmp_path):
     assert posts and all(cookie == "sessionid=s1" for _m, _p, cookie, _b in _Handler.seen)
     tokens = [body.decode().split("client_token=")[1] for *_x, body in posts]
     assert len(set(tokens)) == len(tokens)  # a fresh token for every reply
+
+
+INFO = {"community": "bench", "big_topic_id": 1, "big_topic_slug": "big", "search_word": "pune",
+        "rare_word": "zephyrquartz"}  # fmt: skip
+DATA = {"hot": [(1, "big", 500), (7, "seven", 3)], "categories": ["general"], "posts": [11, 12],
+        "words": ["pune", "zephyrquartz"]}  # fmt: skip
+
+
+def test_every_class_has_well_formed_requests():
+    for c in mix.CLASSES:
+        lines = mix.class_requests(c.key, INFO, DATA)
+        assert lines
+        for line in lines:
+            method, path, *body = line.split("\t")
+            assert method in ("GET", "POST") and path.startswith("/c/bench/")
+            assert bool(body) == (method == "POST")
+    replies = mix.class_requests("reply", INFO, DATA)
+    assert all("client_token={token}" in line for line in replies)
+
+
+def test_a_member_reads_on_to_the_last_page():
+    lines = mix.class_requests("member", INFO, DATA)
+    assert lines[:4] == [
+        "GET\t/c/bench/t/big/1/", "GET\t/c/bench/t/big/1/?page=25",
+        "GET\t/c/bench/t/seven/7/", "GET\t/c/bench/t/seven/7/?page=1",
+    ]  # fmt: skip
