@@ -458,6 +458,7 @@ class WaitSampler:
     def __init__(self, url: str, dbname: str, every: float = 0.05):
         self.url, self.dbname, self.every = url, dbname, every
         self.counts: dict[str, int] = {}
+        self.queries: dict[str, int] = {}  # the statement, how often it was seen active
         self.samples = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -469,14 +470,19 @@ class WaitSampler:
         with psycopg.connect(url, autocommit=True) as db:
             while not self._stop.wait(self.every):
                 rows = db.execute(
-                    "SELECT coalesce(wait_event_type || ':' || wait_event, 'running'), count(*) "
+                    "SELECT coalesce(wait_event_type || ':' || wait_event, 'running'), "
+                    "regexp_replace(query, '\\s+', ' ', 'g'), backend_type "
                     "FROM pg_stat_activity WHERE datname = %s AND state = 'active' "
-                    "AND pid <> pg_backend_pid() GROUP BY 1",
+                    "AND pid <> pg_backend_pid()",
                     [self.dbname],
                 ).fetchall()
                 self.samples += 1
-                for kind, n in rows:
-                    self.counts[kind] = self.counts.get(kind, 0) + n
+                for kind, sql, backend in rows:
+                    # Its start and its end (where FOR UPDATE, LIMIT and the like are).
+                    query = sql if len(sql) <= 170 else f"{sql[:110]} … {sql[-55:]}"
+                    self.counts[kind] = self.counts.get(kind, 0) + 1
+                    if backend == "client backend":  # parallel workers repeat the query
+                        self.queries[query] = self.queries.get(query, 0) + 1
 
     def __enter__(self) -> WaitSampler:
         self._thread.start()
@@ -553,6 +559,9 @@ def measure_step(args, port: int, files: dict[str, Path], headers: dict[str, str
         "server_cpu": after[1] - before[1],
         "pg_cpu": pg,
         "pg_active": sampler.summary(),
+        "pg_queries": sorted(
+            ((n / max(sampler.samples, 1), q) for q, n in sampler.queries.items()), reverse=True
+        )[:5],
         **counters,
     }
     return step
@@ -731,6 +740,11 @@ def waits(rows: list[dict]) -> str:
         found = sorted(((n, k) for k, n in active.items() if k != "running"), reverse=True)
         listed = ", ".join(f"{k} {n:.2f}" for n, k in found[:5] if n >= 0.005) or "nothing"
         lines.append(f"  {r['processes']} process(es): {listed}")
+    lines.append("Statements most often active (mean backends running them, step shown):")
+    for r in rows:
+        lines.append(f"  {r['processes']} process(es):")
+        for n, query in r["shown"].timing.get("pg_queries", [])[:3]:
+            lines.append(f"    {n:.2f}  {query}")
     return "\n".join(lines)
 
 
