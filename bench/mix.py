@@ -688,6 +688,7 @@ def run_processes(args, n: int, info: dict, db_url: str, data: dict, tmp: Path) 
             streams_bytes = streams.bytes
         server.keep_log(OUT / f"mix-server-{n}.log")
     python_module("bench.seed", "--reset", "--database-url", db_url, timeout=600)
+    flush_redis(args.redis_url)  # leave the bench's Redis database empty
     return {
         "processes": n, "best": best, "steps": steps, "stream_bytes": streams_bytes,
         "p99_limit_ms": args.p99_ms,
