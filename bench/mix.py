@@ -12,7 +12,8 @@ class's share of the load is its share of the connections:
 | class | requests |
 |---|---|
 | anonymous reads | hot topics, category lists, the community home, page 1 (page cache) |
-| signed-in reads | the bench member's topics (unread tracking: first unread, marked read), home |
+| signed-in reads | the bench member reading on: a topic (302 to its first unread post), its |
+|                 | last page (marks it read), the home with its panels                     |
 | searches | varied words from the topics' titles, the seed's common and rare words |
 | replies | POST to the big topic with the CSRF header and a fresh ``client_token`` |
 | reactions | POST toggling a reaction on recent posts of the big topic |
@@ -24,11 +25,13 @@ them all).
 The step search raises the offered load (connections) step by step, ``--step-seconds``
 each, and keeps the highest throughput whose p99 over every request of the step is under
 ``--p99-ms`` (250) with no error (non-2xx/3xx answers, socket errors, timeouts). It stops
-after the first step that fails. For each process count, the passing step's time split is
-measured on the server: Python (CPU of the requests' threads), the database (time in the
-driver's execute) and the rest (waiting: for a core, the GIL, a pool connection, Redis),
-from ``bench.timing``'s counters at ``/metrics``; beside it the CPU of the server
-processes and of PostgreSQL's backends (``/proc``) as a share of the step's wall time.
+after the first step that fails. For each process count, the best passing step (or, when
+none passed, the first) is shown with its time split, measured on the server: Python (CPU
+of the requests' threads), the database (time in the driver's execute) and the rest
+(waiting: for a core, the GIL, a pool connection, Redis), from ``bench.timing``'s counters
+at ``/metrics``; beside it the CPU of the server processes and of PostgreSQL's backends
+(``/proc``) as a share of the step's wall time, and what the backends waited on and ran
+(``pg_stat_activity``, sampled).
 
 Printed, not asserted. Posting limits are off (one member posts many replies a second) and
 the per-address live-stream limit is raised (every stream comes from 127.0.0.1).
