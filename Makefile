@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 export HEARTH_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test install install-test browser lint format migrations-check serve clean bench check-pages
+.PHONY: run test install install-test browser lint format migrations-check serve clean bench bench-mix check-pages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,17 @@ bench: install
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) \
 	  || echo "Could not install wrk: the benchmark uses its Python load generator."; }
 	$(BIN)/python -m bench.run
+
+# The mixed load (issue 17, bench/README.md "Issue 17: the mixed load"): production mode
+# (granian, psycopg pool, Redis at BENCH_REDIS_URL, default redis://127.0.0.1:6379/13, a
+# database of the bench's own that it empties) on the seeded 1M-post database, one wrk per
+# request class plus held-open live streams, stepped up until p99 passes 250 ms, for 1 and 2
+# processes. BENCH_POSTS, BENCH_MEMBERS, BENCH_STEP_SECONDS (10), BENCH_STREAMS (200).
+bench-mix: install
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "Installing Debian's wrk for the benchmark…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python -m bench.mix
 
 # Lighthouse (mobile preset) and the Nu HTML checker on the demo's pages, signed in where a
 # page needs it, in one table (tools/check_pages/run.py; not part of `make test`). The two

@@ -108,11 +108,19 @@ def python_module(*args: str, timeout: float, capture: bool = False) -> str:
 class Server:
     """``hearth serve`` in its own process group, stopped (the whole group) on exit."""
 
-    def __init__(self, *, database_url: str, port: int, workers: int, env=None):
+    def __init__(
+        self, *, database_url: str, port: int, workers: int, env: dict[str, str] | None = None,
+        serve_args: tuple[str, ...] = ("--no-collectstatic",), data_dir: Path | None = None,
+        start_seconds: float = 60,
+    ):  # fmt: skip
+        """``env`` is laid over the embedded-mode defaults below (``bench.mix`` runs
+        production mode); a given ``data_dir`` is kept (its collected static files too)."""
         self.database_url, self.port, self.workers = database_url, port, workers
-        self.extra_env = dict(env or {})  # e.g. DATABASE_REPLICA_URL (bench.replica)
+        self.env, self.serve_args, self.start_seconds = env or {}, serve_args, start_seconds
         self.process: subprocess.Popen | None = None
-        self.data_dir = Path(tempfile.mkdtemp(prefix="hearth-bench-serve-"))
+        self.keep_data_dir = data_dir is not None
+        self.data_dir = data_dir or Path(tempfile.mkdtemp(prefix="hearth-bench-serve-"))
+        self.data_dir.mkdir(parents=True, exist_ok=True)
         self.log = self.data_dir / "server.log"
 
     def __enter__(self) -> Server:
@@ -127,17 +135,17 @@ class Server:
             "HEARTH_DATA_DIR": str(self.data_dir),
             "HEARTH_ENV": "embedded",
             "HEARTH_DEBUG": "0",
-            **self.extra_env,
+            **self.env,
         }
         with open(self.log, "w") as log:
             self.process = subprocess.Popen(  # noqa: S603
                 [sys.executable, "-m", "hearth.cli", "serve", "--host", HOST,
-                 "--port", str(self.port), "--workers", str(self.workers), "--no-collectstatic"],
+                 "--port", str(self.port), "--workers", str(self.workers), *self.serve_args],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )  # fmt: skip
         atexit.register(self.stop)
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + self.start_seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 sys.exit(f"bench.run: the server exited:\n{self.log.read_text()[-3000:]}")
@@ -149,7 +157,10 @@ class Server:
                 pass
             time.sleep(0.2)
         self.stop()
-        sys.exit(f"bench.run: the server did not answer in 60 s:\n{self.log.read_text()[-3000:]}")
+        sys.exit(
+            f"bench.run: the server did not answer in {self.start_seconds:g} s:\n"
+            f"{self.log.read_text()[-3000:]}"
+        )
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
@@ -174,7 +185,8 @@ class Server:
 
     def __exit__(self, *exc) -> None:
         self.stop()
-        shutil.rmtree(self.data_dir, ignore_errors=True)
+        if not self.keep_data_dir:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
 def request(port: int, method: str, path: str, *, headers=None, body=None):

@@ -1051,6 +1051,11 @@ def seed_members(community_id: int, *, now: datetime) -> dict:
             },
         )
     _step("member profiles, interests and answers", t0)
+    # Statistics first: without them the planner takes the fresh tables for empty, and the
+    # directory counts below become nested loops over every profile (minutes at 100k).
+    with connection.cursor() as cursor:
+        for table in ("communities_membership", *MEMBER_TABLES):
+            cursor.execute(f"ANALYZE {table}")
 
     from django.http import QueryDict
 
@@ -1214,12 +1219,14 @@ def _check(info: dict) -> None:
 
 def reset(info: dict) -> None:
     """Take back what a run wrote: the bench member's replies to the big topic (and what
-    came with them), reading state, watches and events; recount the topic and category."""
+    came with them), reactions (``bench.mix``), reading state, watches and events; recount
+    the topic and category, and the reacted posts' reaction counts."""
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
+    from django.db.models import Count
 
     from hearth.core.models import InteractionEvent
-    from hearth.discussions.models import Post, Topic, TopicRead, Watch
+    from hearth.discussions.models import Post, Reaction, Topic, TopicRead, Watch
 
     user = get_user_model().objects.get(username=info["bench_user"])
     with transaction.atomic():
@@ -1229,6 +1236,13 @@ def reset(info: dict) -> None:
         TopicRead.objects.filter(user=user, topic_id=info["big_topic_id"]).delete()
         Watch.objects.filter(user=user).delete()
         InteractionEvent.objects.filter(actor=user).delete()
+        # Reactions are not seeded: the bench member's come from a run.
+        reacted = set(Reaction.objects.filter(user=user).values_list("post_id", flat=True))
+        Reaction.objects.filter(user=user).delete()
+        for post in Post.objects.filter(pk__in=reacted):
+            rows = Reaction.objects.filter(post=post).values("kind").annotate(n=Count("id"))
+            post.reactions = {row["kind"]: row["n"] for row in rows}
+            post.save(update_fields=["reactions"])
         with connection.cursor() as cursor:
             cursor.execute(RECOUNT_TOPICS.format(where="topic_id = %s"), [info["big_topic_id"]] * 2)
             cursor.execute(RECOUNT_CATEGORIES, [info["community_id"]])
