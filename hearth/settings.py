@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "hearth.discussions",
     "hearth.qa",
     "hearth.ideas",
+    "hearth.groups",
     "hearth.search",
     "hearth.analytics",
     "hearth.members",
