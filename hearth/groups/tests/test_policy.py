@@ -97,9 +97,7 @@ def test_a_member_who_left_the_community_reads_no_group_content(
 ):
     from hearth.communities.models import Membership, MembershipStatus
 
-    Membership.objects.filter(community=community, user=gus).update(
-        status=MembershipStatus.LEFT
-    )
+    Membership.objects.filter(community=community, user=gus).update(status=MembershipStatus.LEFT)
     actor = actor_for(gus, community)
     assert not discussion_policy.can_read_topic(actor, private_topic)
     assert not discussion_policy.visible_topics(actor, community).filter(pk=private_topic.pk)
