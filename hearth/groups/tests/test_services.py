@@ -233,3 +233,14 @@ def test_settings_only_for_admins_and_in_range(community, owner, moderator):
         services.group_settings_update(actor=actor_for(owner, community), create_trust_level=9)
     services.group_settings_update(actor=actor_for(owner, community), create_trust_level=3)
     assert GroupSettings.objects.get(community=community).create_trust_level == 3
+
+
+def test_members_like_you_counts_shared_groups(community, private_group, gina, gus, member):
+    from hearth.members.selectors import members_like_you
+
+    suggestions = members_like_you(actor_for(gina, community), community)
+    assert [(s.profile.user, s.reason) for s in suggestions] == [
+        (gus, "Also in the group Beta testers")
+    ]
+    # Mel is in no group with anyone: no suggestion from groups.
+    assert members_like_you(actor_for(member, community), community) == []

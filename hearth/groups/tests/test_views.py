@@ -1,6 +1,7 @@
 """Group pages and actions: happy paths, bad input (never a 500) and who may not."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hearth.groups.models import Group, GroupMembership, GroupSettings, MembershipStatus
 from hearth.testing.factories import image_upload
@@ -48,7 +49,12 @@ def test_create_form(client, gina, group_settings):
         {"name": "Ok", "visibility": "nope", "join_policy": "open"},
         {"name": "Ok", "slug": "NO WAY", "visibility": "public", "join_policy": "open"},
         {"name": "Ok\x00", "visibility": "public", "join_policy": "open"},
-        {"name": "Ok", "visibility": "public", "join_policy": "open", "cover": "not a file"},
+        {
+            "name": "Ok",
+            "visibility": "public",
+            "join_policy": "open",
+            "cover": SimpleUploadedFile("x.png", b"not an image", content_type="image/png"),
+        },
     ],
 )
 def test_create_form_bad_input_rerenders(client, gina, group_settings, data):
