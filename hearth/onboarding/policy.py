@@ -13,7 +13,7 @@ from hearth.communities import policy as community_policy
 from hearth.communities.models import Membership
 from hearth.core.actor import Actor
 from hearth.discussions import policy as discussion_policy
-from hearth.discussions.models import Category, PostAccess, ReadAccess, Topic
+from hearth.discussions.models import Category, PostAccess, Topic
 
 # How long after joining a member counts as a newcomer on the community home.
 NEWCOMER_DAYS = 30
