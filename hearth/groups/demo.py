@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 
 from hearth.accounts.models import User
+from hearth.communities import policy as community_policy
 from hearth.communities.models import Community
 from hearth.core.actor import Actor
 from hearth.discussions import services as discussions
@@ -43,9 +44,11 @@ GROUPS = [
 
 
 def populate(community: Community, owner: User, people: list[User], rng: random.Random) -> None:
-    if len(people) < 8:
+    # Members in good standing only (the moderation demo suspends and silences some).
+    able = [u for u in people if community_policy.can_participate(Actor.for_user(u, community))]
+    if len(able) < 8:
         return
-    chosen = rng.sample(people, k=8)
+    chosen = rng.sample(able, k=8)
     owner_actor = Actor.for_user(owner, community)
     for index, (name, visibility, join_policy, description, topics) in enumerate(GROUPS):
         group = services.group_create(
@@ -62,6 +65,6 @@ def populate(community: Community, owner: User, people: list[User], rng: random.
                 actor=Actor.for_user(author, community), category=category, title=title, body=body
             )
         if join_policy == JoinPolicy.REQUEST:
-            services.group_join(actor=Actor.for_user(chosen[7], community), group=group)
+            services.group_join(actor=Actor.for_user(chosen[0], community), group=group)
         if join_policy == JoinPolicy.INVITE:
-            services.group_invite(actor=owner_actor, group=group, username=chosen[6].username)
+            services.group_invite(actor=owner_actor, group=group, username=chosen[7].username)

@@ -26,7 +26,7 @@ class GroupForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    username = forms.CharField(label=_("Username"), max_length=150)
+    username = forms.CharField(label=_("Invite a member (username)"), max_length=150)
 
 
 class RoleForm(forms.Form):

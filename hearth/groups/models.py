@@ -23,6 +23,18 @@ class JoinPolicy(models.TextChoices):
     INVITE = "invite", _("By invitation only")
 
 
+VISIBILITY_SHORT = {
+    Visibility.PUBLIC: _("Public"),
+    Visibility.PRIVATE: _("Private"),
+    Visibility.SECRET: _("Secret"),
+}
+JOIN_POLICY_SHORT = {
+    JoinPolicy.OPEN: _("Open to all members"),
+    JoinPolicy.REQUEST: _("Join on request"),
+    JoinPolicy.INVITE: _("By invitation only"),
+}
+
+
 class GroupRole(models.TextChoices):
     OWNER = "owner", _("Owner")
     MODERATOR = "moderator", _("Moderator")
@@ -65,6 +77,14 @@ class Group(CommunityOwned):
     @property
     def is_public(self) -> bool:
         return self.visibility == Visibility.PUBLIC
+
+    @property
+    def visibility_short(self) -> str:
+        return str(VISIBILITY_SHORT[self.visibility])
+
+    @property
+    def join_policy_short(self) -> str:
+        return str(JOIN_POLICY_SHORT[self.join_policy])
 
 
 class GroupMembership(CommunityOwned):

@@ -4,7 +4,7 @@ latest topics. Visibility comes from ``groups.policy`` (the group) and
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -13,7 +13,7 @@ from hearth.core.actor import Actor
 from hearth.discussions import policy as discussion_policy
 from hearth.discussions.models import Topic
 from hearth.groups import policy
-from hearth.groups.models import Group, GroupMembership, MembershipStatus
+from hearth.groups.models import Group, GroupMembership, GroupRole, MembershipStatus
 from hearth.members import policy as member_policy
 
 LATEST_TOPICS = 10
@@ -64,7 +64,14 @@ def group_members(actor: Actor, group: Group, limit: int = MEMBERS_SHOWN) -> lis
             group=group, status=MembershipStatus.MEMBER, user_id__in=listed
         )
         .select_related("user")
-        .order_by("role", "joined_at", "id")[:limit]
+        .annotate(
+            rank=Case(
+                When(role=GroupRole.OWNER, then=Value(0)),
+                When(role=GroupRole.MODERATOR, then=Value(1)),
+                default=Value(2),
+            )
+        )
+        .order_by("rank", "joined_at", "id")[:limit]
     )
 
 

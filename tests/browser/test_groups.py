@@ -62,7 +62,7 @@ def test_a_private_groups_post_is_seen_nowhere_outside_it(
     gina.get_by_label("By invitation only").check()
     gina.get_by_role("button", name="Create group").click()
     expect(gina.get_by_role("heading", name=GROUP, level=1)).to_be_visible()
-    gina.get_by_label("Username").fill("gus")
+    gina.get_by_label("Invite a member (username)").fill("gus")
     gina.get_by_role("button", name="Invite").click()
     expect(gina.get_by_text("Invited @gus.")).to_be_visible()
     shot_both(gina, "groups-owner")
