@@ -161,3 +161,18 @@ def test_settings_page(client, owner, member, community):
     assert client.post("/c/garden/manage/groups/", {"create_trust_level": "2"}).status_code == 302
     assert client.post("/c/garden/manage/groups/", {"create_trust_level": "9"}).status_code == 200
     assert GroupSettings.objects.get(community=community).create_trust_level == 2
+
+
+def test_the_member_list_respects_hidden_profiles(client, private_group, gus, gina):
+    from hearth.members.models import MemberProfile
+
+    MemberProfile.objects.filter(user=gus).update(hide_from_directory=True)
+    client.force_login(gina)
+    body = client.get(f"{G}{private_group.slug}/").content.decode()
+    assert "/c/garden/u/gina/" in body and "/c/garden/u/gus/" not in body
+
+
+def test_a_public_groups_page_shows_its_topics_to_visitors(client, public_group_topic, gus):
+    body = client.get(f"{G}{public_group_topic.category.group.slug}/").content.decode()
+    assert public_group_topic.title in body
+    assert "/c/garden/u/gus/" in body  # a public group's member list is public too
