@@ -58,9 +58,9 @@ def sees_every_group(actor: Actor) -> bool:
 def _member_group_ids(actor: Actor):
     """The groups whose categories the actor reads as a member: active group memberships of
     an active community member (a subquery, so it costs no query of its own)."""
-    return GroupMembership.objects.filter(user=actor.user, status=MembershipStatus.MEMBER).values(
-        "group_id"
-    )
+    return GroupMembership.objects.filter(
+        community=actor.community, user=actor.user, status=MembershipStatus.MEMBER
+    ).values("group_id")
 
 
 def readable_categories_filter(actor: Actor, prefix: str = "") -> Q:
@@ -116,7 +116,10 @@ def _group_allows(actor: Actor, category: Category) -> bool:
     return (
         actor.is_member
         and GroupMembership.objects.filter(
-            group_id=category.group_id, user=actor.user, status=MembershipStatus.MEMBER
+            community=category.community_id,
+            group_id=category.group_id,
+            user=actor.user,
+            status=MembershipStatus.MEMBER,
         ).exists()
     )
 

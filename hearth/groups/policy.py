@@ -51,7 +51,9 @@ def visible_groups(actor: Actor, community: Community) -> QuerySet[Group]:
     if actor.is_member:
         listed |= Q(
             pk__in=GroupMembership.objects.filter(
-                user=actor.user, status__in=(MembershipStatus.MEMBER, MembershipStatus.INVITED)
+                community=community,
+                user=actor.user,
+                status__in=(MembershipStatus.MEMBER, MembershipStatus.INVITED),
             ).values("group_id")
         )
     return groups.filter(listed)
@@ -168,8 +170,9 @@ def joins_at_once(group: Group, membership: GroupMembership | None) -> bool:
 
 def _owner_count(group: Group) -> int:
     return GroupMembership.objects.filter(
-        group=group, role=GroupRole.OWNER, status=MembershipStatus.MEMBER
-    ).count()
+        community=group.community_id, group=group, role=GroupRole.OWNER,
+        status=MembershipStatus.MEMBER,
+    ).count()  # fmt: skip
 
 
 def leave_denial(actor: Actor, group: Group, membership: GroupMembership | None) -> str | None:
@@ -256,8 +259,11 @@ def post_in_group_denial(actor: Actor, group: Group) -> str | None:
     is_member = (
         actor.is_member
         and GroupMembership.objects.filter(
-            group=group, user=actor.user, status=MembershipStatus.MEMBER
-        ).exists()
+            community=group.community_id,
+            group=group,
+            user=actor.user,
+            status=MembershipStatus.MEMBER,
+        ).exists()  # fmt: skip
     )
     return (
         None

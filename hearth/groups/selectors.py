@@ -32,7 +32,7 @@ def group_list(actor: Actor, community: Community) -> list[Group]:
     if actor.user is not None and groups:
         mine = dict(
             GroupMembership.objects.filter(
-                user=actor.user, group__in=[g.pk for g in groups]
+                community=community, user=actor.user, group__in=[g.pk for g in groups]
             ).values_list("group_id", "status")
         )
     for group in groups:
@@ -48,7 +48,9 @@ def group_for(actor: Actor, slug: str) -> tuple[Group, GroupMembership | None]:
         raise Http404
     membership = None
     if actor.user is not None:
-        membership = GroupMembership.objects.filter(group=group, user=actor.user).first()
+        membership = GroupMembership.objects.filter(
+            community=group.community_id, group=group, user=actor.user
+        ).first()
     if not policy.can_see_group(actor, group, membership):
         raise Http404
     return group, membership
@@ -61,7 +63,10 @@ def group_members(actor: Actor, group: Group, limit: int = MEMBERS_SHOWN) -> lis
     listed = member_policy.listed_profiles(actor, group.community).values("user_id")
     return list(
         GroupMembership.objects.filter(
-            group=group, status=MembershipStatus.MEMBER, user_id__in=listed
+            community=group.community_id,
+            group=group,
+            status=MembershipStatus.MEMBER,
+            user_id__in=listed,
         )
         .select_related("user")
         .annotate(
@@ -77,7 +82,7 @@ def group_members(actor: Actor, group: Group, limit: int = MEMBERS_SHOWN) -> lis
 
 def pending(group: Group, status: str) -> list[GroupMembership]:
     return list(
-        GroupMembership.objects.filter(group=group, status=status)
+        GroupMembership.objects.filter(community=group.community_id, group=group, status=status)
         .select_related("user")
         .order_by("created_at", "id")
     )
@@ -122,7 +127,9 @@ def shared_group_candidates(
         .values("group_id")[:SAMPLE_GROUPS]
     )
     rows = (
-        GroupMembership.objects.filter(group_id__in=mine, status=MembershipStatus.MEMBER)
+        GroupMembership.objects.filter(
+            community=community, group_id__in=mine, status=MembershipStatus.MEMBER
+        )
         .exclude(user=actor.user)
         .order_by("group__member_count", "-joined_at", "-id")
         .values_list("user_id", "group__name", "group__member_count")[: per_group * SAMPLE_GROUPS]
@@ -150,6 +157,6 @@ def member_filter_choices(actor: Actor, community: Community) -> list[Group]:
 
 def active_member_ids(group: Group):
     """The group's members' user ids, as a subquery (the directory's group filter)."""
-    return GroupMembership.objects.filter(group=group, status=MembershipStatus.MEMBER).values(
-        "user_id"
-    )
+    return GroupMembership.objects.filter(
+        community=group.community_id, group=group, status=MembershipStatus.MEMBER
+    ).values("user_id")

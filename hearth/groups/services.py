@@ -173,11 +173,17 @@ def group_category_create(
 def membership_of(group: Group, user: User | None) -> GroupMembership | None:
     if user is None:
         return None
-    return GroupMembership.objects.filter(group=group, user=user).first()
+    return GroupMembership.objects.filter(
+        community=group.community_id, group=group, user=user
+    ).first()
 
 
 def _locked_membership(group: Group, user: User) -> GroupMembership | None:
-    return GroupMembership.objects.select_for_update().filter(group=group, user=user).first()
+    return (
+        GroupMembership.objects.select_for_update()
+        .filter(community=group.community_id, group=group, user=user)
+        .first()
+    )
 
 
 def _become_member(membership: GroupMembership, *, actor_user: User) -> None:
@@ -269,7 +275,11 @@ def group_invite(*, actor: Actor, group: Group, username: str) -> GroupMembershi
 @transaction.atomic
 def group_review(*, actor: Actor, group: Group, request_id: int, approve: bool) -> None:
     group = Group.objects.select_for_update().get(pk=group.pk)
-    request = GroupMembership.objects.select_for_update().filter(pk=request_id).first()
+    request = (
+        GroupMembership.objects.select_for_update()
+        .filter(community=group.community_id, group=group, pk=request_id)
+        .first()
+    )
     if request is None:
         raise ValidationError(_("That request does not exist."))
     policy.ensure_review(actor, group, membership_of(group, actor.user), request)
@@ -285,7 +295,11 @@ def group_set_role(*, actor: Actor, group: Group, member_id: int, role: str) -> 
     if role not in GroupRole.values:
         raise ValidationError(_("Choose a role."))
     group = Group.objects.select_for_update().get(pk=group.pk)
-    target = GroupMembership.objects.select_for_update().filter(pk=member_id).first()
+    target = (
+        GroupMembership.objects.select_for_update()
+        .filter(community=group.community_id, group=group, pk=member_id)
+        .first()
+    )
     if target is None:
         raise ValidationError(_("That member is not in this group."))
     policy.ensure_set_role(actor, group, membership_of(group, actor.user), target)
