@@ -76,7 +76,9 @@ class Category(CommunityOwned):
         "groups.Group",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        # RESTRICT, not PROTECT: a group with categories is not deleted on its own, but a
+        # community's deletion takes its groups and categories together.
+        on_delete=models.RESTRICT,
         related_name="categories",
         verbose_name=_("group"),
     )

@@ -3,13 +3,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hearth.communities.views import community_view
 from hearth.communities.views_staff import staff_nav, staff_view
 from hearth.core.forms import add_service_errors, flash_service_errors
+from hearth.core.htmx import is_htmx
 from hearth.groups import policy, selectors, services
 from hearth.groups.forms import (
     CategoryForm,
@@ -175,6 +178,16 @@ def group_review(request, group_slug, request_id, decision):
         )
     except (ValidationError, PermissionDenied) as exc:
         flash_service_errors(request, exc)
+    else:
+        if is_htmx(request):
+            # The request's row is swapped for this: it is decided.
+            approved = decision == "approve"
+            return HttpResponse(
+                format_html(
+                    '<li class="row meta">{}</li>',
+                    _("Approved: they are in the group.") if approved else _("Declined."),
+                )
+            )
     return _detail(request, group)
 
 

@@ -176,3 +176,18 @@ def test_a_public_groups_page_shows_its_topics_to_visitors(client, public_group_
     body = client.get(f"{G}{public_group_topic.category.group.slug}/").content.decode()
     assert public_group_topic.title in body
     assert "/c/garden/u/gus/" in body  # a public group's member list is public too
+
+
+def test_approving_from_htmx_swaps_the_row(client, private_group, gina, member):
+    client.force_login(member)
+    client.post(f"{G}{private_group.slug}/join")
+    request = GroupMembership.objects.get(group=private_group, user=member)
+    client.force_login(gina)
+    page = client.get(f"{G}{private_group.slug}/").content.decode()
+    assert f'data-hx-target="#group-request-{request.pk}"' in page and " hx-post" not in page
+    response = client.post(
+        f"{G}{private_group.slug}/requests/{request.pk}/approve", HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200 and "Approved" in response.content.decode()
+    request.refresh_from_db()
+    assert request.status == MembershipStatus.MEMBER
