@@ -48,6 +48,8 @@ WATCHED = (
     "communities.Membership",
     "communities.RulesVersion",
     "discussions.Category",
+    # A group's visibility decides who reads its categories.
+    "groups.Group",
     "discussions.Topic",
     "discussions.Post",
     "discussions.Reaction",

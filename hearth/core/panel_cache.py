@@ -40,6 +40,9 @@ PEOPLE_WATCHED = (
     "communities.Membership",
     "members.MemberProfile",
     "discussions.Category",
+    # Shared groups are a "like you" reason; a group's visibility decides what it shows.
+    "groups.Group",
+    "groups.GroupMembership",
 )
 
 

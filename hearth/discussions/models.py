@@ -71,6 +71,17 @@ class Category(CommunityOwned):
     post_count = models.PositiveIntegerField(default=0)
     last_posted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # A group's own category: readable as the group's visibility allows (discussions.policy).
+    group = models.ForeignKey(
+        "groups.Group",
+        null=True,
+        blank=True,
+        # RESTRICT, not PROTECT: a group with categories is not deleted on its own, but a
+        # community's deletion takes its groups and categories together.
+        on_delete=models.RESTRICT,
+        related_name="categories",
+        verbose_name=_("group"),
+    )
 
     class Meta:
         constraints = [

@@ -1,8 +1,11 @@
 """Every permission decision about categories, topics and posts.
 
-Reading is decided by category (who may read it) on top of the community's own visibility;
-search, feeds, notifications and the API use ``visible_categories`` / ``visible_topics`` so
-they can never show more than the pages do."""
+Reading is decided by category (who may read it, and, for a group's category, whether the
+group is open to the reader) on top of the community's own visibility. That decision is
+written once, in :func:`readable_categories_filter` (a ``Q`` for lists) and its per-object
+twin :func:`can_read_category`; search, feeds, notifications, the sitemap, the API and
+analytics use them (or ``visible_categories`` / ``visible_topics`` built on them) so they can
+never show more than the pages do."""
 
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from hearth.discussions.models import (
     ReviewState,
     Topic,
 )
+from hearth.groups.models import GroupMembership, MembershipStatus, Visibility
 from hearth.trust import policy as trust_policy
 
 
@@ -44,6 +48,80 @@ def readable_access_levels(actor: Actor) -> list[str]:
     if actor.is_admin or actor.is_platform_staff:
         levels.append(ReadAccess.ADMINS)
     return levels
+
+
+def sees_every_group(actor: Actor) -> bool:
+    """Community staff (for moderation) and platform staff read every group's categories."""
+    return actor.is_staff or actor.is_platform_staff
+
+
+def _member_group_ids(actor: Actor):
+    """The groups whose categories the actor reads as a member: active group memberships of
+    an active community member (a subquery, so it costs no query of its own)."""
+    return GroupMembership.objects.filter(
+        community=actor.community, user=actor.user, status=MembershipStatus.MEMBER
+    ).values("group_id")
+
+
+def readable_categories_filter(actor: Actor, prefix: str = "") -> Q:
+    """THE reading rule for lists, as a ``Q`` on categories (``prefix`` reaches them from
+    another model, e.g. ``"topic__category__"``): the category's read level is one the
+    actor holds, and it belongs to no group, to a public group, or to a group the actor is
+    a member of (staff see every group's, to moderate). The community's own visibility is
+    the caller's (``visible_categories`` checks it)."""
+    condition = Q(**{f"{prefix}read_access__in": readable_access_levels(actor)})
+    if sees_every_group(actor):
+        return condition
+    groups = Q(**{f"{prefix}group__isnull": True}) | Q(
+        **{f"{prefix}group__visibility": Visibility.PUBLIC}
+    )
+    if actor.is_member:
+        groups |= Q(**{f"{prefix}group_id__in": _member_group_ids(actor)})
+    return condition & groups
+
+
+def readable_filter_key(actor: Actor) -> tuple:
+    """What :func:`readable_categories_filter` depends on besides the user: actors of one
+    user with equal keys get equal filters (search builds one condition per key)."""
+    return (tuple(readable_access_levels(actor)), sees_every_group(actor), actor.is_member)
+
+
+def readable_by_every_member_filter(prefix: str = "") -> Q:
+    """Categories every member of the community may read (onboarding guides, welcome
+    topics): open to members, in no group or a public one."""
+    return Q(**{f"{prefix}read_access__in": (ReadAccess.EVERYONE, ReadAccess.MEMBERS)}) & (
+        Q(**{f"{prefix}group__isnull": True})
+        | Q(**{f"{prefix}group__visibility": Visibility.PUBLIC})
+    )
+
+
+def readable_by_every_member(category: Category) -> bool:
+    return category.read_access in (ReadAccess.EVERYONE, ReadAccess.MEMBERS) and (
+        category.group_id is None or category.group.visibility == Visibility.PUBLIC
+    )
+
+
+def readable_by_every_visitor(category: Category) -> bool:
+    """Whether a signed-out visitor of a visible community may read the category."""
+    return category.read_access == ReadAccess.EVERYONE and (
+        category.group_id is None or category.group.visibility == Visibility.PUBLIC
+    )
+
+
+def _group_allows(actor: Actor, category: Category) -> bool:
+    if category.group_id is None or sees_every_group(actor):
+        return True
+    if category.group.visibility == Visibility.PUBLIC:
+        return True
+    return (
+        actor.is_member
+        and GroupMembership.objects.filter(
+            community=category.community_id,
+            group_id=category.group_id,
+            user=actor.user,
+            status=MembershipStatus.MEMBER,
+        ).exists()
+    )
 
 
 def sees_posts_in_review(actor: Actor) -> bool:
@@ -79,9 +157,7 @@ def can_see_post(actor: Actor, post: Post) -> bool:
 def visible_categories(actor: Actor, community: Community) -> QuerySet[Category]:
     if not community_policy.can_view_community(actor, community):
         return Category.objects.none()
-    return Category.objects.filter(
-        community=community, read_access__in=readable_access_levels(actor)
-    )
+    return Category.objects.filter(readable_categories_filter(actor), community=community)
 
 
 def visible_topics(actor: Actor, community: Community) -> QuerySet[Topic]:
@@ -98,6 +174,7 @@ def can_read_category(actor: Actor, category: Category) -> bool:
         _in_community(actor, category)
         and community_policy.can_view_community(actor, actor.community)
         and category.read_access in readable_access_levels(actor)
+        and _group_allows(actor, category)
     )
 
 
@@ -131,6 +208,10 @@ def start_topic_denial(actor: Actor, category: Category) -> str | None:
         return reason
     if category.post_access == PostAccess.STAFF and not actor.is_staff:
         return _("Only staff can start topics in %(name)s.") % {"name": category.name}
+    if category.group_id is not None:
+        from hearth.groups.policy import post_in_group_denial
+
+        return post_in_group_denial(actor, category.group)
     return None
 
 

@@ -160,6 +160,7 @@ DROPPED = {
     "answer": lambda: _(
         "Not a profile answer you may filter by: give “<question id>:<one of its choices>”."
     ),
+    "group": lambda: _("No group you may see the members of has that slug."),
     "show": lambda: _("Unknown list."),
     "sort": lambda: _("Unknown order."),
 }
@@ -175,6 +176,11 @@ class DirectoryQuery(CursorQuery):
         max_length=200,
         description="`<question id>:<choice>`: members who gave this answer to a choice "
         "question (public questions; all of them for staff).",
+    )
+    group: str | None = Field(
+        None,
+        max_length=60,
+        description="A group's slug: its members (groups whose member list you may see).",
     )
     show: DirectoryShow = Field(
         "all", description="`new`: joined this week; `helpful`: most helpful first."
@@ -229,7 +235,7 @@ def member_directory(request, slug: str, query: Query[DirectoryQuery]):
     interest, an answer that is not a choice of a question you may filter by) is a 422."""
     community, actor = community_actor(request, slug)
     params = QueryDict(mutable=True)
-    for name in ("q", "interest", "answer", "show", "sort"):
+    for name in ("q", "interest", "answer", "group", "show", "sort"):
         value = getattr(query, name)
         if value:
             params[name] = value

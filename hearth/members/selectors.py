@@ -213,7 +213,7 @@ def follower_count(profile: MemberProfile) -> int:
 
 SORTS = ("joined", "active")
 SHOWS = ("all", "new", "helpful")
-KNOWN_PARAMS = frozenset({"q", "interest", "answer", "show", "sort", "page"})
+KNOWN_PARAMS = frozenset({"q", "interest", "answer", "group", "show", "sort", "page"})
 
 
 @dataclass
@@ -222,6 +222,8 @@ class DirectoryFilters:
     interest: Interest | None = None
     question: ProfileQuestion | None = None
     answer: str = ""
+    # A group whose member list the viewer may see (hearth.groups.selectors decides).
+    group: object | None = None
     show: str = "all"
     sort: str = "joined"
     notices: list[str] = field(default_factory=list)
@@ -234,7 +236,7 @@ class DirectoryFilters:
 
     @property
     def is_filtered(self) -> bool:
-        return bool(self.query or self.interest or self.answer or self.show != "all")
+        return bool(self.query or self.interest or self.answer or self.group or self.show != "all")
 
     @property
     def answer_param(self) -> str:
@@ -247,6 +249,7 @@ class DirectoryFilters:
             "q": self.query,
             "interest": self.interest.key if self.interest else "",
             "answer": self.answer_param,
+            "group": self.group.slug if self.group else "",
             "show": "" if self.show == "all" else self.show,
             "sort": "" if self.sort == "joined" else self.sort,
         }
@@ -292,6 +295,14 @@ def directory_filters(
             filters.drop("answer", _("That profile answer filter is not available; ignored."))
         else:
             filters.question, filters.answer = question, answer
+    group_slug = param("group")[:60]
+    if group_slug:
+        from hearth.groups.selectors import member_filter_choices
+
+        choices = member_filter_choices(actor, community)
+        filters.group = next((g for g in choices if g.slug == group_slug), None)
+        if filters.group is None:
+            filters.drop("group", _("That group filter is not available; showing everyone."))
     show = param("show") or "all"
     if show not in SHOWS:
         filters.drop("show", _("Unknown list “%(v)s”; showing everyone.") % {"v": show[:30]})
@@ -329,6 +340,10 @@ def directory(
                 question=filters.question, value=filters.answer
             ).values("profile_id")
         )
+    if filters.group is not None:
+        from hearth.groups.selectors import active_member_ids
+
+        profiles = profiles.filter(user_id__in=active_member_ids(filters.group))
     if filters.show == "new":
         since = timezone.now() - timedelta(days=NEW_MEMBER_DAYS)
         profiles = profiles.filter(membership__joined_at__gte=since)
@@ -457,8 +472,8 @@ class _Candidate:
 def members_like_you(
     actor: Actor, community: Community, limit: int = SUGGESTIONS
 ) -> list[Suggestion]:
-    """Listed members who share the viewer's interests or profile answers, or posted in the
-    same topics, best first, each with the reason to show.
+    """Listed members who share the viewer's interests, profile answers or groups, or posted
+    in the same topics, best first, each with the reason to show.
 
     Bounded whatever the community's size: only the viewer's rarest few interests, a few
     choice answers and latest topics are compared, each reading at most ROWS_PER_SAMPLE
@@ -511,6 +526,11 @@ def members_like_you(
         }
         for profile_id in rows:
             by_profile[profile_id].add(2.0, reason)
+
+    from hearth.groups.selectors import shared_group_candidates
+
+    for user_id, weight, reason in shared_group_candidates(actor, community, ROWS_PER_SAMPLE):
+        by_user[user_id].add(weight, reason)
 
     readable = _readable_category_ids(actor, community)
     if readable:

@@ -30,6 +30,8 @@ def _profile_url(request, username: str) -> str:
 
 @community_view
 def directory(request):
+    from hearth.groups.selectors import member_filter_choices
+
     actor, community = request.actor, request.community
     questions = selectors.answer_filter_questions(actor, community)
     filters = selectors.directory_filters(actor, community, request.GET, questions)
@@ -51,6 +53,7 @@ def directory(request):
             "filters": filters,
             "interests": selectors.interest_options(community),
             "questions": questions,
+            "groups": member_filter_choices(actor, community),
             "can_read_feed": policy.can_read_feed(actor),
             "count_cap": selectors.DIRECTORY_COUNT_CAP,
             "count_capped": count > selectors.DIRECTORY_COUNT_CAP,

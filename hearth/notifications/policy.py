@@ -64,7 +64,7 @@ def _readable_in(membership: Membership) -> Q:
         Q(topic__isnull=True)
         | (
             Q(topic__deleted_at__isnull=True)
-            & Q(topic__category__read_access__in=discussion_policy.readable_access_levels(actor))
+            & discussion_policy.readable_categories_filter(actor, "topic__category__")
             & discussion_policy.in_review_filter(actor, "topic__")
         )
     ) & (

@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from hearth.communities import policy as community_policy
 from hearth.communities.models import Membership
 from hearth.core.actor import Actor
-from hearth.discussions.models import Category, PostAccess, ReadAccess, Topic
+from hearth.discussions import policy as discussion_policy
+from hearth.discussions.models import Category, PostAccess, Topic
 
 # How long after joining a member counts as a newcomer on the community home.
 NEWCOMER_DAYS = 30
 # Levels every member can read: a checklist may only point newcomers at these.
-MEMBER_READABLE = (ReadAccess.EVERYONE, ReadAccess.MEMBERS)
 
 
 def _ensure(reason: str | None) -> None:
@@ -59,7 +59,7 @@ def guide_topic_denial(actor: Actor, topic: Topic | None) -> str | None:
         topic is None
         or not _in_community(actor, topic)
         or topic.deleted_at is not None
-        or topic.category.read_access not in MEMBER_READABLE
+        or not discussion_policy.readable_by_every_member(topic.category)
     ):
         return _("Choose a topic of this community that every member can read.")
     return None
@@ -69,7 +69,7 @@ def introductions_denial(actor: Actor, category: Category | None) -> str | None:
     if (
         category is None
         or not _in_community(actor, category)
-        or category.read_access not in MEMBER_READABLE
+        or not discussion_policy.readable_by_every_member(category)
         or category.post_access != PostAccess.MEMBERS
     ):
         return _(

@@ -240,9 +240,9 @@ def guide_topic_choices(community: Community) -> list[Topic]:
     """Topics every member can read, pinned first, then the most recent."""
     return list(
         Topic.objects.filter(
+            discussion_policy.readable_by_every_member_filter("category__"),
             community=community,
             deleted_at__isnull=True,
-            category__read_access__in=policy.MEMBER_READABLE,
         )
         .select_related("category")
         .order_by("-is_pinned", "-created_at", "-id")[:GUIDE_CHOICES]

@@ -99,8 +99,7 @@ def ensure_spotlight(actor: Actor, membership: Membership) -> None:
 def readable_by_every_visitor(topic: Topic) -> bool:
     """Whether anyone who can open the community home may read the topic: its category is
     open at the level the policy gives a signed-out visitor, and it is not deleted."""
-    visitor_levels = discussion_policy.readable_access_levels(Actor(user=None))
-    return topic.category.read_access in visitor_levels and topic.deleted_at is None
+    return discussion_policy.readable_by_every_visitor(topic.category) and topic.deleted_at is None
 
 
 def feature_denial(actor: Actor, topic: Topic, post: Post | None = None) -> str | None:

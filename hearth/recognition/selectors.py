@@ -171,13 +171,12 @@ def spotlight_history(community: Community) -> QuerySet[Spotlight]:
 def featured_for(actor: Actor, community: Community, limit: int = HOME_FEATURES) -> list[Feature]:
     """What the home page highlights to this viewer: content they may read that is also
     open to every visitor (a category tightened after featuring drops out)."""
-    visitor_levels = discussion_policy.readable_access_levels(Actor(user=None))
     return list(
         Feature.objects.filter(
+            discussion_policy.readable_categories_filter(Actor(user=None), "topic__category__"),
             community=community,
             removed_at__isnull=True,
             topic__in=discussion_policy.visible_topics(actor, community),
-            topic__category__read_access__in=visitor_levels,
             topic__merged_into__isnull=True,
         )
         .filter(Q(post__isnull=True) | Q(post__deleted_at__isnull=True))
@@ -196,9 +195,9 @@ def home_features(
     visitor = Actor(user=None, community=community)
     topics = Topic.objects.filter(
         Q() if sees_in_review else discussion_policy.in_review_filter(visitor),
+        discussion_policy.readable_categories_filter(visitor, "category__"),
         community=community,
         deleted_at__isnull=True,
-        category__read_access__in=discussion_policy.readable_access_levels(visitor),
     )
     return list(
         Feature.objects.filter(

@@ -2,7 +2,7 @@
 
 The rule is the pages' own: a post is found only in a category the searcher may read, in a
 community they may see. It is never written here; it comes from
-``hearth.discussions.policy`` (``visible_categories``, ``readable_access_levels``) and
+``hearth.discussions.policy`` (``visible_categories``, ``readable_categories_filter``) and
 ``hearth.communities.policy.visible_communities``, and the backend is handed the resulting
 category ids."""
 
@@ -18,7 +18,11 @@ from hearth.communities.models import Membership, MembershipStatus
 from hearth.communities.policy import visible_communities
 from hearth.core.actor import Actor
 from hearth.discussions.models import Category
-from hearth.discussions.policy import readable_access_levels, visible_categories
+from hearth.discussions.policy import (
+    readable_categories_filter,
+    readable_filter_key,
+    visible_categories,
+)
 from hearth.search.backends import SearchHit, SearchResults, parse_query, search_posts
 
 if TYPE_CHECKING:
@@ -39,13 +43,15 @@ def readable_category_ids(*, user: User | None) -> list[int]:
     """Every category the user may read, across the communities they can see, in two
     queries whatever the number of communities: their memberships, then the categories.
 
-    What a membership unlocks comes from ``readable_access_levels`` for that membership's
-    actor; memberships unlocking the same levels share one condition."""
+    What a membership unlocks comes from ``readable_categories_filter`` for that
+    membership's actor (its read levels and its groups); memberships whose actors get the
+    same filter share one condition, and communities the user is no member of get the
+    filter of a user without a membership."""
     base_actor = Actor.for_user(user)
-    base_levels = readable_access_levels(base_actor)
-    condition = Q(read_access__in=base_levels)
+    member_of: list[int] = []
+    condition = Q(pk__in=[])
     if base_actor.user is not None:
-        extra: dict[tuple[str, ...], list[int]] = {}
+        by_key: dict[tuple, tuple[Actor, list[int]]] = {}
         memberships = Membership.objects.filter(
             user=base_actor.user, status=MembershipStatus.ACTIVE
         ).select_related("community")
@@ -53,11 +59,13 @@ def readable_category_ids(*, user: User | None) -> list[int]:
             actor = Actor(
                 user=base_actor.user, community=membership.community, membership=membership
             )
-            levels = tuple(sorted(set(readable_access_levels(actor)) - set(base_levels)))
-            if levels:
-                extra.setdefault(levels, []).append(membership.community_id)
-        for levels, community_ids in extra.items():
-            condition |= Q(community_id__in=community_ids, read_access__in=levels)
+            by_key.setdefault(readable_filter_key(actor), (actor, []))[1].append(
+                membership.community_id
+            )
+            member_of.append(membership.community_id)
+        for actor, community_ids in by_key.values():
+            condition |= Q(community_id__in=community_ids) & readable_categories_filter(actor)
+    condition |= ~Q(community_id__in=member_of) & readable_categories_filter(base_actor)
     return list(
         Category.objects.filter(condition, community__in=visible_communities(base_actor))
         .order_by()

@@ -107,6 +107,12 @@ def _community_field(model) -> models.Field | None:
     return None
 
 
+# Optional keys that still order their tables (a key that may be empty imports in any order,
+# but a group comes before its categories so that deleting in reverse order never meets
+# the restricted key).
+OPTIONAL_PARENTS: dict[str, tuple[str, ...]] = {"discussions.Category": ("groups.Group",)}
+
+
 def archived_models() -> list[type[models.Model]]:
     """The community and every table owned by it, parents before children."""
     chosen = {COMMUNITY: apps.get_model(COMMUNITY)}
@@ -126,6 +132,7 @@ def archived_models() -> list[type[models.Model]]:
         needs = [f.related_model._meta.label for f in fk_fields(model) if not f.null] + list(
             RAW_IDS.get(label, {}).values()
         )
+        needs += OPTIONAL_PARENTS.get(label, ())
         for target in needs:
             if target in chosen and target != label:
                 visit(target, (*path, label))

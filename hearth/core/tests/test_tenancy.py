@@ -16,6 +16,7 @@ from django.db.models import Count
 from hearth.communities.models import Community, Membership
 from hearth.discussions import services as discussions
 from hearth.discussions.models import Category, Post, Reaction, Topic
+from hearth.groups import services as groups
 from hearth.notifications import fanout
 from hearth.notifications.models import Notification
 from hearth.search.models import PostDocument
@@ -194,6 +195,16 @@ def two_communities(db, owner, django_capture_on_commit_callbacks):
             discussions.reaction_toggle(actor=actor_for(mel, community), post=reply, kind="heart")
             fanout.process(community)
             topics[community.slug] = topic
+            # A private group with mel in it, with a topic in its category.
+            group = groups.group_create(
+                actor=actor_for(owner, community), name="Hello circle", visibility="private"
+            )
+            groups.group_invite(actor=actor_for(owner, community), group=group, username="mel")
+            groups.group_join(actor=actor_for(mel, community), group=group)
+            discussions.topic_create(
+                actor=actor_for(mel, community), category=group.categories.get(),
+                title="Hello circle friends", body="Hello circle",
+            )  # fmt: skip
     assert Notification.objects.filter(community=b, recipient=mel).exists()
     assert PostDocument.objects.filter(community=b).exists()
     return {"a": a, "b": b, "mel": mel, "topic": topics["garden"]}
@@ -206,6 +217,7 @@ PAGES = {
     "topic": ("visitor", "mel", "owner"),
     "search": ("visitor", "mel", "owner"),
     "profile": ("visitor", "mel", "owner"),
+    "groups": ("visitor", "mel", "owner"),
     "notifications": ("mel", "owner"),
     "notifications of every community": ("mel",),
     "health dashboard": ("owner",),
@@ -219,6 +231,7 @@ def _url(page, topic):
         "topic": f"/c/garden/t/{topic.slug}/{topic.pk}/",
         "search": "/c/garden/search?q=hello",
         "profile": "/c/garden/u/mel/",
+        "groups": "/c/garden/groups/",
         "notifications": "/c/garden/notifications/",
         "notifications of every community": "/notifications/",
         "health dashboard": "/c/garden/health/",
@@ -287,7 +300,7 @@ def test_the_check_passes_queries_of_one_community(scope, two_communities):
 
 def test_the_check_catches_queries_of_several_communities(scope, two_communities):
     a, b, mel = two_communities["a"], two_communities["b"], two_communities["mel"]
-    b_topic = Topic.objects.get(community=b)
+    b_topic = Topic.objects.get(community=b, category__slug="general")
     assert scope(Topic.objects.filter(author=mel)) == [
         "discussions_topic (discussions_topic) is not tied to one community"
     ]

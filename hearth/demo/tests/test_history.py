@@ -68,6 +68,17 @@ def test_history_tells_the_story_through_the_services(db):
     assert "Lumen Photographers" in digest.subject
     assert "List-Unsubscribe" in digest.extra_headers
 
+    # A public, a private (with a request waiting) and a secret group (an invitation).
+    from hearth.groups.models import Group, GroupMembership
+
+    groups = {g.visibility: g for g in Group.objects.filter(community=lumen)}
+    assert set(groups) == {"public", "private", "secret"}
+    assert all(g.member_count == 4 and g.categories.get().topics.exists() for g in groups.values())
+    waiting = GroupMembership.objects.exclude(status="member")
+    assert sorted(waiting.values_list("group__visibility", "status")) == [
+        ("private", "requested"), ("secret", "invited"),
+    ]  # fmt: skip
+
 
 def _story(community):
     """Who did what to whom, when (relative to the first event): the history's content
