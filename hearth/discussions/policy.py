@@ -215,6 +215,17 @@ def start_topic_denial(actor: Actor, category: Category) -> str | None:
     return None
 
 
+def move_topic_to_denial(actor: Actor, category: Category) -> str | None:
+    """Where a topic may be moved (the mover may already edit its details): staff into any
+    category they read; others only where they could start it (a group's category, a
+    staff-only one, are not theirs to fill)."""
+    if not can_read_category(actor, category):
+        return _("Choose a category of this community.")
+    if actor.is_staff:
+        return None
+    return start_topic_denial(actor, category)
+
+
 def can_start_topic(actor: Actor, category: Category) -> bool:
     return start_topic_denial(actor, category) is None
 

@@ -748,8 +748,8 @@ def topic_set_state(
 def topic_move(*, actor: Actor, topic: Topic, category: Category) -> Topic:
     topic = Topic.objects.select_for_update().select_related("category").get(pk=topic.pk)
     policy.ensure_edit_topic_details(actor, topic)
-    if category.community_id != topic.community_id or not policy.can_read_category(actor, category):
-        raise ValidationError({"category": [_("Choose a category of this community.")]})
+    if (reason := policy.move_topic_to_denial(actor, category)) is not None:
+        raise ValidationError({"category": [reason]})
     if category.pk == topic.category_id:
         return topic
     old = topic.category

@@ -4,8 +4,10 @@ denials; the interaction events they record."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from hearth.communities.models import Membership
 from hearth.core.models import InteractionEvent
-from hearth.discussions.models import Category, ReadAccess
+from hearth.discussions import services as discussion_services
+from hearth.discussions.models import Category, ReadAccess, Topic
 from hearth.groups import services
 from hearth.groups.models import (
     Group,
@@ -16,7 +18,7 @@ from hearth.groups.models import (
     MembershipStatus,
     Visibility,
 )
-from hearth.testing.factories import actor_for, image_upload
+from hearth.testing.factories import actor_for, image_upload, membership_factory, user_factory
 
 pytestmark = pytest.mark.django_db
 
@@ -244,3 +246,26 @@ def test_members_like_you_counts_shared_groups(community, private_group, gina, g
     ]
     # Mel is in no group with anyone: no suggestion from groups.
     assert members_like_you(actor_for(member, community), community) == []
+
+
+def test_a_topic_moves_into_a_group_category_only_for_its_members_and_staff(
+    community, public_group, gus, moderator, topic
+):
+    target = public_group.categories.get()
+    outsider = membership_factory(community, user=user_factory(username="tl3"), trust_level=3)
+    with pytest.raises(ValidationError) as refused:
+        discussion_services.topic_move(
+            actor=actor_for(outsider.user, community), topic=topic, category=target
+        )
+    assert "category" in refused.value.message_dict
+    topic.refresh_from_db()
+    assert topic.category.slug == "general"
+    # A leader of the same trust who is in the group may; so may staff, who read every group.
+    Membership.objects.filter(community=community, user=gus).update(trust_level=3)
+    discussion_services.topic_move(actor=actor_for(gus, community), topic=topic, category=target)
+    assert Topic.objects.get(pk=topic.pk).category_id == target.pk
+    general = Category.objects.get(community=community, slug="general")
+    discussion_services.topic_move(
+        actor=actor_for(moderator, community), topic=topic, category=general
+    )
+    assert Topic.objects.get(pk=topic.pk).category_id == general.pk
