@@ -86,6 +86,24 @@ def readable_filter_key(actor: Actor) -> tuple:
     return (tuple(readable_access_levels(actor)), sees_every_group(actor), actor.is_member)
 
 
+def readable_audience_key(actor: Actor) -> str:
+    """Equal for two actors exactly when :func:`readable_categories_filter` reads the same
+    categories for both, so HTML built from what one reads may be shared with the other:
+    the read levels, and the private or secret groups whose categories the actor reads as
+    a member (one query, for members only)."""
+    levels = "-".join(sorted(readable_access_levels(actor)))
+    if sees_every_group(actor):
+        return f"{levels}:every-group"
+    if not actor.is_member:
+        return f"{levels}:public-groups"
+    groups = sorted(
+        _member_group_ids(actor)
+        .exclude(group__visibility=Visibility.PUBLIC)
+        .values_list("group_id", flat=True)
+    )
+    return f"{levels}:groups-{'.'.join(map(str, groups))}"
+
+
 def readable_by_every_member_filter(prefix: str = "") -> Q:
     """Categories every member of the community may read (onboarding guides, welcome
     topics): open to members, in no group or a public one."""

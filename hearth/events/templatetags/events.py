@@ -70,9 +70,9 @@ def upcoming_events_panel(context):
             {"community": community, "rows": rows, "request": request},
         )
 
-    levels = "-".join(sorted(discussion_policy.readable_access_levels(actor)))
+    readable = discussion_policy.readable_audience_key(actor)
     review = "review" if discussion_policy.sees_posts_in_review(actor) else "published"
     signed_in = "user" if actor.user is not None else "visitor"
     return panel_cache.panel_html(
-        "events", community.pk, f"{levels}-{review}-{signed_in}", render, version="content"
+        "events", community.pk, f"{readable}-{review}-{signed_in}", render, version="content"
     )

@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+from django.test import override_settings
 
 from hearth.analytics import dashboard
 from hearth.api import services as api_services
@@ -220,3 +221,24 @@ def test_live_updates_pass_no_announcement_of_it(community, hidden, member, gus)
     )  # fmt: skip
     assert not latest_filter(actor_for(member, community), community)(message)
     assert latest_filter(actor_for(gus, community), community)(message)
+
+
+@override_settings(HEARTH_PANEL_CACHE=True)
+def test_the_home_events_card_shows_a_group_event_only_to_its_members(
+    client, community, hidden, owner, member, gus
+):
+    from hearth.events import services as event_services
+    from hearth.events.tests.conftest import event_fields
+
+    event_services.event_create(
+        actor=actor_for(owner, community),
+        category=hidden.category,
+        **event_fields(title="Zucchini night"),
+    )
+    # The card is kept per audience: the group's member fills it first.
+    client.force_login(gus)
+    assert "Zucchini night" in client.get("/c/garden/").content.decode()
+    client.force_login(member)
+    assert "Zucchini night" not in client.get("/c/garden/").content.decode()
+    client.logout()
+    assert "Zucchini night" not in client.get("/c/garden/").content.decode()
