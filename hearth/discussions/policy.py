@@ -82,8 +82,10 @@ def readable_categories_filter(actor: Actor, prefix: str = "") -> Q:
 
 def readable_filter_key(actor: Actor) -> tuple:
     """What :func:`readable_categories_filter` depends on besides the user: actors of one
-    user with equal keys get equal filters (search builds one condition per key)."""
-    return (tuple(readable_access_levels(actor)), sees_every_group(actor), actor.is_member)
+    user with equal keys get equal filters (search builds one condition per key). A
+    member's groups are those of the actor's community, so that community is in the key."""
+    groups_of = actor.community.pk if actor.is_member and not sees_every_group(actor) else None
+    return (tuple(readable_access_levels(actor)), sees_every_group(actor), groups_of)
 
 
 def readable_audience_key(actor: Actor) -> str:

@@ -13,12 +13,13 @@ from hearth.analytics import dashboard
 from hearth.api import services as api_services
 from hearth.discussions import services as discussions
 from hearth.discussions.models import Watch
+from hearth.discussions.policy import readable_categories_filter, readable_filter_key
 from hearth.groups import services
 from hearth.groups.tests.conftest import SECRET_WORD
 from hearth.notifications import fanout
 from hearth.notifications.models import Notification
 from hearth.notifications.policy import visible_notifications
-from hearth.testing.factories import actor_for
+from hearth.testing.factories import actor_for, community_factory, membership_factory
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +86,17 @@ def test_search_finds_it_only_for_members(client, hidden, member, gus):
     client.force_login(gus)
     assert hidden.title in client.get(f"/c/garden/search?q={SECRET_WORD}").content.decode()
     assert hidden.title in client.get(f"/search?q={SECRET_WORD}").content.decode()
+
+
+def test_search_across_communities_keeps_each_communitys_groups(community, hidden, gus):
+    # Search shares one category condition between a user's memberships with equal keys;
+    # a member's groups belong to one community, so two communities never share a key
+    # (else one community's groups would stand in for the other's).
+    elsewhere = community_factory(slug="orchard")
+    membership_factory(elsewhere, user=gus)
+    here, there = actor_for(gus, community), actor_for(gus, elsewhere)
+    assert readable_filter_key(here) != readable_filter_key(there)
+    assert readable_categories_filter(here) != readable_categories_filter(there)
 
 
 def test_feeds_never_carry_it(client, hidden, public_group_topic):
