@@ -94,7 +94,10 @@ def _story(community):
 
 def _writing(community):
     """What was written: titles and posts in order, and who has an avatar."""
-    posts = Post.objects.filter(community=community).order_by("created_at", "number")
+    # Posts written at one frozen moment (the welcome topic, events, groups) tie on time.
+    posts = Post.objects.filter(community=community).order_by(
+        "created_at", "topic__title", "number"
+    )
     return (
         list(posts.values_list("topic__title", "number", "author__username", "body")),
         sorted(
