@@ -33,6 +33,9 @@ def discover() -> dict:
     )
     from hearth.conversations.models import Participant
     from hearth.discussions.models import Category, CategoryKind, ReadAccess, ReviewState, Topic
+    from hearth.events.models import Event
+    from hearth.groups.models import Group
+    from hearth.groups.models import Visibility as GroupVisibility
     from hearth.members.models import MemberProfile
     from hearth.qa.models import Question
 
@@ -101,6 +104,20 @@ def discover() -> dict:
     if discussion is None or question is None or category is None or ideas is None:
         _die(f"{slug} lacks a public discussion topic, Q&A topic, category or ideas board")
 
+    # The next public event (its topic in a public category), and a public group.
+    event = (
+        Event.objects.filter(community=community, topic__in=visible_topics, cancelled_at=None)
+        .order_by("-last_ends_at")
+        .first()
+    )
+    group = (
+        Group.objects.filter(community=community, visibility=GroupVisibility.PUBLIC)
+        .order_by("-member_count")
+        .first()
+    )
+    if event is None or group is None:
+        _die(f"{slug} lacks a public event or a public group")
+
     # A profile a visitor may see: the most helpful member who does not hide it.
     profile = (
         MemberProfile.objects.filter(
@@ -148,6 +165,10 @@ def discover() -> dict:
             "health": reverse("analytics:health", kwargs=c),
             "welcome_queue": reverse("onboarding:welcome-queue", kwargs=c),
             "messages": reverse("conversations:inbox", kwargs=c),
+            "events": reverse("events:list", kwargs=c),
+            "event": reverse("events:detail", args=[slug, event.pk]),
+            "groups": reverse("groups:list", kwargs=c),
+            "group": reverse("groups:detail", args=[slug, group.slug]),
         },
     }
 

@@ -83,6 +83,10 @@ PAGES = [
     Page("health", "health dashboard", "staff"),
     Page("welcome_queue", "welcome queue", "staff"),
     Page("messages", "messages", "member"),
+    Page("events", "events", "visitor"),
+    Page("event", "event", "member"),
+    Page("groups", "groups", "visitor"),
+    Page("group", "group", "member"),
 ]
 
 
