@@ -58,12 +58,20 @@ def _with_going(rows: list[Listed]) -> list[Listed]:
 
 
 def upcoming(
-    actor: Actor, community: Community, *, limit: int = LIST_LIMIT, published_only: bool = False
+    actor: Actor,
+    community: Community,
+    *,
+    limit: int = LIST_LIMIT,
+    published_only: bool = False,
+    group=None,
 ) -> list[Listed]:
     """The next occurrences that have not ended, soonest first (``published_only``: not
-    even the actor's own events whose topic waits in review, for HTML shared by many)."""
+    even the actor's own events whose topic waits in review, for HTML shared by many;
+    ``group``: only events in that group's categories)."""
     now = timezone.now()
     events = policy.visible_events(actor, community)
+    if group is not None:
+        events = events.filter(topic__category__group=group)
     if published_only:
         events = events.filter(topic__review_state=ReviewState.PUBLISHED)
     events = (

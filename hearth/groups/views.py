@@ -13,6 +13,7 @@ from hearth.communities.views import community_view
 from hearth.communities.views_staff import staff_nav, staff_view
 from hearth.core.forms import add_service_errors, flash_service_errors
 from hearth.core.htmx import is_htmx
+from hearth.events import selectors as event_selectors
 from hearth.groups import policy, selectors, services
 from hearth.groups.forms import (
     CategoryForm,
@@ -22,6 +23,8 @@ from hearth.groups.forms import (
     RoleForm,
 )
 from hearth.groups.models import GroupRole, MembershipStatus
+
+GROUP_EVENTS = 5  # the next occurrences on a group's page
 
 
 def _detail(request, group):
@@ -61,6 +64,9 @@ def group_detail(request, group_slug):
         "sees_members": policy.can_see_members(actor, group, membership),
         "topics": selectors.latest_topics(actor, group),
         "categories": selectors.group_categories(actor, group),
+        "events": event_selectors.upcoming(
+            actor, request.community, limit=GROUP_EVENTS, group=group
+        ),
     }
     if context["sees_members"]:
         context["members"] = selectors.group_members(actor, group)

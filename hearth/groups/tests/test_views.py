@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hearth.groups.models import Group, GroupMembership, GroupSettings, MembershipStatus
-from hearth.testing.factories import image_upload
+from hearth.testing.factories import actor_for, image_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +19,27 @@ def test_list_and_group_page_for_a_member_of_it(client, private_group, private_t
     assert private_topic.title in body and "About <strong>Beta testers</strong>" in body
     assert "/c/garden/u/gina/" in body  # the member list
     assert "Leave group" in body and "Run the group" not in body
+
+
+def test_the_group_page_lists_its_upcoming_events_to_those_who_read_it(
+    client, community, private_group, owner, general, gus, member
+):
+    from hearth.events import services as event_services
+    from hearth.events.tests.conftest import event_fields
+
+    in_group = private_group.categories.get()
+    actor = actor_for(owner, community)
+    event_services.event_create(
+        actor=actor, category=in_group, **event_fields(title="Beta test night")
+    )
+    event_services.event_create(actor=actor, category=general, **event_fields(title="Open day"))
+    client.force_login(gus)
+    body = client.get(f"{G}{private_group.slug}/").content.decode()
+    assert "Upcoming events" in body and "Beta test night" in body
+    assert "Open day" not in body  # the community's, not the group's
+    client.force_login(member)
+    body = client.get(f"{G}{private_group.slug}/").content.decode()
+    assert "Beta test night" not in body
 
 
 def test_the_owner_sees_the_tools(client, private_group, member, gina):
