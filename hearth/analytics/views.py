@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from hearth.analytics import dashboard, display, policy
 from hearth.analytics.forms import PRESETS, parse_window, utc_today
 from hearth.communities.views import community_view
+from hearth.core.htmx import is_htmx
 from hearth.core.spreadsheets import spreadsheet_safe
 
 PER_PAGE = 30
@@ -69,6 +70,13 @@ def _window_context(request):
 def health(request):
     window, context = _window_context(request)
     data = dashboard.dashboard_for(request.community, window)
+    if is_htmx(request):
+        # The computing page asks now and then: load the page once the figures are there.
+        response = HttpResponse(status=204 if data is None else 200)
+        if data is not None:
+            response["HX-Refresh"] = "true"
+        response["Cache-Control"] = "no-store"
+        return response
     if data is None:
         return computing(request, context)
     figures = display.headlines(data)
@@ -96,7 +104,8 @@ COMPUTING_RETRY_SECONDS = 5
 
 def computing(request, context):
     """The window's figures are being computed in the worker (the page never computes
-    them): a page that says so and reloads itself until they are there."""
+    them): a page that says so and asks again until they are there (htmx, or a refresh
+    without JavaScript)."""
     response = render(
         request,
         "analytics/computing.html",

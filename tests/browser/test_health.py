@@ -123,3 +123,19 @@ def test_manager_reads_the_health_dashboard(live_server, new_context, shot_both,
         "active_members_28_days",
     ]
     assert len(rows) == 29
+
+
+def test_the_computing_page_shows_the_figures_once_the_worker_has_them(
+    live_server, new_context, garden, monkeypatch
+):
+    from hearth.analytics import tasks
+    from hearth.analytics.tests.test_dashboard_views import Queue
+
+    queue = Queue(tasks.compute_snapshot)
+    monkeypatch.setattr(tasks, "compute_snapshot", queue)
+    page = new_context().new_page()
+    sign_in(page, live_server.url, "olivia", PASSWORD)
+    page.goto(f"{live_server.url}/c/garden/health/")
+    expect(page.get_by_role("status")).to_contain_text("These figures are being computed.")
+    queue.run()  # the worker computes the window; the page asks again by itself
+    expect(page.locator(".health-card")).to_have_count(6, timeout=15_000)

@@ -443,10 +443,13 @@ def test_without_a_snapshot_the_pages_say_it_is_being_computed(
     assert response.status_code == 200
     page = response.content.decode()
     assert "being computed" in page
-    assert '<meta http-equiv="refresh"' in page
+    assert '<noscript><meta http-equiv="refresh"' in page  # htmx asks again, else this
+    assert 'data-hx-trigger="every 5s"' in page
     assert response["Cache-Control"] == "no-store"
     assert builds == []  # nothing computed on the request
     assert len(queued) == 1
+    asked = as_owner.get(url(community), HTTP_HX_REQUEST="true")
+    assert asked.status_code == 204 and "HX-Refresh" not in asked
     # Opening it again, its export and a drill-down queue nothing more.
     export = as_owner.get(url(community, "health-export"))
     assert export.status_code == 503 and export["Retry-After"]
@@ -457,6 +460,8 @@ def test_without_a_snapshot_the_pages_say_it_is_being_computed(
     # The worker computes it; the page then shows the figures.
     queued.run()
     assert builds == [1]
+    asked = as_owner.get(url(community), HTTP_HX_REQUEST="true")
+    assert asked["HX-Refresh"] == "true"
     response = as_owner.get(url(community))
     assert "being computed" not in response.content.decode()
     assert response.context["figures"]
