@@ -5,6 +5,7 @@ number of queries."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
@@ -78,6 +79,33 @@ def join_questions(community: Community) -> list[JoinQuestion]:
 def active_members(community: Community) -> QuerySet[Membership]:
     members = Membership.objects.filter(community=community, status=MembershipStatus.ACTIVE)
     return members.select_related("user").order_by(_ROLE_ORDER, "-joined_at", "-id")
+
+
+def electorate(
+    community: Community, *, min_trust_level: int, min_member_days: int, at
+) -> QuerySet[Membership]:
+    """Who may vote in a community vote opened at ``at``: active members at or above
+    ``min_trust_level`` who had been members for ``min_member_days`` by then, neither
+    suspended nor banned. Votes fix this list when they open (joining or gaining trust
+    later does not count); ``can_cast_vote`` decides again when a ballot is cast."""
+    members = Membership.objects.filter(
+        community=community,
+        status=MembershipStatus.ACTIVE,
+        trust_level__gte=min_trust_level,
+        joined_at__lte=at - timedelta(days=min_member_days),
+    )
+    return members.exclude(suspended_until__gt=at)
+
+
+def can_cast_vote(membership: Membership | None) -> bool:
+    """A member on a vote's electorate may cast a ballot now: still active, not suspended
+    and not banned (silenced members still vote: a silence stops posting, not voting)."""
+    return (
+        membership is not None
+        and membership.is_active
+        and not membership.is_suspended
+        and not membership.is_banned
+    )
 
 
 def staff_members(community: Community) -> QuerySet[Membership]:
