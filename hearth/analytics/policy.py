@@ -31,3 +31,24 @@ def ensure_view_health(actor: Actor) -> None:
     """Absent and forbidden look alike: a denial is a 404, never a 403."""
     if view_health_denial(actor) is not None:
         raise Http404
+
+
+def view_business_figures_denial(actor: Actor) -> str | None:
+    """The business figures (the customer list, the benefits tab, their exports and API)
+    hold the organisation's customer data: owners and admins, and moderators the owner has
+    given the analytics permission (``Membership.analytics_access``)."""
+    denial = view_health_denial(actor)
+    if denial is not None:
+        return denial
+    if not (actor.is_admin or actor.membership.analytics_access):
+        return _("Only staff with the analytics permission can see the business figures.")
+    return None
+
+
+def can_view_business_figures(actor: Actor) -> bool:
+    return view_business_figures_denial(actor) is None
+
+
+def ensure_view_business_figures(actor: Actor) -> None:
+    if view_business_figures_denial(actor) is not None:
+        raise Http404

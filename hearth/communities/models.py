@@ -148,6 +148,9 @@ class Membership(CommunityOwned):
     # its time passes, with no task needed, and the policy reads these without a query.
     silenced_until = models.DateTimeField(null=True, blank=True)
     suspended_until = models.DateTimeField(null=True, blank=True)
+    # Moderators may be trusted with the business figures (customer data, the benefits of
+    # the community); owners and admins always are. See ``analytics.policy``.
+    analytics_access = models.BooleanField(_("may see business figures"), default=False)
     requested_at = models.DateTimeField(default=timezone.now)
     joined_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
