@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.core.files.storage import FileSystemStorage, Storage, default_storage, storages
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.functional import cached_property
@@ -123,6 +123,20 @@ class PrivateStorage(FileSystemStorage):
 
 def private_storage() -> Storage:
     return storages["private"]
+
+
+def move_to_private_storage(name: str) -> bool:
+    """Put a public upload into the private storage under the same name (copy, then
+    delete), for migrations that make a kind of upload private; False when the file is in
+    neither storage."""
+    private = private_storage()
+    if not default_storage.exists(name):
+        return private.exists(name)
+    if not private.exists(name):
+        with default_storage.open(name, "rb") as source:
+            private.save(name, source)
+    default_storage.delete(name)
+    return True
 
 
 def private_file_response(file: FieldFile) -> HttpResponse:

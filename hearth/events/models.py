@@ -6,12 +6,15 @@ see the event, so an event in a members-only category is members-only. A recurri
 is one row; its occurrences are computed (``hearth/events/recurrence.py``) and named by
 their local date, which is what RSVPs, reminders and attendance refer to."""
 
+import posixpath
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hearth.core.models import CommunityOwned
+from hearth.core.uploads import private_storage
 
 
 class Recurrence(models.TextChoices):
@@ -41,7 +44,10 @@ class Event(CommunityOwned):
     location = models.CharField(_("place"), max_length=300, blank=True)
     online_url = models.URLField(_("online link"), max_length=500, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
-    cover = models.ImageField(_("cover image"), upload_to="events/", blank=True)
+    # Private: an event in a members-only place shows its cover only to who may see it.
+    cover = models.ImageField(
+        _("cover image"), upload_to="events/", blank=True, storage=private_storage
+    )
     recurrence = models.CharField(
         _("repeats"), max_length=8, choices=Recurrence.choices, default="", blank=True
     )
@@ -66,6 +72,11 @@ class Event(CommunityOwned):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def cover_name(self) -> str:
+        """The cover's file name, part of its address so a new cover is a new URL."""
+        return posixpath.basename(self.cover.name)
 
     @property
     def is_cancelled(self) -> bool:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("events/calendar.ics", views_calendar.feed, name="feed"),
     path("events/<id:event_id>/", views.detail, name="detail"),
     path("events/<id:event_id>/edit", views.edit, name="edit"),
+    path("events/<id:event_id>/cover/<str:name>", views.cover, name="cover"),
     path("events/<id:event_id>/cancel", views.cancel, name="cancel"),
     path("events/<id:event_id>/rsvp", views.rsvp, name="rsvp"),
     path("events/<id:event_id>/attendance", views.attendance, name="attendance"),

@@ -13,12 +13,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from hearth.communities.views import community_view
 from hearth.communities.views_staff import staff_nav, staff_view
 from hearth.core.forms import add_service_errors, flash_service_errors
 from hearth.core.htmx import is_htmx
+from hearth.core.uploads import private_file_response
 from hearth.discussions import policy as discussion_policy
 from hearth.events import policy, recurrence, selectors, services
 from hearth.events.forms import EditEventForm, EventForm, EventSettingsForm, RsvpForm
@@ -117,6 +118,15 @@ def _rsvp_context(request, event, occurrence) -> dict:
         "statuses": RsvpStatus,
         "anonymous": actor.user is None,
     }
+
+
+@require_safe
+@community_view
+def cover(request, event_id, name):
+    event = selectors.event_for(request.actor, event_id)
+    if not event.cover or event.cover_name != name:
+        raise Http404
+    return private_file_response(event.cover)
 
 
 @community_view

@@ -3,12 +3,15 @@
 Who may read a group's categories is decided in ``hearth.discussions.policy`` (one place for
 every surface); ``hearth.groups.policy`` decides who may see, join and run a group."""
 
+import posixpath
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hearth.core.models import CommunityOwned
+from hearth.core.uploads import private_storage
 
 
 class Visibility(models.TextChoices):
@@ -52,7 +55,10 @@ class Group(CommunityOwned):
     slug = models.SlugField(_("URL slug"), max_length=60)
     description = models.TextField(_("description"), blank=True, max_length=5000)
     description_html = models.TextField(blank=True)
-    cover = models.ImageField(_("cover image"), upload_to="groups/", blank=True)
+    # Private: a secret group's cover is served only to those who may see the group.
+    cover = models.ImageField(
+        _("cover image"), upload_to="groups/", blank=True, storage=private_storage
+    )
     visibility = models.CharField(
         _("visibility"), max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
     )
@@ -73,6 +79,11 @@ class Group(CommunityOwned):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def cover_name(self) -> str:
+        """The cover's file name, part of its address so a new cover is a new URL."""
+        return posixpath.basename(self.cover.name)
 
     @property
     def is_public(self) -> bool:

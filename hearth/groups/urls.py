@@ -8,6 +8,7 @@ urlpatterns = [
     path("groups/new", views.group_create, name="create"),
     path("groups/<slug:group_slug>/", views.group_detail, name="detail"),
     path("groups/<slug:group_slug>/edit", views.group_edit, name="edit"),
+    path("groups/<slug:group_slug>/cover/<str:name>", views.group_cover, name="cover"),
     path("groups/<slug:group_slug>/join", views.group_join, name="join"),
     path("groups/<slug:group_slug>/leave", views.group_leave, name="leave"),
     path("groups/<slug:group_slug>/invite", views.group_invite, name="invite"),

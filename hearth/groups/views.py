@@ -3,16 +3,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from hearth.communities.views import community_view
 from hearth.communities.views_staff import staff_nav, staff_view
 from hearth.core.forms import add_service_errors, flash_service_errors
 from hearth.core.htmx import is_htmx
+from hearth.core.uploads import private_file_response
 from hearth.events import selectors as event_selectors
 from hearth.groups import policy, selectors, services
 from hearth.groups.forms import (
@@ -29,6 +30,15 @@ GROUP_EVENTS = 5  # the next occurrences on a group's page
 
 def _detail(request, group):
     return redirect("groups:detail", community_slug=request.community.slug, group_slug=group.slug)
+
+
+@require_safe
+@community_view
+def group_cover(request, group_slug, name):
+    group = selectors.group_for(request.actor, group_slug)[0]
+    if not group.cover or group.cover_name != name:
+        raise Http404
+    return private_file_response(group.cover)
 
 
 @community_view

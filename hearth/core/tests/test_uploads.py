@@ -10,6 +10,7 @@ from hearth.api.api import api
 from hearth.core.uploads import (
     UploadFailed,
     discard_uploads_on_error,
+    move_to_private_storage,
     private_storage,
     store_upload,
 )
@@ -70,3 +71,14 @@ def test_api_answers_507_with_the_message():
     response = api.on_exception(RequestFactory().post("/api/v1/x"), UploadFailed("image"))
     assert response.status_code == 507
     assert json.loads(response.content)["error"]["message"] == UPLOAD_FAILED
+
+
+@pytest.mark.django_db
+def test_move_to_private_storage_moves_a_public_upload_once():
+    name = default_storage.save("groups/cover.jpg", ContentFile(b"pixels"))
+    assert move_to_private_storage(name)
+    assert not default_storage.exists(name)
+    with private_storage().open(name, "rb") as moved:
+        assert moved.read() == b"pixels"
+    assert move_to_private_storage(name)  # already moved: still there
+    assert not move_to_private_storage("groups/missing.jpg")

@@ -15,7 +15,7 @@ from django.core.files.storage import default_storage
 from django.db import migrations
 from django.db.models import Q
 
-from hearth.core.uploads import private_storage
+from hearth.core.uploads import move_to_private_storage
 
 LEGACY_FOLDER = "posts"
 
@@ -25,19 +25,6 @@ def _legacy_link() -> re.Pattern:
         re.escape(settings.MEDIA_URL)
         + r"(posts/\d+/(?:thumbs/)?[0-9a-f]{32}\.(?:jpg|png))"
     )
-
-
-def _make_private(name: str) -> bool:
-    """Put a public file into the private storage under the same name (copy, then delete);
-    False when it is in neither."""
-    private = private_storage()
-    if not default_storage.exists(name):
-        return private.exists(name)
-    if not private.exists(name):
-        with default_storage.open(name, "rb") as source:
-            private.save(name, source)
-    default_storage.delete(name)
-    return True
 
 
 def _files_under(folder: str):
@@ -81,7 +68,7 @@ def make_post_images_private(apps, schema_editor):
             key = (post.community_id, name)
             if key in urls or not name.startswith(f"posts/{post.community_id}/"):
                 continue
-            if _make_private(name):
+            if move_to_private_storage(name):
                 attachment = Attachment.objects.create(
                     community_id=post.community_id, post=post, file=name
                 )
@@ -96,7 +83,7 @@ def make_post_images_private(apps, schema_editor):
             revision.save(update_fields=["body_before", "body_after"])
     for community_id in Community.objects.values_list("pk", flat=True):
         for name in list(_files_under(f"{LEGACY_FOLDER}/{community_id}")):
-            _make_private(name)
+            move_to_private_storage(name)
 
 
 class Migration(migrations.Migration):

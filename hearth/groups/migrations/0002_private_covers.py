@@ -1,0 +1,28 @@
+"""Group covers move to the private storage: they are served by a view that asks
+the groups policy, so a cover of something members-only stays with its members."""
+
+import hearth.core.uploads
+from hearth.core.uploads import move_to_private_storage
+from django.db import migrations, models
+
+
+def make_covers_private(apps, schema_editor):
+    Group = apps.get_model("groups", "Group")
+    for name in Group.objects.exclude(cover="").values_list("cover", flat=True):
+        move_to_private_storage(name)
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('groups', '0001_initial'),
+    ]
+
+    operations = [
+        migrations.AlterField(
+            model_name='group',
+            name='cover',
+            field=models.ImageField(blank=True, storage=hearth.core.uploads.private_storage, upload_to='groups/', verbose_name='cover image'),
+        ),
+        migrations.RunPython(make_covers_private, migrations.RunPython.noop),
+    ]
