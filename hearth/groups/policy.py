@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from hearth.communities import policy as community_policy
@@ -83,6 +84,11 @@ def can_see_members(actor: Actor, group: Group, membership: GroupMembership | No
     if not can_see_group(actor, group, membership):
         return False
     return group.is_public or _sees_all(actor) or _is_member(actor, membership)
+
+
+def ensure_see_members(actor: Actor, group: Group, membership: GroupMembership | None) -> None:
+    if not can_see_members(actor, group, membership):
+        raise Http404
 
 
 def runs_group(actor: Actor, group: Group, membership: GroupMembership | None) -> bool:
