@@ -129,6 +129,21 @@ class ReminderSent(CommunityOwned):
         ]
 
 
+class CalendarFeed(CommunityOwned):
+    """A member's private calendar address: the token in its URL stands for the member, so
+    a calendar app that cannot sign in gets the events the member may see. Resetting it
+    makes a new token; the old address stops working at once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["community", "user"], name="calendar_feed_per_member")
+        ]
+
+
 class EventSettings(models.Model):
     """Per-community rules for events."""
 

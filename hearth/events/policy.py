@@ -123,6 +123,16 @@ def ensure_mark_attendance(
     _ensure(attendance_denial(actor, event, occurrence, now))
 
 
+def calendar_feed_denial(actor: Actor) -> str | None:
+    if not actor.is_member:
+        return _("Only members have a private calendar address.")
+    return None
+
+
+def ensure_calendar_feed(actor: Actor) -> None:
+    _ensure(calendar_feed_denial(actor))
+
+
 def can_manage_settings(actor: Actor) -> bool:
     return community_policy.can_manage_community(actor)
 

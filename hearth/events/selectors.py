@@ -14,7 +14,7 @@ from hearth.communities.models import Community
 from hearth.core.actor import Actor
 from hearth.discussions.models import ReviewState
 from hearth.events import policy, recurrence
-from hearth.events.models import Event, Rsvp, RsvpStatus
+from hearth.events.models import CalendarFeed, Event, Rsvp, RsvpStatus
 from hearth.members import policy as members_policy
 
 LIST_LIMIT = 50
@@ -201,3 +201,20 @@ def feed_events(actor: Actor, community: Community) -> list[Event]:
         .select_related("topic", "community")
         .order_by("starts_at", "pk")[:500]
     )
+
+
+def calendar_feed_owner(community: Community, token: str) -> Actor | None:
+    """Who a private calendar address stands for, as they stand in the community now (a
+    member who left sees what a visitor sees); None for an unknown or reset address."""
+    feed = (
+        CalendarFeed.objects.filter(community=community, token=token).select_related("user").first()
+    )
+    if feed is None or not feed.user.is_active:
+        return None
+    return Actor.for_user(feed.user, community)
+
+
+def calendar_feed_of(actor: Actor) -> CalendarFeed | None:
+    if actor.user is None:
+        return None
+    return CalendarFeed.objects.filter(community=actor.community, user=actor.user).first()

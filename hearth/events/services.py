@@ -7,6 +7,7 @@ notifications and badges read those from the log, so nothing here calls them."""
 from __future__ import annotations
 
 import functools
+import secrets
 import zoneinfo
 from datetime import date, datetime, timedelta
 
@@ -24,6 +25,7 @@ from hearth.core.uploads import discard_uploads_on_error, store_in_field
 from hearth.discussions.models import Category
 from hearth.events import policy, recurrence
 from hearth.events.models import (
+    CalendarFeed,
     Event,
     EventSettings,
     Recurrence,
@@ -332,3 +334,24 @@ def settings_update(*, actor: Actor, create_trust_level: int | None) -> EventSet
         community=actor.community, defaults={"create_trust_level": create_trust_level}
     )
     return row
+
+
+def calendar_feed(*, actor: Actor) -> CalendarFeed:
+    """The member's private calendar address, made the first time it is asked for."""
+    policy.ensure_calendar_feed(actor)
+    feed, _created = CalendarFeed.objects.get_or_create(
+        community=actor.community,
+        user=actor.user,
+        defaults={"token": secrets.token_urlsafe(32)},
+    )
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_reset(*, actor: Actor) -> CalendarFeed:
+    """A new private address; the old one answers 404 from now on."""
+    policy.ensure_calendar_feed(actor)
+    CalendarFeed.objects.filter(community=actor.community, user=actor.user).delete()
+    return CalendarFeed.objects.create(
+        community=actor.community, user=actor.user, token=secrets.token_urlsafe(32)
+    )
