@@ -70,3 +70,19 @@ def test_visible_categories_match_can_read(community, personas, general, members
         actor = actor_for(user, community)
         listed = set(policy.visible_categories(actor, community))
         assert listed == {c for c in everything if policy.can_read_category(actor, c)}
+
+
+@pytest.mark.parametrize("persona, allowed", table(MEMBERS))
+def test_in_a_private_community_only_members_read_even_public_categories(
+    community, actor_of, general, topic, persona, allowed
+):
+    """Banned members (and pending applicants) may open a private community to be told
+    where they stand, but read nothing in it."""
+    from hearth.communities.models import Visibility
+
+    community.visibility = Visibility.PRIVATE
+    community.save(update_fields=["visibility"])
+    actor = actor_of(persona)
+    assert policy.can_read_category(actor, general) is allowed
+    assert policy.can_read_topic(actor, topic) is allowed
+    assert (general in policy.visible_categories(actor, community)) is allowed
