@@ -94,6 +94,16 @@ def can_view_community(actor: Actor, community: Community) -> bool:
     )
 
 
+def sees_inside(actor: Actor, community: Community) -> bool:
+    """Whether the actor sees what is inside the community (its content and its members):
+    anyone who may view a public one; in a private one its members in good standing and
+    platform staff only. Pending applicants, banned and suspended members may open a
+    private community to be told where they stand, and see nothing more."""
+    if not can_view_community(actor, community):
+        return False
+    return community.visibility == Visibility.PUBLIC or actor.is_member or actor.is_platform_staff
+
+
 def visible_communities(actor: Actor) -> QuerySet[Community]:
     """Communities listed on the platform home: public ones, and private ones the actor is
     an active member of."""
@@ -377,5 +387,8 @@ def can_view_profile(actor: Actor, membership: Membership) -> bool:
     """A member's profile in a community is shown while they are an active member there, or
     to that community's staff (who see banned and past members too)."""
     if not _same_community(actor, membership):
+        return False
+    is_self = actor.user is not None and actor.user.pk == membership.user_id
+    if not (is_self or sees_inside(actor, actor.community)):
         return False
     return membership.is_active or actor.is_staff

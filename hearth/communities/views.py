@@ -112,7 +112,9 @@ def home(request):
         "rules": rules,
         "rule_headlines": selectors.rules_headlines(rules)[:HOME_RULES],
         "member_total": selectors.member_count(community),
-        "people_panels": _people_panels(community, actor),
+        "people_panels": (
+            _people_panels(community, actor) if policy.sees_inside(actor, community) else ""
+        ),
         "join_action": _join_action(actor, community),
         "can_leave": policy.can_leave(actor),
         "can_manage": policy.can_manage_community(actor),

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from hearth.communities import policy as community_policy
 from hearth.communities.models import Community
-from hearth.communities.models import Visibility as CommunityVisibility
 from hearth.core.actor import Actor
 from hearth.discussions.models import (
     Attachment,
@@ -43,7 +42,7 @@ def readable_access_levels(actor: Actor) -> list[str]:
     """The category read levels this actor may read (their community already visible). In
     a private community "everyone" means its members: pending applicants, banned and
     suspended members may open it to be told where they stand, and read nothing."""
-    if not (actor.is_member or actor.is_platform_staff) and _in_private_community(actor):
+    if actor.community is not None and not community_policy.sees_inside(actor, actor.community):
         return []
     levels = [ReadAccess.EVERYONE]
     if actor.is_member or actor.is_platform_staff:
@@ -53,10 +52,6 @@ def readable_access_levels(actor: Actor) -> list[str]:
     if actor.is_admin or actor.is_platform_staff:
         levels.append(ReadAccess.ADMINS)
     return levels
-
-
-def _in_private_community(actor: Actor) -> bool:
-    return actor.community is not None and actor.community.visibility != CommunityVisibility.PUBLIC
 
 
 def sees_every_group(actor: Actor) -> bool:

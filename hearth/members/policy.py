@@ -36,7 +36,7 @@ def sees_members_only_profiles(actor: Actor) -> bool:
 def listed_profiles(actor: Actor, community: Community) -> QuerySet[MemberProfile]:
     """The profiles this actor may find in lists: active members who did not hide from the
     directory, and to non-members, only those who did not hide from non-members."""
-    if not community_policy.can_view_community(actor, community):
+    if not community_policy.sees_inside(actor, community):
         return MemberProfile.objects.none()
     profiles = MemberProfile.objects.filter(
         community=community,

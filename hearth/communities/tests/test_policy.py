@@ -169,3 +169,48 @@ def test_rules_change_blocks_participation_until_accepted(community, actor_of, m
     actor = actor_for(member, community)
     assert actor.needs_rules_acceptance
     assert "rules have changed" in policy.participate_denial(actor)
+
+
+@pytest.mark.django_db
+class TestPrivateCommunityInside:
+    """Banned members of a private community may open it to be told where they stand, and
+    see nothing inside: no topics, no members, no profiles."""
+
+    @pytest.fixture
+    def private(self, community):
+        from hearth.communities.models import Visibility
+
+        community.visibility = Visibility.PRIVATE
+        community.save(update_fields=["visibility"])
+        return community
+
+    @pytest.mark.parametrize(
+        "persona, inside",
+        [("owner", True), ("member", True), ("banned", False), ("outsider", False),
+         ("anonymous", False)],
+    )  # fmt: skip
+    def test_sees_inside(self, actor_of, private, persona, inside):
+        assert policy.sees_inside(actor_of(persona), private) is inside
+
+    def test_the_banned_member_sees_no_topics_or_people(self, client, private, owner, banned):
+        from django.urls import reverse
+
+        from hearth.discussions import services as discussion_services
+        from hearth.discussions.models import Category
+        from hearth.testing.factories import actor_for
+
+        discussion_services.topic_create(
+            actor=actor_for(owner, private),
+            category=Category.objects.get(community=private, slug="general"),
+            title="Inner circle plans",
+            body="Only for members",
+        )
+        client.force_login(banned)
+        home = client.get(reverse("communities:home", args=[private.slug]))
+        assert home.status_code == 200
+        assert b"Inner circle plans" not in home.content
+        assert owner.username.encode() not in home.content
+        directory = client.get(reverse("communities:members", args=[private.slug]))
+        assert owner.username.encode() not in directory.content
+        profile = reverse("communities:profile", args=[private.slug, owner.username])
+        assert client.get(profile).status_code == 404
