@@ -135,12 +135,13 @@ class CalendarFeed(CommunityOwned):
     makes a new token; the old address stops working at once."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    token = models.CharField(max_length=64, unique=True)
+    token = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["community", "user"], name="calendar_feed_per_member")
+            models.UniqueConstraint(fields=["community", "user"], name="calendar_feed_per_member"),
+            models.UniqueConstraint(fields=["community", "token"], name="calendar_feed_token"),
         ]
 
 
