@@ -61,6 +61,7 @@ def cards(d: Deflection) -> list[Card]:
 @dataclass(frozen=True)
 class EstimateView:
     tickets: str
+    tickets_n: int  # the same, for plurals
     cost: str
     share: str
     ticket_cost: str
@@ -73,6 +74,7 @@ def estimate_view(e: Estimate) -> EstimateView:
     views = f"{e.answer_views:,}"
     return EstimateView(
         tickets=f"{whole(e.tickets_avoided):,}",
+        tickets_n=whole(e.tickets_avoided),
         cost=money(e.cost_saved, e.currency),
         share=share(e.share_percent),
         ticket_cost=ticket_cost,
