@@ -81,9 +81,8 @@ class TopicViewDay(CommunityOwned):
     answer. Only question topics are counted; no viewer is stored."""
 
     day = models.DateField(_("day"))
-    topic = models.ForeignKey(
-        "discussions.Topic", on_delete=models.CASCADE, related_name="+", db_index=False
-    )
+    # Indexed on its own too: deleting topics (a whole community) finds their rows by it.
+    topic = models.ForeignKey("discussions.Topic", on_delete=models.CASCADE, related_name="+")
     views = models.PositiveIntegerField(_("views"), default=0)
 
     class Meta:

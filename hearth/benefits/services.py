@@ -75,7 +75,7 @@ def benefit_settings_update(
     changed = {
         name: [str(getattr(row, name)), str(value)]
         for name, value in values.items()
-        if str(getattr(row, name)) != str(value)
+        if getattr(row, name) != value
     }
     for name, value in values.items():
         setattr(row, name, value)

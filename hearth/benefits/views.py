@@ -127,11 +127,15 @@ def drilldown(request, figure: str):
     return render(request, "benefits/drilldown.html", context)
 
 
+def _assumed(row) -> tuple:
+    return row.ticket_share_percent, row.ticket_cost, row.currency
+
+
 @benefits_view
 def benefit_settings(request):
     """The estimate's assumptions: shown to everyone who sees the tab, changed by owners
     and admins (a moderator who posts gets a 403 with the reason)."""
-    window, context = window_context(request)
+    _window, context = window_context(request)
     current = deflection.settings_for(request.community)
     can_change = policy.can_change_settings(request.actor)
     back = f"{reverse('benefits:benefits', args=[request.community.slug])}?{context['tab_query']}"
@@ -157,6 +161,12 @@ def benefit_settings(request):
             }
         )
     context.update(
-        {"form": form, "assumptions": current, "can_change_settings": can_change, "back": back}
+        {
+            "form": form,
+            "assumptions": current,
+            "shown": display.estimate_view(deflection.Estimate(0, *_assumed(current))),
+            "can_change_settings": can_change,
+            "back": back,
+        }
     )
     return render(request, "benefits/settings.html", context)

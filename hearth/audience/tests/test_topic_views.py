@@ -63,9 +63,7 @@ def test_a_discussion_topic_or_a_redirect_is_not_counted(browse, topic, question
     assert not TopicViewDay.objects.exists()
 
 
-def test_a_request_writes_nothing_until_the_flush(
-    browse, question, django_assert_max_num_queries
-):
+def test_a_request_writes_nothing_until_the_flush(browse, question, django_assert_max_num_queries):
     browse(_path(question))  # warm the caches
     buffer.take()
     browse(_path(question))
