@@ -74,8 +74,9 @@ def test_history_tells_the_story_through_the_services(db):
 
     today = now.date()
     figures = deflection.deflection(lumen, Window(today - timedelta(days=89), today))
-    assert figures.solved > 5 and figures.solved_by_members > figures.solved_by_staff
-    assert figures.answer_views > 100 and figures.viewed_questions > 5
+    story = (figures.solved, figures.solved_by_members, figures.answer_views)
+    assert figures.solved >= 2 and figures.solved_by_members >= 1, story
+    assert figures.answer_views > 20 and figures.viewed_questions >= 2, story
     assert deflection.settings_for(lumen).currency == "EUR"
 
     # A public, a private (with a request waiting) and a secret group (an invitation).
