@@ -87,7 +87,8 @@ def _estimate(page):
 
 def test_the_owner_sees_the_benefits_and_moves_the_estimate(live_server, new_context, garden):
     base = live_server.url
-    context = new_context()
+    # Reduced motion: charts are drawn at once, not animated into the screenshots.
+    context = new_context(reduced_motion="reduce")
     page = context.new_page()
     sign_in(page, base, "olivia", PASSWORD)
     page.goto(f"{base}/c/garden/health/benefits/")
@@ -122,6 +123,7 @@ def test_the_owner_sees_the_benefits_and_moves_the_estimate(live_server, new_con
         viewport={"width": 390, "height": 844},
         is_mobile=True,
         has_touch=True,
+        reduced_motion="reduce",
         storage_state=context.storage_state(),
     ).new_page()
     phone.goto(page.url)
