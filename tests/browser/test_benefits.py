@@ -119,6 +119,15 @@ def test_the_owner_sees_the_benefits_and_moves_the_estimate(live_server, new_con
     assert after != before
     assert abs(as_number(after) - 3 * as_number(before)) <= 3
 
+    # The people behind a figure: the members whose answers solved questions.
+    page.get_by_role("link", name="Members who solved them").click()
+    expect(
+        page.get_by_role("heading", name="Members whose answers solved questions")
+    ).to_be_visible()
+    expect(page.get_by_text("Priya Natarajan")).to_be_visible()
+    shot(page, "benefits-members")
+    page.go_back()
+
     phone = new_context(
         viewport={"width": 390, "height": 844},
         is_mobile=True,
