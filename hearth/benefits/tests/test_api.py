@@ -141,3 +141,21 @@ def test_another_communitys_admin_and_key_get_404(client, community):
     token = key(Membership.objects.get(community=elsewhere, role=Role.OWNER).user, elsewhere)
     error(call(client, "get", DEFLECTION, token), 404)
     error(call(client, "put", SETTINGS, token, GOOD), 404)
+
+
+def test_the_deflection_endpoint_takes_as_many_queries_for_many_questions(
+    client, community, owner, ask, view, newcomer, member, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    token = key(owner, community, scopes=["analytics"])
+    yesterday = timezone.now() - timedelta(days=1)
+    view(ask(newcomer, member, yesterday, title="One"), utc_today(), None, n=2)
+    call(client, "get", DEFLECTION, token)  # the first call also records the key's use
+    with CaptureQueriesContext(connection) as captured:
+        assert call(client, "get", DEFLECTION, token).status_code == 200
+    for i in range(10):
+        view(ask(newcomer, member, yesterday, title=f"Q{i}"), utc_today(), None, n=i + 1)
+    with django_assert_num_queries(len(captured)):
+        assert call(client, "get", DEFLECTION, token).json()["questions_solved"] == 11
