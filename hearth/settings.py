@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "hearth.groups",
     "hearth.search",
     "hearth.analytics",
+    "hearth.benefits",
     "hearth.members",
     "hearth.conversations",
     "hearth.onboarding",

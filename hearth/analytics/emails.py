@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hearth.accounts.models import User
-from hearth.analytics import display, rollups
+from hearth.analytics import display, policy, rollups
 from hearth.analytics.dashboard import Window, build_dashboard
 from hearth.communities.models import STAFF_ROLES, Community, Membership, MembershipStatus
 from hearth.core.actor import Actor
@@ -131,9 +131,15 @@ def weekly_emails(
         )
     )
     messages = []
+    benefits = None
     for actor in recipients:
         if actor.user.pk in opted_out:
             continue
+        if benefits is None and policy.can_view_business_figures(actor):
+            # The benefits app reads the figures; only those allowed them get the section.
+            from hearth.benefits.emails import weekly_benefits
+
+            benefits = weekly_benefits(community, dashboard.window)
         unsubscribe_url, headers = unsubscribe_headers(actor.user, community, HEALTH)
         questions = readable_unanswered(actor, community, dashboard)
         context = {
@@ -145,6 +151,7 @@ def weekly_emails(
             "unlisted_questions": len(dashboard.report.support.unanswered) - len(questions),
             "dashboard_url": _absolute(reverse("analytics:health", args=[community.slug])),
             "unsubscribe_url": unsubscribe_url,
+            "benefits": benefits if policy.can_view_business_figures(actor) else None,
         }
         message = EmailMultiAlternatives(
             subject=subject,

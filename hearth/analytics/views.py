@@ -44,7 +44,9 @@ def _window_query(window: dashboard.Window) -> str:
     return urlencode({"start": window.start.isoformat(), "end": window.end.isoformat()})
 
 
-def _window_context(request):
+def window_context(request):
+    """The window chosen by the query string and what every dashboard tab's header shows
+    (the benefits tab uses it too)."""
     today = utc_today()
     window, form, custom = parse_window(request.GET, today)
     return window, {
@@ -63,12 +65,16 @@ def _window_context(request):
         "presets": PRESETS,
         "preset": None if custom else window.days,
         "window_query": _window_query(window),
+        # The other tab keeps the window as it was chosen (a preset stays a preset).
+        "tab_query": _window_query(window) if custom else urlencode({"days": window.days}),
+        # The Benefits tab is shown only to those who may open it.
+        "can_view_benefits": policy.can_view_business_figures(request.actor),
     }
 
 
 @health_view
 def health(request):
-    window, context = _window_context(request)
+    window, context = window_context(request)
     data = dashboard.dashboard_for(request.community, window)
     if is_htmx(request):
         # The computing page asks now and then: load the page once the figures are there.
@@ -137,7 +143,7 @@ def _week(request) -> date | None:
 def drilldown(request, metric: str):
     if metric not in dashboard.DRILLDOWNS:
         raise Http404
-    window, context = _window_context(request)
+    window, context = window_context(request)
     week = _week(request) if metric == "cohort" else None
     if metric == "cohort" and week is None:
         raise Http404
@@ -170,7 +176,7 @@ def drilldown(request, metric: str):
 def export_csv(request):
     """Every daily figure of the window as CSV: one row per UTC day (columns in
     docs/community-health.md, "CSV export")."""
-    window, _context = _window_context(request)
+    window, _context = window_context(request)
     data = dashboard.dashboard_for(request.community, window)
     if data is None:
         response = HttpResponse(

@@ -10,6 +10,7 @@ from hearth.analytics.api import router as analytics_router
 from hearth.api.docs import LocalSwagger
 from hearth.api.errors import install as install_error_handlers
 from hearth.api.parser import JsonOnlyParser
+from hearth.benefits.api import router as benefits_router
 from hearth.communities.api import router as communities_router
 from hearth.discussions.api import router as discussions_router
 from hearth.events.api import router as events_router
@@ -38,6 +39,7 @@ install_error_handlers(api)
 
 api.add_router("/communities", communities_router)
 api.add_router("/communities", analytics_router)
+api.add_router("/communities", benefits_router)
 api.add_router("/communities", discussions_router)
 api.add_router("/communities", qa_router)
 api.add_router("/communities", ideas_router)

@@ -32,6 +32,7 @@ BOT_USER_AGENT = re.compile(
     r"okhttp|libwww|scrapy|feed|fetch"
 )
 MAX_USER_AGENT_CHARS = 512
+TOPIC_VIEW = "discussions:topic"
 
 
 def _is_counted(request, response) -> bool:
@@ -82,6 +83,15 @@ def _source(request) -> tuple[str, str]:
     return source, clean_source(request.GET.get("utm_campaign") or "")
 
 
+def _topic_id(request) -> int:
+    """The topic a topic page shows (0 for any other page), from the URL already resolved:
+    a cached page served without running its view is counted all the same."""
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.view_name != TOPIC_VIEW:
+        return 0
+    return match.kwargs.get("topic_id") or 0
+
+
 def _own_host(request) -> str:
     # The raw header, not request.get_host(): a page answered 200 passed host validation
     # already, and only the name is compared.
@@ -96,6 +106,7 @@ def page_view_for(request, response) -> PageView | None:
     day = timezone.now().date()
     identity, daily_salt = _identity(request, day)
     source, campaign = _source(request)
+    user = getattr(request, "user", None)
     return PageView(
         community_id=community_id,
         day=day,
@@ -103,6 +114,8 @@ def page_view_for(request, response) -> PageView | None:
         referrer_host=referrer_host(request.META.get("HTTP_REFERER", ""), _own_host(request)),
         source=source,
         campaign=campaign,
+        topic_id=_topic_id(request),
+        viewer_id=user.pk if user is not None and user.is_authenticated else 0,
     )
 
 

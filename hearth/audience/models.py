@@ -1,4 +1,5 @@
-"""Audience figures as daily aggregates per community: never one row per page view.
+"""Audience figures as daily aggregates per community: never one row per page view
+(``TopicViewDay`` counts a question's views per day, not each view).
 
 A visitor is a 64-bit keyed hash (see ``hearth.audience.recording``); no IP address, user
 agent, session key or user id is stored. The per-visitor rows (``VisitorDay``,
@@ -72,3 +73,26 @@ class SourceVisitDay(CommunityOwned):
                 name="sourcevisitday_unique",
             )
         ]
+
+
+class TopicViewDay(CommunityOwned):
+    """Views of one question on one UTC day by anyone but its asker (signed-in or not, bots
+    excluded like every page view): what the benefits tab counts as people finding an
+    answer. Only question topics are counted; no viewer is stored."""
+
+    day = models.DateField(_("day"))
+    # Indexed on its own too: deleting topics (a whole community) finds their rows by it.
+    topic = models.ForeignKey("discussions.Topic", on_delete=models.CASCADE, related_name="+")
+    views = models.PositiveIntegerField(_("views"), default=0)
+
+    class Meta:
+        constraints = [
+            # (community, day, …) first: the benefits figures sum a window of days.
+            models.UniqueConstraint(
+                fields=["community", "day", "topic"], name="topicviewday_unique"
+            )
+        ]
+        verbose_name = _("question views on a day")
+
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.day} topic {self.topic_id}: {self.views} views"

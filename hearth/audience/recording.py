@@ -42,6 +42,10 @@ class PageView(NamedTuple):
     referrer_host: str  # "" when internal, absent or unusable
     source: str  # "" when the view did not land with ?source= / utm_source
     campaign: str
+    # The topic page viewed and the signed-in viewer's user id (0 for none). Neither is
+    # stored: a flush uses them to count a question's views by anyone but its asker.
+    topic_id: int = 0
+    viewer_id: int = 0
 
 
 @lru_cache(maxsize=8)

@@ -12,9 +12,16 @@ from datetime import date
 
 from django.db import connection, models, transaction
 
-from hearth.audience.models import AudienceDay, ReferrerDay, SourceVisitDay, VisitorDay
+from hearth.audience.models import (
+    AudienceDay,
+    ReferrerDay,
+    SourceVisitDay,
+    TopicViewDay,
+    VisitorDay,
+)
 from hearth.audience.recording import PageView
 from hearth.communities.models import Community
+from hearth.qa.models import Question
 
 # Rows per INSERT: far below SQLite's and PostgreSQL's bound-parameter limits.
 CHUNK = 500
@@ -73,6 +80,28 @@ def _add_counts(model, keys: Sequence[str], counts: Sequence[str], rows: list[tu
             )
 
 
+def question_views(views: Sequence[PageView]) -> Counter:
+    """Views of questions by anyone but the asker, by (community, day, topic), from a
+    batch: one query for the askers of the topics viewed. A view of a topic that is not a
+    question of that community, or by its asker, is not counted; a signed-out view is."""
+    viewed = Counter((v.community_id, v.day, v.topic_id, v.viewer_id) for v in views if v.topic_id)
+    if not viewed:
+        return Counter()
+    askers = {
+        (community_id, topic_id): asker_id or 0
+        for topic_id, community_id, asker_id in Question.objects.filter(
+            topic_id__in={key[2] for key in viewed}
+        ).values_list("topic_id", "community_id", "asker_id")
+    }
+    counted: Counter = Counter()
+    for (community_id, day, topic_id, viewer_id), n in viewed.items():
+        asker_id = askers.get((community_id, topic_id))
+        if asker_id is None or (viewer_id and viewer_id == asker_id):
+            continue
+        counted[(community_id, day, topic_id)] += n
+    return counted
+
+
 def page_views_save(views: Sequence[PageView]) -> None:
     """Add a batch of page views to the day tables in one transaction.
 
@@ -94,6 +123,7 @@ def page_views_save(views: Sequence[PageView]) -> None:
     sources = sorted(
         {(v.community_id, v.day, v.source, v.campaign, v.visitor_hash) for v in views if v.source}
     )
+    questions = question_views(views)
     with transaction.atomic():
         # The day's visitor count grows by the visitors this flush inserted first.
         new_visitors = Counter(
@@ -121,6 +151,13 @@ def page_views_save(views: Sequence[PageView]) -> None:
                 ["community", "day", "host"],
                 ["views"],
                 [(*key, n) for key, n in sorted(referrers.items())],
+            )
+        if questions:
+            _add_counts(
+                TopicViewDay,
+                ["community", "day", "topic"],
+                ["views"],
+                [(*key, n) for key, n in sorted(questions.items())],
             )
 
 

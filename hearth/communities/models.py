@@ -283,6 +283,7 @@ STAFF_ACTION_LABELS = {
     "feature.remove": _("Unfeatured a post"),
     "api_key.create": _("Created an API key"),
     "api_key.revoke": _("Revoked an API key"),
+    "benefits.settings": _("Changed the support-deflection estimate's assumptions"),
 }
 
 

@@ -13,6 +13,7 @@ from hearth.accounts.models import User
 from hearth.analytics import rollups
 from hearth.audience.recording import PageView, visitor_hash
 from hearth.audience.services import page_views_save
+from hearth.benefits import demo as benefits_demo
 from hearth.communities import services
 from hearth.communities.models import (
     Community,
@@ -129,6 +130,10 @@ def build_demo(*, members: int = 160, seed: int = 7, days: int = 180) -> Communi
         # A stream of its own, so the groups leave the rest of the seeded story unchanged.
         groups_demo.populate(main, owner, people, random.Random(f"groups-{seed}"))
     _page_views(main, start=history_start(now, days).date(), end=now.date(), rng=rng)
+    # People finding the solved questions: the Benefits tab's answer views.
+    benefits_demo.populate(
+        main, owner, start=history_start(now, days).date(), end=now.date(), seed=seed
+    )
 
     approval = services.community_create(
         user=owner,

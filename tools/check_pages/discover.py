@@ -163,6 +163,7 @@ def discover() -> dict:
             "wizard": reverse("core:community-new"),
             "signup": reverse("account_signup") + "?next=" + reverse("communities:join", kwargs=c),
             "health": reverse("analytics:health", kwargs=c),
+            "benefits": reverse("benefits:benefits", kwargs=c),
             "welcome_queue": reverse("onboarding:welcome-queue", kwargs=c),
             "messages": reverse("conversations:inbox", kwargs=c),
             "events": reverse("events:list", kwargs=c),

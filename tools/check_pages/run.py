@@ -83,6 +83,7 @@ PAGES = [
     Page("wizard", "wizard (/new)", "member"),
     Page("signup", "sign-up", "visitor"),
     Page("health", "health dashboard", "staff"),
+    Page("benefits", "benefits tab", "staff"),
     Page("welcome_queue", "welcome queue", "staff"),
     Page("messages", "messages", "member"),
     Page("events", "events", "visitor"),

@@ -68,6 +68,17 @@ def test_history_tells_the_story_through_the_services(db):
     assert "Lumen Photographers" in digest.subject
     assert "List-Unsubscribe" in digest.extra_headers
 
+    # The Benefits tab has a story: solved questions, mostly by members, read by others.
+    from hearth.analytics.dashboard import Window
+    from hearth.benefits import deflection
+
+    today = now.date()
+    figures = deflection.deflection(lumen, Window(today - timedelta(days=89), today))
+    story = (figures.solved, figures.solved_by_members, figures.answer_views)
+    assert figures.solved >= 2 and figures.solved_by_members >= 1, story
+    assert figures.answer_views > 20 and figures.viewed_questions >= 2, story
+    assert deflection.settings_for(lumen).currency == "EUR"
+
     # A public, a private (with a request waiting) and a secret group (an invitation).
     from hearth.groups.models import Group, GroupMembership
 

@@ -321,6 +321,23 @@
         }],
       }, ctx);
     },
+    deflection: function (d, ctx) {
+      // The benefits tab: questions solved per day (bars, members and staff stacked) and
+      // the views of solved answers (a line on its own axis: views outnumber questions).
+      var f = d.deflection;
+      if (!f) return null;
+      var series = [
+        { name: "Solved by members", type: "bar", stack: "solved", data: f.members, color: "#009E73", barMaxWidth: 18 },
+        { name: "Solved by staff", type: "bar", stack: "solved", data: f.staff, color: "#56B4E9", barMaxWidth: 18 },
+        line("Answer views", f.views, { yAxisIndex: 1, color: "#0072B2", lineStyle: { width: 2 } }),
+      ];
+      return base({
+        xAxis: axisStyle({ type: "category", data: shortDays(f.days) }),
+        yAxis: [axisStyle({ type: "value", name: "questions", minInterval: 1, nameTextStyle: { color: muted, align: "left" } }),
+                axisStyle({ type: "value", name: "views", minInterval: 1, splitLine: { show: false }, nameTextStyle: { color: muted, align: "right" } })],
+        series: series,
+      }, ctx, seriesNames(series));
+    },
     audience: function (d, ctx) {
       var a = d.audience;
       var series = [line("Page views", a.views, { color: "#8a94a6", areaStyle: { opacity: 0.1 } }),
