@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hearth.analytics.display import NONE, pct
 from hearth.communities.models import Community
@@ -89,29 +90,53 @@ def _revenue_chart(rows: list[dict]) -> dict:
     return {"items": items}
 
 
-def _retention_table(rows: list[dict]) -> list[list[str]]:
+_l = gettext_lazy
+RETENTION_COLUMNS = (
+    _l("Tenure"), _l("After"), _l("Members (retained/eligible)"), _l("95% interval"),
+    _l("Others (retained/eligible)"), _l("95% interval"),
+)  # fmt: skip
+REVENUE_COLUMNS = (
+    _l("Tenure"),
+    _l("Members"),
+    _l("95% interval"),
+    _l("Others"),
+    _l("95% interval"),
+)
+
+
+def _labelled(columns, cells) -> list[tuple[str, str]]:
+    return [(str(c), cell) for c, cell in zip(columns, cells, strict=True)]
+
+
+def _retention_table(rows: list[dict]) -> list[list[tuple[str, str]]]:
     return [
-        [
-            r["band_label"],
-            _("%(n)s months") % {"n": r["horizon"]},
-            f"{pct(r['members']['value'])} ({r['members']['retained']}/{r['members']['n']})",
-            interval(r["members"]["low"], r["members"]["high"]),
-            f"{pct(r['others']['value'])} ({r['others']['retained']}/{r['others']['n']})",
-            interval(r["others"]["low"], r["others"]["high"]),
-        ]
+        _labelled(
+            RETENTION_COLUMNS,
+            [
+                r["band_label"],
+                _("%(n)s months") % {"n": r["horizon"]},
+                f"{pct(r['members']['value'])} ({r['members']['retained']}/{r['members']['n']})",
+                interval(r["members"]["low"], r["members"]["high"]),
+                f"{pct(r['others']['value'])} ({r['others']['retained']}/{r['others']['n']})",
+                interval(r["others"]["low"], r["others"]["high"]),
+            ],
+        )
         for r in rows
     ]
 
 
-def _revenue_table(rows: list[dict]) -> list[list[str]]:
+def _revenue_table(rows: list[dict]) -> list[list[tuple[str, str]]]:
     return [
-        [
-            r["band_label"],
-            f"{money(r['members']['value'])} (n={r['members']['n']})",
-            interval(r["members"]["low"], r["members"]["high"], money),
-            f"{money(r['others']['value'])} (n={r['others']['n']})",
-            interval(r["others"]["low"], r["others"]["high"], money),
-        ]
+        _labelled(
+            REVENUE_COLUMNS,
+            [
+                r["band_label"],
+                f"{money(r['members']['value'])} (n={r['members']['n']})",
+                interval(r["members"]["low"], r["members"]["high"], money),
+                f"{money(r['others']['value'])} (n={r['others']['n']})",
+                interval(r["others"]["low"], r["others"]["high"], money),
+            ],
+        )
         for r in rows
     ]
 
@@ -192,7 +217,7 @@ def section(community: Community, data: dict | None = None) -> dict:
             "value": f"{conversion['converted']:,}",
             "detail": _("of %(n)s members who were not customers when they joined (%(rate)s)")
             % {"n": f"{conversion['leads']:,}", "rate": pct(conversion["rate"], 1)},
-            "link": _drill(community, "converted"),
+            "link": _drill(community, "converted") if conversion["converted"] else "",
         },
     ]
     campaigns = [

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hearth.customers.csv_upload import NOT_MAPPED
 from hearth.customers.services import check_mapping
-from hearth.customers.validation import FIELDS
+from hearth.customers.validation import FIELDS, REQUIRED
 
 FIELD_LABELS = {
     "email": _("Email"),
@@ -54,8 +54,8 @@ class MappingForm(forms.Form):
                 label=FIELD_LABELS[field],
                 help_text=FIELD_HELP[field],
                 choices=choices,
-                # Checked in clean(), with the other mapping rules, in one message each.
-                required=False,
+                required=field in REQUIRED,
+                error_messages={"required": _("Choose the column that holds this.")},
             )
         # Shown first: the columns, then the date.
         self.order_fields([*FIELDS, "as_of"])
@@ -66,5 +66,6 @@ class MappingForm(forms.Form):
             check_mapping(self.headers, {f: cleaned.get(f) or "" for f in FIELDS})
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
-                self.add_error(field, errors)
+                if field not in self.errors:  # a missing choice is already said
+                    self.add_error(field, errors)
         return cleaned

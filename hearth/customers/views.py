@@ -93,16 +93,27 @@ def mapping(request, staged_id: int):
         else:
             return redirect("customers:import", request.community.slug, record.pk)
     chosen = {
-        form[f].value() for f in FIELDS if form[f].value() not in (None, csv_upload.NOT_MAPPED)
+        form[f].value(): FIELD_LABELS[f]
+        for f in FIELDS
+        if form[f].value() not in (None, csv_upload.NOT_MAPPED)
     }
     columns = [
-        {"name": name or _("Column %(n)s") % {"n": i + 1}, "used": str(i) in chosen}
+        {"name": name or _("Column %(n)s") % {"n": i + 1}, "field": chosen.get(str(i), "")}
         for i, name in enumerate(staged.headers)
     ]
     return render(
         request,
         "customers/mapping.html",
-        {"staged": staged, "form": form, "columns": columns, "preview": staged.preview},
+        {
+            "staged": staged,
+            "form": form,
+            "columns": columns,
+            # Each cell with its column, for the phone layout's labels.
+            "preview": [
+                [(columns[i]["name"], cell) for i, cell in enumerate(row) if i < len(columns)]
+                for row in staged.preview
+            ],
+        },
         status=400 if form.errors else 200,
     )
 
