@@ -35,9 +35,20 @@ def utc_today() -> date:
     return timezone.now().date()
 
 
+def staged_cutoff(now=None):
+    """Uploads staged before this are no longer offered for mapping, and are deleted."""
+    return (now or timezone.now()) - timedelta(hours=STAGED_HOURS)
+
+
 def _forget_stale_uploads(community) -> None:
-    cutoff = timezone.now() - timedelta(hours=STAGED_HOURS)
-    StagedUpload.objects.filter(community=community, created_at__lt=cutoff).delete()
+    StagedUpload.objects.filter(community=community, created_at__lt=staged_cutoff()).delete()
+
+
+def staged_uploads_forget(now, slot: str = "") -> int:
+    """Periodic catch-up (every tick): delete the uploads nobody mapped within
+    STAGED_HOURS, in every community (one indexed-by-time delete)."""
+    deleted, _by_model = StagedUpload.objects.filter(created_at__lt=staged_cutoff(now)).delete()
+    return deleted
 
 
 @transaction.atomic

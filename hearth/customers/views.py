@@ -68,7 +68,9 @@ def customers(request):
 
 
 def _staged(request, staged_id: int) -> StagedUpload:
-    staged = StagedUpload.objects.filter(community=request.community, pk=staged_id).first()
+    staged = StagedUpload.objects.filter(
+        community=request.community, pk=staged_id, created_at__gte=services.staged_cutoff()
+    ).first()
     if staged is None:
         raise Http404
     return staged

@@ -213,3 +213,19 @@ def test_100000_rows_import_in_seconds_with_a_flat_query_count(community, owner_
     assert len(stage_queries) < 10
     assert len(import_queries) < 100_000 / 50
     assert elapsed < 30  # a few seconds on a quiet machine; generous for a busy test run
+
+
+def test_an_upload_nobody_maps_is_forgotten_after_an_hour(community, owner_actor):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    staged = services.upload_stage(
+        actor=owner_actor,
+        file_name="x.csv",
+        data=csv_bytes([HEADER, ["a@example.com", "2024-01-01", "", "1", ""]]),
+    )
+    assert services.staged_uploads_forget(timezone.now()) == 0
+    later = timezone.now() + timedelta(hours=services.STAGED_HOURS, minutes=1)
+    assert services.staged_uploads_forget(later) == 1
+    assert not StagedUpload.objects.filter(pk=staged.pk).exists()

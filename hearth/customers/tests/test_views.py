@@ -235,3 +235,16 @@ def test_the_weekly_email_lines_and_the_section_without_data(community):
     assert lines[0] == "Customers who are members: 1 of 2 (list as of 2025-06-30)."
     assert "Revenue per customer: members 100, others 200 (same tenure)." in lines
     assert lines[-1].startswith("Members chose to join")
+
+
+def test_an_upload_older_than_an_hour_is_no_longer_offered(client, owner, community):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.force_login(owner)
+    upload(client, [["a@example.com", "2023-01-01", "", "1", ""]])
+    staged = StagedUpload.objects.get(community=community)
+    assert client.get(url("mapping", staged.pk)).status_code == 200
+    StagedUpload.objects.filter(pk=staged.pk).update(created_at=timezone.now() - timedelta(hours=2))
+    assert client.get(url("mapping", staged.pk)).status_code == 404
