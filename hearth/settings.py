@@ -148,6 +148,7 @@ INSTALLED_APPS = [
     "hearth.notifications",
     "hearth.live",
     "hearth.growth",
+    "hearth.customers",
     "hearth.privacy",
     "hearth.api",
     "hearth.archive",

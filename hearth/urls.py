@@ -27,8 +27,10 @@ urlpatterns = [
     path("c/<slug:community_slug>/", include("hearth.conversations.urls")),
     path("c/<slug:community_slug>/", include("hearth.onboarding.urls")),
     path("c/<slug:community_slug>/", include("hearth.recognition.urls")),
-    # Before analytics: its "health/<metric>/" drill-downs would take "health/benefits/".
+    # Before analytics: its "health/<metric>/" drill-downs would take "health/benefits/"
+    # and "health/customers/".
     path("c/<slug:community_slug>/", include("hearth.benefits.urls")),
+    path("c/<slug:community_slug>/", include("hearth.customers.urls")),
     path("c/<slug:community_slug>/", include("hearth.analytics.urls")),
     path("c/<slug:community_slug>/", include("hearth.audience.urls")),
     path("c/<slug:community_slug>/", include("hearth.moderation.urls")),

@@ -12,6 +12,7 @@ from hearth.api.errors import install as install_error_handlers
 from hearth.api.parser import JsonOnlyParser
 from hearth.benefits.api import router as benefits_router
 from hearth.communities.api import router as communities_router
+from hearth.customers.api import router as customers_router
 from hearth.discussions.api import router as discussions_router
 from hearth.events.api import router as events_router
 from hearth.groups.api import router as groups_router
@@ -49,5 +50,6 @@ api.add_router("/communities", notifications_router)
 api.add_router("/communities", members_router)
 api.add_router("/communities", moderation_router)
 api.add_router("/communities", growth_router)
+api.add_router("/communities", customers_router)
 api.add_router("/communities", search_router)
 api.add_router("/communities", webhooks_router)

@@ -327,6 +327,27 @@ def ensure_change_role(actor: Actor, membership: Membership, new_role: str) -> N
     _ensure(change_role_denial(actor, membership, new_role))
 
 
+def change_analytics_access_denial(actor: Actor, membership: Membership) -> str | None:
+    """The analytics permission (``Membership.analytics_access``: the business figures and
+    the customer data) is the owners' to give, and only to moderators: owners and admins
+    have it already."""
+    if not _same_community(actor, membership):
+        return _("That member belongs to another community.")
+    if not (actor.is_member and actor.is_owner):
+        return _("Only owners can give or take the analytics permission.")
+    if not membership.is_active or membership.role != Role.MODERATOR:
+        return _("Only moderators are given the analytics permission: owners and admins have it.")
+    return None
+
+
+def can_change_analytics_access(actor: Actor, membership: Membership) -> bool:
+    return change_analytics_access_denial(actor, membership) is None
+
+
+def ensure_change_analytics_access(actor: Actor, membership: Membership) -> None:
+    _ensure(change_analytics_access_denial(actor, membership))
+
+
 def ban_denial(actor: Actor, membership: Membership) -> str | None:
     if not _same_community(actor, membership):
         return _("That member belongs to another community.")

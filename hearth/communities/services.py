@@ -503,7 +503,9 @@ def membership_set_role(*, actor: Actor, membership: Membership, role: str) -> M
     if old_role == role:
         return membership
     membership.role = role
-    membership.save(update_fields=["role", "updated_at"])
+    # The analytics permission is given to a moderator: a new role starts without it.
+    membership.analytics_access = False
+    membership.save(update_fields=["role", "analytics_access", "updated_at"])
     details = {"from": old_role, "to": role}
     staff_log_record(
         actor, actor.community, "member.role", target_user=membership.user, details=details
@@ -515,6 +517,28 @@ def membership_set_role(*, actor: Actor, membership: Membership, role: str) -> M
         target_user=membership.user,
         obj=membership,
         data=details,
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_set_analytics_access(
+    *, actor: Actor, membership: Membership, allowed: bool
+) -> Membership:
+    """Give a moderator the analytics permission (the business figures and the customer
+    data), or take it back; owners only. Logged in the staff log."""
+    membership = _locked(membership)
+    policy.ensure_change_analytics_access(actor, membership)
+    if membership.analytics_access == allowed:
+        return membership
+    membership.analytics_access = allowed
+    membership.save(update_fields=["analytics_access", "updated_at"])
+    staff_log_record(
+        actor,
+        actor.community,
+        "member.analytics_access",
+        target_user=membership.user,
+        details={"allowed": allowed},
     )
     return membership
 

@@ -26,6 +26,11 @@ urlpatterns = [
     ),
     path("manage/members/", views_staff.members_list, name="manage-members"),
     path("manage/members/<id:membership_id>/role", views_staff.member_role, name="member-role"),
+    path(
+        "manage/members/<id:membership_id>/analytics-access",
+        views_staff.member_analytics_access,
+        name="member-analytics-access",
+    ),
     path("manage/members/<id:membership_id>/ban", views_staff.member_ban, name="member-ban"),
     path("manage/members/<id:membership_id>/unban", views_staff.member_unban, name="member-unban"),
     path("manage/settings/", views_staff.settings_edit, name="manage-settings"),

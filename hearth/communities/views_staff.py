@@ -125,6 +125,9 @@ def members_list(request):
             if value == membership.role or policy.can_change_role(actor, membership, value)
         ]
         membership.can_change_role = len(membership.role_choices) > 1
+        membership.can_change_analytics_access = policy.can_change_analytics_access(
+            actor, membership
+        )
     return render(
         request,
         "communities/manage/members.html",
@@ -152,6 +155,27 @@ def member_role(request, membership_id: int):
                 _("%(name)s is now %(role)s.")
                 % {"name": membership.user.name, "role": Role(form.cleaned_data["role"]).label},
             )
+    return redirect(_url(request, "manage-members"))
+
+
+@require_POST
+@staff_view
+def member_analytics_access(request, membership_id: int):
+    membership = selectors.membership_for(request.actor, membership_id)
+    allowed = request.POST.get("allowed") == "1"
+    try:
+        services.membership_set_analytics_access(
+            actor=request.actor, membership=membership, allowed=allowed
+        )
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        text = (
+            _("%(name)s may now see the business figures and the customer data.")
+            if allowed
+            else _("%(name)s no longer sees the business figures.")
+        )
+        messages.success(request, text % {"name": membership.user.name})
     return redirect(_url(request, "manage-members"))
 
 

@@ -27,6 +27,7 @@ from hearth.conversations import demo as conversations_demo
 from hearth.core import ratelimit, scheduler
 from hearth.core.actor import Actor
 from hearth.core.models import InteractionEvent
+from hearth.customers import demo as customers_demo
 from hearth.demo.history import build_history, history_start
 from hearth.events import demo as events_demo
 from hearth.groups import demo as groups_demo
@@ -129,6 +130,10 @@ def build_demo(*, members: int = 160, seed: int = 7, days: int = 180) -> Communi
         events_demo.populate(main, owner, rng)
         # A stream of its own, so the groups leave the rest of the seeded story unchanged.
         groups_demo.populate(main, owner, people, random.Random(f"groups-{seed}"))
+        # The organisation's customer list (Benefits tab), on its own stream too.
+        customers_demo.populate(
+            main, owner, timezone.now().date(), random.Random(f"customers-{seed}")
+        )
     _page_views(main, start=history_start(now, days).date(), end=now.date(), rng=rng)
     # People finding the solved questions: the Benefits tab's answer views.
     benefits_demo.populate(

@@ -82,6 +82,9 @@ files/
 """
 
 
+CUSTOMER_MATCH = "The organisation matched you as a customer."
+
+
 def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -127,6 +130,7 @@ def profile(user: User) -> dict[str, Any]:
 
 def memberships(user: User) -> list[dict[str, Any]]:
     from hearth.communities.models import Membership
+    from hearth.customers.selectors import matched_communities
     from hearth.members.models import MemberProfile
 
     profiles = {
@@ -135,6 +139,9 @@ def memberships(user: User) -> list[dict[str, Any]]:
             "interest_links__interest", "answers__question"
         )
     }
+    # The organisation's customer list is theirs, not the member's: the export says only
+    # whether it matched them, never what it holds.
+    matched = matched_communities(user.pk)
     rows = []
     for m in Membership.objects.filter(user=user).select_related("community").order_by("id"):
         p = profiles.get(m.pk)
@@ -165,6 +172,7 @@ def memberships(user: User) -> list[dict[str, Any]]:
                     "anonymous_in_analytics": p.anonymous_in_analytics,
                 },
             }
+            | ({"customer": CUSTOMER_MATCH} if m.community_id in matched else {})
         )
     return rows
 

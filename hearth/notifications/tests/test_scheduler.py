@@ -32,6 +32,7 @@ def test_every_apps_periodic_job_is_registered():
     assert jobs["analytics:weekly-email"].slot is registry.weekly
     assert jobs["analytics:weekly-email"].per_community
     assert jobs["analytics:rollups"].slot is None  # a catch-up, at every tick
+    assert jobs["customers:staged"].slot is None
     assert jobs["digest:daily"].slot is registry.daily
     assert jobs["digest:weekly"].slot is registry.weekly
     assert {"notifications:fanout", "notifications:outbox"} <= jobs.keys()
