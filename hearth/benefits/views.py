@@ -24,6 +24,7 @@ from hearth.benefits import deflection, display, policy, services
 from hearth.benefits.forms import FIELDS, BenefitSettingsForm
 from hearth.communities.views import community_view
 from hearth.core.spreadsheets import spreadsheet_safe
+from hearth.customers import display as customer_display
 
 PER_PAGE = 30
 
@@ -54,6 +55,7 @@ def benefits(request):
             "can_change_settings": policy.can_change_settings(request.actor),
             "table": display.table(figures, estimate),
             "chart_data": display.chart_data(figures),
+            "customers": customer_display.section(community),
         }
     )
     return render(request, "benefits/benefits.html", context)

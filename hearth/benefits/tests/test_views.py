@@ -127,7 +127,7 @@ def test_the_page_shows_the_figures_and_labels_the_estimate(as_owner, community,
     assert "at $15 a ticket" in page
     assert url(community, "settings", days=28) in page
     assert "No customer data" in page
-    assert 'id="members-and-customers"' in page
+    assert 'id="customers"' in page
 
 
 def test_a_granted_moderator_sees_the_assumptions_but_no_change_button(
