@@ -12,6 +12,8 @@ from django.urls import reverse
 from hearth.analytics.dashboard import Window
 from hearth.benefits import deflection, display
 from hearth.communities.models import Community
+from hearth.customers import display as customer_display
+from hearth.customers import selectors as customer_selectors
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,7 @@ class WeeklyBenefits:
     answer_views: int
     estimate: display.EstimateView
     url: str
+    customer_lines: list[str]
 
 
 def weekly_benefits(community: Community, window: Window) -> WeeklyBenefits:
@@ -34,4 +37,5 @@ def weekly_benefits(community: Community, window: Window) -> WeeklyBenefits:
         answer_views=figures.answer_views,
         estimate=display.estimate_view(estimate),
         url=f"{settings.SITE_URL}{path}?{query}",
+        customer_lines=customer_display.email_lines(customer_selectors.benefits_figures(community)),
     )

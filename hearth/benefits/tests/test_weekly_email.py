@@ -40,3 +40,32 @@ def test_a_moderator_given_the_permission_gets_the_section(community, owner, mod
     Membership.objects.filter(user=moderator).update(analytics_access=True)
     send_weekly_email(community)
     assert "Benefits: support deflection" in _by_recipient()[moderator.email].body
+
+
+def test_the_section_carries_the_customer_figures_to_those_allowed(community, owner, moderator):
+    from datetime import date
+
+    from hearth.customers import services as customer_services
+    from hearth.customers.tests.conftest import HEADER, csv_bytes, joined_member
+    from hearth.testing.factories import actor_for
+
+    joined_member(community, "cara", "2024-01-10")
+    rows = [
+        ["cara@example.com", "2023-01-01", "pro", "1200", ""],
+        ["dan@example.com", "2023-01-01", "pro", "300", "2023-09-01"],
+    ]
+    actor = actor_for(owner, community)
+    staged = customer_services.upload_stage(
+        actor=actor, file_name="list.csv", data=csv_bytes([HEADER, *rows])
+    )
+    customer_services.customers_import_staged(
+        actor=actor, staged=staged,
+        mapping={"email": "0", "customer_since": "1", "plan": "2", "revenue": "3",
+                 "churned_at": "4"},
+        as_of=date(2025, 6, 30),
+    )  # fmt: skip
+    send_weekly_email(community)
+    emails = _by_recipient()
+    assert "Customers who are members: 1 of 2" in emails[owner.email].body
+    assert "Customers who are members: 1 of 2" in emails[owner.email].alternatives[0][0]
+    assert "Customers who are members" not in emails[moderator.email].body
