@@ -85,7 +85,7 @@ class CappedCount(Subquery):
     """How many rows a queryset has, counting at most ``cap`` + 1 of them: an uncorrelated
     scalar subquery, so annotated on a page's query it is computed once, in the same query,
     and its cost follows the cap, never the length of the list. A result above ``cap``
-    means "more than cap" (a page says "500+")."""
+    means "more than cap" (a page says "100+")."""
 
     template = "(SELECT COUNT(*) FROM (%(subquery)s) capped)"
 

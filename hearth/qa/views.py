@@ -47,7 +47,7 @@ def answer_vote(request, post_id):
 @community_view
 def unanswered(request):
     """Questions still waiting for a first response, oldest first, newcomers flagged."""
-    # No exact total past 500: counting ~33k waiting questions on every request cost more
+    # No exact total past 100: counting ~33k waiting questions on every request cost more
     # than the page.
     page = paginate_uncounted(
         request, selectors.unanswered_queue(request.actor, request.community), 30

@@ -141,7 +141,7 @@ def test_unanswered_queue_pages_without_counting(
             body = client.get(f"/c/garden/unanswered?page={page}").content.decode()
         # The only count of the queue is capped (WAITING_CAP + 1 rows at most).
         assert all(
-            "LIMIT 501" in q["sql"]
+            "LIMIT 101" in q["sql"]
             for q in queries.captured_queries
             if "COUNT(" in q["sql"] and "qa_question" in q["sql"]
         )
