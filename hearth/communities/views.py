@@ -103,11 +103,14 @@ def _people_panels(community, actor):
 def home(request):
     _remember_source(request)
     community, actor = request.community, request.actor
-    topics = discussion_selectors.topic_list(actor, community)[:HOME_TOPICS]
+    categories = discussion_selectors.categories(actor, community)
+    topics = discussion_selectors.topic_list(actor, community, readable=[c.pk for c in categories])[
+        :HOME_TOPICS
+    ]
     rules = selectors.current_rules(community)
     context = {
         "topics": discussion_selectors.with_unread(topics, actor),
-        "categories": discussion_selectors.categories(actor, community),
+        "categories": categories,
         "can_start_topic": policy.can_participate(actor),
         "rules": rules,
         "rule_headlines": selectors.rules_headlines(rules)[:HOME_RULES],

@@ -1,4 +1,5 @@
 from django.core.paginator import Page, Paginator
+from django.db.models import IntegerField, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
@@ -78,3 +79,15 @@ def paginate_uncounted(request: HttpRequest, queryset, per_page: int = 30) -> Un
     rows = list(queryset[offset : offset + per_page + 1])
     has_next = len(rows) > per_page and number < MAX_UNCOUNTED_PAGE
     return UncountedPage(rows[:per_page], number, has_next)
+
+
+class CappedCount(Subquery):
+    """How many rows a queryset has, counting at most ``cap`` + 1 of them: an uncorrelated
+    scalar subquery, so annotated on a page's query it is computed once, in the same query,
+    and its cost follows the cap, never the length of the list. A result above ``cap``
+    means "more than cap" (a page says "100+")."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) capped)"
+
+    def __init__(self, queryset: QuerySet, cap: int):
+        super().__init__(queryset.order_by().values("pk")[: cap + 1], output_field=IntegerField())

@@ -895,15 +895,20 @@ def _move_posts(actor: Actor, posts: list[Post], into: Topic) -> None:
 # Reading state -------------------------------------------------------------------------
 
 
-def _mark_read(actor: Actor, topic: Topic, number: int) -> int:
+# The caller has not read the member's position in the topic: _mark_read reads it.
+_LOOK_UP = object()
+
+
+def _mark_read(actor: Actor, topic: Topic, number: int, before=_LOOK_UP) -> int:
     """Move the member's read position forward; returns how many posts it moved by."""
     if not policy.can_track_reading(actor):
         return 0
-    before = (
-        TopicRead.objects.filter(user=actor.user, topic=topic)
-        .values_list("last_read_number", flat=True)
-        .first()
-    )
+    if before is _LOOK_UP:
+        before = (
+            TopicRead.objects.filter(user=actor.user, topic=topic)
+            .values_list("last_read_number", flat=True)
+            .first()
+        )
     if before is not None:
         if before >= number:
             return 0
@@ -919,15 +924,19 @@ def _mark_read(actor: Actor, topic: Topic, number: int) -> int:
     return number if created else 0
 
 
-def topic_mark_read(*, actor: Actor, topic: Topic, number: int) -> None:
+def topic_mark_read(*, actor: Actor, topic: Topic, number: int, read_before=_LOOK_UP) -> None:
     """Record that the member has seen posts up to ``number`` (never moves backwards), and
     a ``topic.read`` event with how many posts were new to them (trust levels count
-    reading from it). A post's author has read it: writing one records no event."""
+    reading from it). A post's author has read it: writing one records no event.
+
+    ``read_before``: the position the caller read a moment ago (``last_read_number``, None
+    for none), so it is not read twice. Positions only move forward and the update is
+    conditional, so one read just before is as good as one read here."""
     number = max(0, min(int(number), topic.highest_post_number))
     # Visitors keep no reading state: no write transaction (on SQLite, the write lock) for them.
     if number and policy.can_track_reading(actor):
         with transaction.atomic():
-            if newly := _mark_read(actor, topic, number):
+            if newly := _mark_read(actor, topic, number, read_before):
                 record_event(
                     community=actor.community, actor=actor.user, verb="topic.read", obj=topic,
                     data={"topic": topic.pk, "posts": newly},

@@ -191,7 +191,7 @@ def topic(request, topic_slug, topic_id):
         # Questions sort answers by merit, so the last post shown need not be the highest.
         seen = max(post.number for post in page.object_list)
         with best_effort("topic read position"):
-            services.topic_mark_read(actor=actor, topic=topic, number=seen)
+            services.topic_mark_read(actor=actor, topic=topic, number=seen, read_before=last_read)
     reply_form = None
     if policy.can_reply(actor, topic):
         reply_form = ReplyForm(initial=_reply_initial(request, actor, topic))

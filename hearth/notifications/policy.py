@@ -74,20 +74,40 @@ def _readable_in(membership: Membership) -> Q:
     return Q(community_id=membership.community_id) & (personal | content)
 
 
-def visible_notifications(user: User, community: Community | None = None) -> QuerySet:
+def visible_notifications(
+    user: User, community: Community | None = None, *, unread_only: bool = False
+) -> QuerySet:
     """The user's notifications they may see now, in one community or in all of them. One
-    query for the memberships; the rest is a filter on the notifications query."""
+    query for the memberships; the rest is a filter on the notifications query.
+
+    ``unread_only``: only the unread ones (the bell's count), and only memberships whose
+    community holds one of them build a condition (an EXISTS on the partial unread index,
+    inside the memberships query): with nothing unread, no second query and no filter to
+    build. Exact, since a notification outside the user's memberships is never visible."""
     if not user.is_active:
         return Notification.objects.none()
     memberships = Membership.objects.filter(user=user).select_related("user", "community")
     if community is not None:
         memberships = memberships.filter(community=community)
+    if unread_only:
+        memberships = memberships.filter(
+            Exists(
+                Notification.objects.filter(
+                    recipient=user, community=OuterRef("community"), read_at__isnull=True
+                )
+            )
+        )
     readable = Q(pk__in=[])
+    found = False
     for membership in memberships:
         readable |= _readable_in(membership)
+        found = True
+    if unread_only and not found:
+        return Notification.objects.none()
     blocked = Block.objects.filter(
         blocker=user, community_id=OuterRef("community_id"), blocked_id=OuterRef("actor_id")
     )
-    return Notification.objects.filter(readable, recipient=user).exclude(
+    visible = Notification.objects.filter(readable, recipient=user).exclude(
         Exists(blocked) & ~Q(kind__in=PERSONAL_KINDS)
     )
+    return visible.filter(read_at__isnull=True) if unread_only else visible

@@ -73,10 +73,11 @@ def digest_subscription(user: User, community: Community) -> DigestSubscription:
 
 
 def unread_count(user: User, community: Community | None = None) -> int:
-    """Unread notifications the user may see, in one community or all (two queries)."""
+    """Unread notifications the user may see, in one community or all (two queries; one
+    when nothing is unread)."""
     if user is None or not user.is_authenticated:
         return 0
-    return policy.visible_notifications(user, community).filter(read_at__isnull=True).count()
+    return policy.visible_notifications(user, community, unread_only=True).count()
 
 
 def notification_list(user: User, community: Community | None = None):

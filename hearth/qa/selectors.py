@@ -7,6 +7,7 @@ from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subq
 
 from hearth.communities.models import Community, Membership
 from hearth.core.actor import Actor
+from hearth.core.pagination import CappedCount
 from hearth.discussions import policy as discussion_policy
 from hearth.discussions.models import CategoryKind, Post, ReviewState, Topic
 from hearth.qa.models import AnswerVote, Question
@@ -28,10 +29,19 @@ def filter_questions(topics: QuerySet[Topic], actor: Actor, show: str) -> QueryS
     return topics
 
 
+# The queue says exactly how many questions wait up to this many, and "More than 100"
+# beyond: counting every waiting question of a large community on each request cost more
+# than the page (~33k at 1M posts), and even 501 of them cost 3-17 ms there (a topic read
+# for each), as much as the rest of the page's query.
+WAITING_CAP = 100
+
+
 def unanswered_queue(actor: Actor, community: Community) -> QuerySet[Question]:
     """Questions nobody but the asker has replied to, oldest first, with the asker's trust
-    level so helpers can answer newcomers first. Driven from the questions' own
-    (community, first_response_at, asked_at) index, so its cost follows the page size."""
+    level so helpers can answer newcomers first, and on every row ``waiting``: how many
+    such questions the actor can see, counted up to ``WAITING_CAP`` + 1 in the same query.
+    Driven from the questions' partial (community, asked_at, topic) index, so its cost
+    follows the page size and the cap."""
     readable = list(
         discussion_policy.visible_categories(actor, community)
         .filter(kind=CategoryKind.QUESTIONS)
@@ -40,17 +50,20 @@ def unanswered_queue(actor: Actor, community: Community) -> QuerySet[Question]:
     asker_trust = Membership.objects.filter(community=community, user=OuterRef("asker_id")).values(
         "trust_level"
     )[:1]
+    waiting = Question.objects.filter(
+        community=community,
+        first_response_at__isnull=True,
+        topic__category_id__in=readable,
+        topic__deleted_at__isnull=True,
+        topic__review_state=ReviewState.PUBLISHED,
+        topic__is_closed=False,
+    )
     return (
-        Question.objects.filter(
-            community=community,
-            first_response_at__isnull=True,
-            topic__category_id__in=readable,
-            topic__deleted_at__isnull=True,
-            topic__review_state=ReviewState.PUBLISHED,
-            topic__is_closed=False,
+        waiting.select_related("topic__category", "topic__author")
+        .annotate(
+            asker_trust=Subquery(asker_trust, output_field=IntegerField()),
+            waiting=CappedCount(waiting, WAITING_CAP),
         )
-        .select_related("topic__category", "topic__author")
-        .annotate(asker_trust=Subquery(asker_trust, output_field=IntegerField()))
         .order_by("asked_at", "topic_id")
     )
 

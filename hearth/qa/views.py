@@ -47,8 +47,20 @@ def answer_vote(request, post_id):
 @community_view
 def unanswered(request):
     """Questions still waiting for a first response, oldest first, newcomers flagged."""
-    # No total: counting ~33k waiting questions on every request cost more than the page.
+    # No exact total past 100: counting ~33k waiting questions on every request cost more
+    # than the page.
     page = paginate_uncounted(
         request, selectors.unanswered_queue(request.actor, request.community), 30
     )
-    return render(request, "qa/unanswered.html", {"page": page})
+    # Every row carries the capped count of the whole queue (see the selector).
+    waiting = page.object_list[0].waiting if page.object_list else None
+    return render(
+        request,
+        "qa/unanswered.html",
+        {
+            "page": page,
+            "waiting": waiting,
+            "waiting_capped": waiting is not None and waiting > selectors.WAITING_CAP,
+            "waiting_cap": selectors.WAITING_CAP,
+        },
+    )

@@ -8,7 +8,8 @@ register = template.Library()
 
 @register.inclusion_tag("notifications/_bell.html", takes_context=True)
 def notification_bell(context) -> dict:
-    """The bell with the unread count, counted once per request (two small queries)."""
+    """The bell with the unread count, counted once per request (two small queries, one
+    when nothing is unread)."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

@@ -115,7 +115,7 @@ def test_question_page_query_count_is_flat(
 def test_unanswered_queue_pages_without_counting(
     client, community, member, support, question, django_assert_max_num_queries, monkeypatch
 ):
-    """Previous/next links and "Page N", never a COUNT(*) over the waiting questions; the
+    """Previous/next links and "Page N", never a COUNT(*) over every waiting question; the
     same number of queries on every page and at every length of the queue."""
     from hearth.qa import views
 
@@ -139,11 +139,12 @@ def test_unanswered_queue_pages_without_counting(
     ]:
         with django_assert_max_num_queries(len(one.captured_queries)) as queries:
             body = client.get(f"/c/garden/unanswered?page={page}").content.decode()
-        assert not [
-            q
+        # The only count of the queue is capped (WAITING_CAP + 1 rows at most).
+        assert all(
+            "LIMIT 101" in q["sql"]
             for q in queries.captured_queries
             if "COUNT(" in q["sql"] and "qa_question" in q["sql"]
-        ]
+        )
         counts.append(len(queries.captured_queries))
         assert all(title in body for title in titles)
         assert f"Page {page}" in body and "Page 1 of" not in body
@@ -154,3 +155,43 @@ def test_unanswered_queue_pages_without_counting(
         assert client.get(f"/c/garden/unanswered?page={bad}").status_code == 200
     past = client.get("/c/garden/unanswered?page=50").content.decode()
     assert "No more questions here." in past and "Every question has an answer" not in past
+
+
+def test_unanswered_queue_says_how_many_wait_up_to_the_cap(
+    client, community, owner, member, support, question, monkeypatch
+):
+    """The count is exact up to WAITING_CAP and "More than N" beyond; it counts only what
+    the viewer may read (a staff-only questions category stays out of a member's count)."""
+    from hearth.discussions.models import ReadAccess
+    from hearth.qa import selectors
+
+    client.force_login(member)
+    body = client.get("/c/garden/unanswered").content.decode()
+    assert "1 question is waiting for an answer." in body
+    staff_only = discussion_services.category_create(
+        actor=actor_for(owner, community),
+        name="Staff questions",
+        kind="questions",
+        read_access=ReadAccess.STAFF,
+    )
+    discussion_services.topic_create(
+        actor=actor_for(owner, community), category=staff_only, title="Secret Q", body="?"
+    )
+    discussion_services.topic_create(
+        actor=actor_for(member, community), category=support, title="Open Q", body="?"
+    )
+    body = client.get("/c/garden/unanswered").content.decode()
+    assert "2 questions are waiting for an answer." in body and "Secret Q" not in body
+    client.force_login(owner)
+    body = client.get("/c/garden/unanswered").content.decode()
+    assert "3 questions are waiting for an answer." in body and "Secret Q" in body
+    monkeypatch.setattr(selectors, "WAITING_CAP", 2)
+    body = client.get("/c/garden/unanswered").content.decode()
+    assert "More than 2 questions are waiting for an answer." in body
+    assert "3 questions" not in body
+    client.force_login(member)
+    body = client.get("/c/garden/unanswered").content.decode()
+    assert "2 questions are waiting for an answer." in body and "More than" not in body
+    # Past the end the page claims no count.
+    body = client.get("/c/garden/unanswered?page=9").content.decode()
+    assert "waiting for an answer" not in body

@@ -4,6 +4,7 @@ import zoneinfo
 from datetime import UTC, date, datetime
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -334,3 +335,35 @@ def test_deleted_posts_are_not_found(community, member, general, start_topic, re
     services.post_delete(actor=actor_for(member, community), post=gone)
     assert Post.objects.filter(pk=gone.pk, deleted_at__isnull=False).exists()
     assert find("tomato") == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's recency windows")
+def test_postgresql_reads_the_newest_matches_window_by_window(
+    monkeypatch, member, general, start_topic, reply
+):
+    """Posts far apart in id, in every recency window and in the older rest: the candidates
+    are still exactly the newest matches, each once, and a rare word is found in the rest."""
+    topic = start_topic(member, general, "Allotment", "Opening post")
+    shift = backends.RECENCY_SHIFT
+    posts = {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence('discussions_post', 'id')")
+        sequence = cursor.fetchone()[0]
+        # Bucket numbers: the rest (< 169 when the newest is 200), each window, the newest.
+        for bucket in (3, 40, 160, 180, 195, 200):
+            cursor.execute(f"ALTER SEQUENCE {sequence} RESTART WITH {(bucket << shift) + 5}")
+            posts[bucket] = reply(member, topic, f"Tomato number {bucket}")
+    old = posts[3]
+    # The rarest word, only in the oldest post: found through the rest branch.
+    PostDocument.objects.filter(post=old).update(body="Tomato and quinceberry")
+    found = search_posts(query="quinceberry", community_ids=None, category_ids=[general.pk])
+    assert [hit.post_id for hit in found.hits] == [old.pk]
+    everything = search_posts(query="tomato", community_ids=None, category_ids=[general.pk])
+    assert (everything.posts, everything.capped) == (6, False)
+    assert everything.hits[0].matches == 6
+    monkeypatch.setattr(backends, "CANDIDATES", 3)
+    newest = search_posts(query="tomato", community_ids=None, category_ids=[general.pk])
+    assert (newest.posts, newest.capped) == (3, True)
+    # Ranked among the newest three and the one that tells there were more (160) only.
+    assert newest.hits[0].post_id in {posts[b].pk for b in (200, 195, 180, 160)}
+    assert search_posts(query="the", community_ids=None, category_ids=[general.pk]).hits == []

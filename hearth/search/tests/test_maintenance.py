@@ -74,3 +74,6 @@ def test_fulltext_migration_reverses_and_reindexes_existing_rows(
     assert _fulltext_exists()
     # Rows written before the full-text structures existed are searchable.
     assert find("blight") == [("Tomato blight", 1)]
+    # And back to the latest: the recency index replaces the plain one, and finds the same.
+    migrate("0003_recent_vector_index")
+    assert find("blight") == [("Tomato blight", 1)]
