@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "hearth.archive",
     "hearth.webhooks",
     "hearth.compat",
+    "hearth.governance",
 ]
 
 MIDDLEWARE = [

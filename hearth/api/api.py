@@ -13,6 +13,7 @@ from hearth.api.parser import JsonOnlyParser
 from hearth.communities.api import router as communities_router
 from hearth.discussions.api import router as discussions_router
 from hearth.events.api import router as events_router
+from hearth.governance.api import router as governance_router
 from hearth.growth.api import router as growth_router
 from hearth.ideas.api import router as ideas_router
 from hearth.members.api import router as members_router
@@ -47,3 +48,4 @@ api.add_router("/communities", moderation_router)
 api.add_router("/communities", growth_router)
 api.add_router("/communities", search_router)
 api.add_router("/communities", webhooks_router)
+api.add_router("/communities", governance_router)

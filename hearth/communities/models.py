@@ -283,6 +283,11 @@ STAFF_ACTION_LABELS = {
     "feature.remove": _("Unfeatured a post"),
     "api_key.create": _("Created an API key"),
     "api_key.revoke": _("Revoked an API key"),
+    "governance.settings": _("Changed the governance settings"),
+    "proposal.open": _("A member put a rules proposal to a vote"),
+    "proposal.close": _("A rules proposal's vote closed"),
+    "proposal.veto": _("Vetoed a rules proposal"),
+    "proposal.adopt": _("Adopted rules by a members' vote"),
 }
 
 

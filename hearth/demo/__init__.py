@@ -28,6 +28,7 @@ from hearth.core.actor import Actor
 from hearth.core.models import InteractionEvent
 from hearth.demo.history import build_history, history_start
 from hearth.events import demo as events_demo
+from hearth.governance import demo as governance_demo
 from hearth.groups import demo as groups_demo
 from hearth.members import demo as members_demo
 from hearth.moderation import demo as moderation_demo
@@ -128,6 +129,8 @@ def build_demo(*, members: int = 160, seed: int = 7, days: int = 180) -> Communi
         events_demo.populate(main, owner, rng)
         # A stream of its own, so the groups leave the rest of the seeded story unchanged.
         groups_demo.populate(main, owner, people, random.Random(f"groups-{seed}"))
+        # Last: the adopted proposal changes the rules, which members then accept.
+        governance_demo.populate(main, owner, random.Random(f"governance-{seed}"))
     _page_views(main, start=history_start(now, days).date(), end=now.date(), rng=rng)
 
     approval = services.community_create(
