@@ -4,10 +4,9 @@ could vote in each (fixed when it opened) and the secret ballots.
 A ballot names no member: it carries a keyed hash of the proposal and the voter
 (:func:`hearth.governance.ballots.voter_key`), unique per proposal, so one person cannot
 vote twice and may change their vote, while no page, API, export or staff view can say
-who voted how. Ballots have no timestamp and a random primary key, so neither their
-order nor their time can be matched to the interaction log's "voted" events."""
-
-import uuid
+who voted how. Every elector's (empty) ballot is written when the vote opens, in a
+shuffled order, and a vote only fills it in: ballots carry no time, and neither their ids
+nor their order can be matched to the interaction log's "voted" events."""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -188,13 +187,21 @@ class Elector(CommunityOwned):
         constraints = [models.UniqueConstraint(fields=["proposal", "user"], name="elector_unique")]
 
 
-class Ballot(CommunityOwned):
-    """One secret ballot: the choice, and a keyed hash standing for the voter."""
+class BallotQuerySet(models.QuerySet):
+    def cast(self) -> "BallotQuerySet":
+        """The ballots filled in (an elector who has not voted has an empty one)."""
+        return self.exclude(choice="")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+
+class Ballot(CommunityOwned):
+    """One secret ballot: the choice (empty until the elector votes), and a keyed hash
+    standing for the voter."""
+
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="ballots")
     voter_key = models.CharField(max_length=64)
-    choice = models.CharField(max_length=8, choices=Choice.choices)
+    choice = models.CharField(max_length=8, choices=Choice.choices, blank=True)
+
+    objects = BallotQuerySet.as_manager()
 
     class Meta:
         constraints = [

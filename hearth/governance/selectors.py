@@ -67,7 +67,8 @@ def with_turnout(items: list[Proposal]) -> list[Proposal]:
     """Attach ``ballot_count`` (the running turnout of open ones; closed ones carry their
     tally) to a page of proposals, in one query."""
     counts = dict(
-        Ballot.objects.filter(proposal__in=[p.pk for p in items])
+        Ballot.objects.cast()
+        .filter(proposal__in=[p.pk for p in items])
         .values("proposal")
         .annotate(n=Count("pk"))
         .values_list("proposal", "n")
@@ -92,7 +93,7 @@ def proposal_for(actor: Actor, proposal_id: int) -> Proposal:
 
 def turnout(proposal: Proposal) -> int:
     """How many ballots were cast (not what they say)."""
-    return Ballot.objects.filter(proposal=proposal).count()
+    return Ballot.objects.cast().filter(proposal=proposal).count()
 
 
 def base_text(proposal: Proposal) -> str:

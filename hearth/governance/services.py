@@ -11,10 +11,11 @@ close task runs late."""
 from __future__ import annotations
 
 import logging
+import random
 from datetime import datetime, timedelta
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -215,16 +216,25 @@ def proposal_create(*, actor: Actor, title: str, reason: str, text: str) -> Prop
         owner_veto=settings.owner_veto, veto_days=settings.veto_days if settings.owner_veto else 0,
         opened_at=now, closes_at=now + timedelta(days=settings.voting_days),
     )  # fmt: skip
-    voters = electorate(
-        community,
-        min_trust_level=settings.vote_trust_level,
-        min_member_days=settings.vote_member_days,
-        at=now,
-    ).values_list("user_id", flat=True)
+    voters = list(
+        electorate(
+            community,
+            min_trust_level=settings.vote_trust_level,
+            min_member_days=settings.vote_member_days,
+            at=now,
+        ).values_list("user_id", flat=True)
+    )
     Elector.objects.bulk_create(
         Elector(community=community, proposal=proposal, user_id=uid) for uid in voters
     )
-    proposal.electorate_size = Elector.objects.filter(proposal=proposal).count()
+    # Every elector's empty ballot now, shuffled: a vote fills one in, so the ballots' ids
+    # and order say nothing about who voted when.
+    keys = [voter_key(proposal.pk, uid) for uid in voters]
+    random.SystemRandom().shuffle(keys)
+    Ballot.objects.bulk_create(
+        Ballot(community=community, proposal=proposal, voter_key=key, choice="") for key in keys
+    )
+    proposal.electorate_size = len(voters)
     url = reverse("governance:proposal", args=[community.slug, proposal.pk])
     proposal.topic = discussion_services.topic_create(
         actor=actor,
@@ -280,12 +290,12 @@ def is_elector(proposal: Proposal, user) -> bool:
 
 
 def has_voted(proposal: Proposal, user) -> bool:
-    """Whether ``user`` has a ballot on ``proposal`` (never how they voted)."""
+    """Whether ``user`` has cast a ballot on ``proposal`` (never how they voted)."""
     return (
         user is not None
-        and Ballot.objects.filter(
-            proposal=proposal, voter_key=voter_key(proposal.pk, user.pk)
-        ).exists()
+        and Ballot.objects.cast()
+        .filter(proposal=proposal, voter_key=voter_key(proposal.pk, user.pk))
+        .exists()
     )
 
 
@@ -293,38 +303,40 @@ def has_voted(proposal: Proposal, user) -> bool:
 def ballot_cast(*, actor: Actor, proposal: Proposal, choice: str) -> bool:
     """Cast or change the actor's ballot; returns True for a first ballot, False for a
     changed one. The proposal row is locked, so the close cannot count while a ballot is
-    being written, and one member's two ballots at once become one (the later wins); the
-    unique (proposal, voter key) constraint holds even without the lock."""
+    being written, and one member's two ballots at once are one after the other (the later
+    wins); there is one ballot row per elector (unique per proposal and voter key) and a
+    vote only fills it in, so nothing can make a second."""
     if choice not in Choice.values:
         raise ValidationError({"choice": [_("Choose yes, no or abstain.")]})
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
     policy.ensure_vote(actor, locked, is_elector=is_elector(locked, actor.user))
-    key = voter_key(locked.pk, actor.user.pk)
-    updated = Ballot.objects.filter(proposal=locked, voter_key=key).update(choice=choice)
-    if not updated:
-        try:
-            with transaction.atomic():
-                Ballot.objects.create(
-                    community=locked.community, proposal=locked, voter_key=key, choice=choice
-                )
-        except IntegrityError:
-            # Another request of the same member inserted first (SQLite takes no row lock).
-            Ballot.objects.filter(proposal=locked, voter_key=key).update(choice=choice)
-            updated = 1
+    ballot = (
+        Ballot.objects.select_for_update()
+        .filter(proposal=locked, voter_key=voter_key(locked.pk, actor.user.pk))
+        .first()
+    )
+    if ballot is None:  # every elector's ballot is written at the opening
+        raise PermissionDenied(_("There is no ballot for you in this vote."))
+    first = ballot.choice == ""
+    Ballot.objects.filter(pk=ballot.pk).update(choice=choice)
     # Who took part, never how: the choice is not in the event.
     record_event(
         community=locked.community, actor=actor.user, verb="proposal.vote", obj=locked,
-        data={"changed": bool(updated)},
+        data={"changed": not first},
     )  # fmt: skip
-    return not updated
+    return first
 
 
 def count_ballots(proposal: Proposal) -> tally.Tally:
     """The tally recounted from the stored ballots."""
-    counts = Ballot.objects.filter(proposal=proposal).aggregate(
-        yes=Count("pk", filter=Q(choice=Choice.YES)),
-        no=Count("pk", filter=Q(choice=Choice.NO)),
-        abstain=Count("pk", filter=Q(choice=Choice.ABSTAIN)),
+    counts = (
+        Ballot.objects.cast()
+        .filter(proposal=proposal)
+        .aggregate(
+            yes=Count("pk", filter=Q(choice=Choice.YES)),
+            no=Count("pk", filter=Q(choice=Choice.NO)),
+            abstain=Count("pk", filter=Q(choice=Choice.ABSTAIN)),
+        )
     )
     return tally.Tally(counts["yes"], counts["no"], counts["abstain"])
 
@@ -338,9 +350,7 @@ def proposal_close(proposal_id: int, *, now: datetime | None = None) -> Proposal
     quorum, or passed and waiting for the owner's veto window. Nothing happens (None) when
     it is not due or was closed already, so running it twice closes it once."""
     now = now or timezone.now()
-    proposal = (
-        Proposal.objects.select_for_update().filter(pk=proposal_id)
-    ).first()
+    proposal = (Proposal.objects.select_for_update().filter(pk=proposal_id)).first()
     if proposal is None or proposal.status != ProposalStatus.OPEN or now < proposal.closes_at:
         return None
     counted = count_ballots(proposal)
@@ -401,9 +411,7 @@ def _adopt(proposal: Proposal, now: datetime) -> None:
 def proposal_adopt_after_veto_window(proposal_id: int, *, now: datetime | None = None) -> bool:
     """Adopt a passed proposal whose veto window ended without a veto (once)."""
     now = now or timezone.now()
-    proposal = (
-        Proposal.objects.select_for_update().filter(pk=proposal_id)
-    ).first()
+    proposal = (Proposal.objects.select_for_update().filter(pk=proposal_id)).first()
     if (
         proposal is None
         or proposal.status != ProposalStatus.AWAITING_VETO

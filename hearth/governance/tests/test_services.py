@@ -45,6 +45,10 @@ def test_a_proposal_opens_at_once_with_its_topic_and_a_fixed_electorate(
     electors = set(Elector.objects.filter(proposal=proposal).values_list("user_id", flat=True))
     assert electors == {proposer.pk, *(v.pk for v in voters)}
     assert proposal.electorate_size == 4
+    # Every elector's empty ballot, written at the opening (a vote only fills it in).
+    assert (
+        list(Ballot.objects.filter(proposal=proposal).values_list("choice", flat=True)) == [""] * 4
+    )
     topic = Topic.objects.get(pk=proposal.topic_id)
     assert topic.title == "Rules proposal: Credit photographers"
     assert topic.author == proposer and topic.category.slug == "general"
@@ -102,7 +106,7 @@ def test_members_vote_once_and_may_change_their_vote(make_proposal, voters):
     proposal = make_proposal()
     assert vote(voters[0], proposal, "yes") is True
     assert vote(voters[0], proposal, "no") is False
-    assert Ballot.objects.filter(proposal=proposal).count() == 1
+    assert Ballot.objects.cast().filter(proposal=proposal).count() == 1
     assert services.count_ballots(proposal).no == 1
     assert services.has_voted(proposal, voters[0])
     assert not services.has_voted(proposal, voters[1])
@@ -111,7 +115,7 @@ def test_members_vote_once_and_may_change_their_vote(make_proposal, voters):
 def test_a_ballot_does_not_name_its_voter(make_proposal, voters):
     proposal = make_proposal()
     vote(voters[0], proposal, "no")
-    ballot = Ballot.objects.get(proposal=proposal)
+    ballot = Ballot.objects.cast().get(proposal=proposal)
     assert {f.name for f in Ballot._meta.get_fields()} == {
         "id",
         "community",
