@@ -50,7 +50,7 @@ class GovernanceSettingsForm(forms.Form):
         label=_("Category for proposal discussions"),
         queryset=Category.objects.none(),
         required=False,
-        empty_label=_("The community's first discussion category"),
+        empty_label=_("The first discussion category"),
     )
 
     def __init__(self, *args, community, **kwargs):

@@ -114,6 +114,18 @@ def test_a_member_proposes_members_vote_and_the_rules_change(
     expect(version).to_contain_text("2 yes, 1 no, 0 abstained; 3 of 4 eligible members voted.")
     expect(version.locator("ins")).to_contain_text("Credit the photographer")
     shot_both(priya, "governance-history")
+    priya.goto(f"{base}/c/{SLUG}/rules/proposals/")
+    expect(priya.get_by_text("2 yes, 1 no, 0 abstained")).to_be_visible()
+    shot_both(priya, "governance-list")
+
+    # The owner's rules of voting, and the vote's turnout on the health dashboard's data.
+    staff = signed_in(new_context, base, "olivia")
+    staff.goto(f"{base}/c/{SLUG}/manage/governance/")
+    expect(staff.get_by_label("Quorum (% of eligible members)")).to_have_value("50")
+    staff.get_by_label("Quorum (% of eligible members)").fill("0")
+    staff.get_by_role("button", name="Save the rules of voting").click()
+    expect(staff.get_by_text("between 1% and 100%")).to_be_visible()
+    shot_both(staff, "governance-settings")
 
     # Members are asked to accept the new rules, and do.
     ada = signed_in(new_context, base, "ada")
