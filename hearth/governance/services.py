@@ -235,14 +235,16 @@ def proposal_create(*, actor: Actor, title: str, reason: str, text: str) -> Prop
         Ballot(community=community, proposal=proposal, voter_key=key, choice="") for key in keys
     )
     proposal.electorate_size = len(voters)
-    url = reverse("governance:proposal", args=[community.slug, proposal.pk])
+    # The list, not the proposal's own page: a post's text names no row id (ids differ
+    # between installs; an exported and imported community keeps its posts as written).
+    url = reverse("governance:proposals", args=[community.slug])
     proposal.topic = discussion_services.topic_create(
         actor=actor,
         category=category,
         title=(_("Rules proposal: %(title)s") % {"title": title})[
             : discussion_services.MAX_TITLE_CHARS
         ],
-        body=_("%(reason)s\n\n[Read the proposed rules, the changes and vote](%(url)s)")
+        body=_("%(reason)s\n\n[Read the proposed rules and vote](%(url)s)")
         % {"reason": reason, "url": url},
     )
     proposal.save(update_fields=["electorate_size", "topic"])
