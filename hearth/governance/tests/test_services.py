@@ -389,3 +389,16 @@ def test_vote_participation_lists_closed_votes_with_their_turnout(community, mak
     )
     assert row.turnout_percent == 50.0
     assert row.url == f"/c/{community.slug}/rules/proposals/{proposal.pk}/"
+
+
+def test_the_scheduler_runs_the_close(make_proposal, voters):
+    from hearth.core import scheduler
+    from hearth.notifications.scheduler import run_due
+
+    assert "governance:close" in {job.name for job in scheduler.jobs()}
+    proposal = make_proposal()
+    vote(voters[0], proposal, "yes")
+    vote(voters[1], proposal, "yes")
+    run_due(proposal.closes_at + timedelta(minutes=1))
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.ADOPTED
