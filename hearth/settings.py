@@ -154,6 +154,7 @@ INSTALLED_APPS = [
     "hearth.archive",
     "hearth.webhooks",
     "hearth.compat",
+    "hearth.governance",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ urlpatterns = [
     path("c/<slug:community_slug>/", include("hearth.events.urls")),
     path("c/<slug:community_slug>/", include("hearth.groups.urls")),
     path("c/<slug:community_slug>/", include("hearth.communities.urls")),
+    path("c/<slug:community_slug>/", include("hearth.governance.urls")),
     path("c/<slug:community_slug>/", include("hearth.members.urls")),
     path("c/<slug:community_slug>/", include("hearth.conversations.urls")),
     path("c/<slug:community_slug>/", include("hearth.onboarding.urls")),

@@ -22,6 +22,7 @@ from hearth.analytics.forms import PRESETS, parse_window, utc_today
 from hearth.communities.views import community_view
 from hearth.core.htmx import is_htmx
 from hearth.core.spreadsheets import spreadsheet_safe
+from hearth.governance import selectors as governance_selectors
 
 PER_PAGE = 30
 
@@ -96,6 +97,10 @@ def health(request):
             "sections": display.sections(data),
             "meanings": display.meanings(),
             "tables": display.tables(data),
+            # Read live, not from the snapshot: closed votes are few and final.
+            "vote_participation": governance_selectors.vote_participation(
+                request.community, window.start_at, window.end_at
+            ),
             "chart_data": {
                 **display.chart_data(data, request.community),
                 "links": {"cohort": f"{cohort_url}?{context['window_query']}&week="},

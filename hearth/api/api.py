@@ -16,6 +16,7 @@ from hearth.customers.api import router as customers_router
 from hearth.discussions.api import router as discussions_router
 from hearth.events.api import router as events_router
 from hearth.groups.api import router as groups_router
+from hearth.governance.api import router as governance_router
 from hearth.growth.api import router as growth_router
 from hearth.ideas.api import router as ideas_router
 from hearth.members.api import router as members_router
@@ -53,3 +54,4 @@ api.add_router("/communities", growth_router)
 api.add_router("/communities", customers_router)
 api.add_router("/communities", search_router)
 api.add_router("/communities", webhooks_router)
+api.add_router("/communities", governance_router)

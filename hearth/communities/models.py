@@ -287,6 +287,11 @@ STAFF_ACTION_LABELS = {
     "api_key.create": _("Created an API key"),
     "api_key.revoke": _("Revoked an API key"),
     "benefits.settings": _("Changed the support-deflection estimate's assumptions"),
+    "governance.settings": _("Changed the governance settings"),
+    "proposal.open": _("A member put a rules proposal to a vote"),
+    "proposal.close": _("A rules proposal's vote closed"),
+    "proposal.veto": _("Vetoed a rules proposal"),
+    "proposal.adopt": _("Adopted rules by a members' vote"),
 }
 
 

@@ -307,21 +307,31 @@ def rules_update(*, actor: Actor, text: str) -> RulesVersion:
     ).first()
     if current is not None and current.text == text:
         return current
-    community.rules_version += 1
-    community.save(update_fields=["rules_version"])
-    version = RulesVersion.objects.create(
-        community=community,
-        version=community.rules_version,
-        text=text,
-        html=render_markdown(text),
-        created_by=actor.user,
-    )
+    version = rules_version_create(community=community, text=text, created_by=actor.user)
     # The editor accepts their own rules; everyone else is asked on their next visit.
     Membership.objects.filter(pk=actor.membership.pk).update(
         rules_version_accepted=community.rules_version
     )
     staff_log_record(actor, community, "rules.update", details={"version": version.version})
     return version
+
+
+def rules_version_create(
+    *, community: Community, text: str, created_by: User | None
+) -> RulesVersion:
+    """Make ``text`` the community's current rules as a new version; every member is asked
+    to accept it on their next visit. No policy check: callers decide who may (staff
+    through :func:`rules_update`, a vote through ``hearth.governance``). Caller holds a
+    transaction and the community row lock (``select_for_update``)."""
+    community.rules_version += 1
+    community.save(update_fields=["rules_version"])
+    return RulesVersion.objects.create(
+        community=community,
+        version=community.rules_version,
+        text=text,
+        html=render_markdown(text),
+        created_by=created_by,
+    )
 
 
 def _resolve_invite(community: Community, code: str | None) -> Invite | None:

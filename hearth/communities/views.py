@@ -146,8 +146,15 @@ def rules(request):
             "needs_acceptance": actor.needs_rules_acceptance,
             "can_join": policy.can_join(actor, community),
             "can_manage": policy.can_manage_community(actor),
+            "proposals_enabled": _proposals_enabled(community),
         },
     )
+
+
+def _proposals_enabled(community) -> bool:
+    from hearth.governance.models import GovernanceSettings
+
+    return GovernanceSettings.for_community(community).proposals_enabled
 
 
 def join(request, community_slug):

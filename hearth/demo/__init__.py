@@ -30,6 +30,7 @@ from hearth.core.models import InteractionEvent
 from hearth.customers import demo as customers_demo
 from hearth.demo.history import build_history, history_start
 from hearth.events import demo as events_demo
+from hearth.governance import demo as governance_demo
 from hearth.groups import demo as groups_demo
 from hearth.members import demo as members_demo
 from hearth.moderation import demo as moderation_demo
@@ -134,6 +135,8 @@ def build_demo(*, members: int = 160, seed: int = 7, days: int = 180) -> Communi
         customers_demo.populate(
             main, owner, timezone.now().date(), random.Random(f"customers-{seed}")
         )
+        # Last: the adopted proposal changes the rules, which members then accept.
+        governance_demo.populate(main, owner, random.Random(f"governance-{seed}"))
     _page_views(main, start=history_start(now, days).date(), end=now.date(), rng=rng)
     # People finding the solved questions: the Benefits tab's answer views.
     benefits_demo.populate(

@@ -81,4 +81,27 @@ def sentence(notification: Notification) -> str:
         }
     if kind == Kind.EVENT_CANCELLED:
         return _("“%(title)s” is cancelled") % {"title": data.get("title", title)}
+    if kind == Kind.PROPOSAL:
+        return proposal_sentence(data)
     return _("Something happened")
+
+
+def proposal_sentence(data: dict) -> str:
+    title = data.get("title", "")
+    verb, result = data.get("verb", ""), data.get("result", "")
+    counts = {"title": title, "yes": data.get("yes"), "no": data.get("no")}
+    if verb == "proposal.open":
+        return _("A rules proposal is open for your vote: “%(title)s”") % counts
+    if verb == "proposal.veto":
+        return _("The owner vetoed the rules proposal “%(title)s”") % counts
+    if verb == "proposal.adopt":
+        return _("“%(title)s” is adopted: the rules have changed") % counts
+    if result == "adopted":
+        return _("“%(title)s” is adopted (%(yes)s yes, %(no)s no): the rules have changed") % counts
+    if result == "awaiting_veto":
+        return (
+            _("“%(title)s” passed (%(yes)s yes, %(no)s no); the owner may still veto it") % counts
+        )
+    if result == "rejected":
+        return _("“%(title)s” was rejected (%(yes)s yes, %(no)s no)") % counts
+    return _("“%(title)s” did not reach its quorum") % counts

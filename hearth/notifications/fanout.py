@@ -56,6 +56,7 @@ VERBS = frozenset(
         "flag.resolved", "review.approve", "review.reject", "sanction.warn",
         "sanction.silence", "sanction.suspend", "sanction.ban", "sanction.lift",
         "appeal.decide", "event.remind", "event.promote", "event.cancel",
+        "proposal.open", "proposal.close", "proposal.veto", "proposal.adopt",
     }
 )  # fmt: skip
 # Kinds whose rows gather several events: unread, a new event updates the row.
@@ -324,6 +325,8 @@ def _candidates(community, event, posts, topics) -> list[Candidate]:
                 "outcome", "decision", "kind")}})  # fmt: skip
     elif verb in ("event.remind", "event.promote", "event.cancel"):
         out.extend(_event_candidates(community, event))
+    elif verb.startswith("proposal."):
+        out.extend(_proposal_candidates(community, event))
     if topic is not None and out and verb.startswith(("post.", "topic.")):
         muted = _muted(community, topic, {c.recipient_id for c in out})
         out = [c for c in out if c.recipient_id not in muted]
@@ -372,3 +375,29 @@ def _event_candidates(community, event) -> list[Candidate]:
     return [
         Candidate(uid, kind, event, f"event:{event.pk}", data=data, **fields) for uid in recipients
     ]
+
+
+def _proposal_candidates(community, event) -> list[Candidate]:
+    """A rules proposal's electorate (fixed when it opened) hears when it opens, when its
+    vote closes with the result, and, when the owner kept a veto, whether it was vetoed
+    or adopted after the veto window. The proposer hears too, voter or not."""
+    from hearth.governance.models import Elector, Proposal
+
+    if event.verb == "proposal.adopt" and not event.data.get("after_veto_window"):
+        return []  # adopted at the close: the close's notification says so
+    proposal = Proposal.objects.filter(community=community, pk=event.object_id).first()
+    if proposal is None:
+        return []
+    recipients = set(Elector.objects.filter(proposal=proposal).values_list("user_id", flat=True))
+    if proposal.proposer_id and event.verb != "proposal.open":
+        recipients.add(proposal.proposer_id)
+    data = {
+        "verb": event.verb, "title": proposal.title, "result": event.data.get("result", ""),
+        "yes": event.data.get("yes"), "no": event.data.get("no"),
+    }  # fmt: skip
+    return [
+        Candidate(uid, Kind.PROPOSAL, event, f"event:{event.pk}", object_type="governance.proposal",
+                  object_id=proposal.pk, data=data)
+        for uid in sorted(recipients)
+        if uid != event.actor_id
+    ]  # fmt: skip
