@@ -12,6 +12,7 @@ from hearth.api.errors import install as install_error_handlers
 from hearth.api.parser import JsonOnlyParser
 from hearth.communities.api import router as communities_router
 from hearth.discussions.api import router as discussions_router
+from hearth.elections.api import router as elections_router
 from hearth.events.api import router as events_router
 from hearth.growth.api import router as growth_router
 from hearth.ideas.api import router as ideas_router
@@ -41,6 +42,7 @@ api.add_router("/communities", discussions_router)
 api.add_router("/communities", qa_router)
 api.add_router("/communities", ideas_router)
 api.add_router("/communities", events_router)
+api.add_router("/communities", elections_router)
 api.add_router("/communities", notifications_router)
 api.add_router("/communities", members_router)
 api.add_router("/communities", moderation_router)

@@ -283,6 +283,17 @@ STAFF_ACTION_LABELS = {
     "feature.remove": _("Unfeatured a post"),
     "api_key.create": _("Created an API key"),
     "api_key.revoke": _("Revoked an API key"),
+    "election.open": _("Opened a moderator election"),
+    "election.extend": _("Extended an election's nominations"),
+    "election.cancel": _("Cancelled an election"),
+    "election.voting": _("An election's voting opened"),
+    "election.stalled": _("An election lacks candidates to open voting"),
+    "election.close": _("An election's results were published"),
+    "election.seat": _("An election made a member moderator"),
+    "election.term_end": _("An elected moderator's term ended"),
+    "recall.vote": _("A recall vote opened"),
+    "recall.close": _("A recall vote closed"),
+    "recall.removed": _("A recall vote removed a moderator"),
 }
 
 

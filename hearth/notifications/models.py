@@ -31,6 +31,7 @@ class Kind(models.TextChoices):
     EVENT_REMINDER = "event_reminder", _("An event you are going to starts soon")
     EVENT_SEAT = "event_seat", _("A seat frees up for an event you are waiting for")
     EVENT_CANCELLED = "event_cancelled", _("An event you answered is cancelled")
+    ELECTION = "election", _("Elections: a nomination for you, your result, a recall")
 
 
 class Channel(models.TextChoices):
@@ -66,6 +67,7 @@ BUILT_IN_CHANNELS = {
     Kind.EVENT_REMINDER: Channel.EMAIL,
     Kind.EVENT_SEAT: Channel.EMAIL,
     Kind.EVENT_CANCELLED: Channel.EMAIL,
+    Kind.ELECTION: Channel.EMAIL,
 }
 
 
