@@ -37,17 +37,19 @@ def populate(community: Community, owner: User, rng: random.Random) -> None:
             actor=staff, title="Moderator election: two seats", seats=2, term_days=180,
             method=Method.APPROVAL, nomination_days=4, voting_days=5,
             voter_min_trust_level=1, voter_min_member_days=7,
-            candidate_min_trust_level=2, candidate_min_member_days=7, recall_percent=25,
+            candidate_min_trust_level=1, candidate_min_member_days=7, recall_percent=25,
             description="Two members join the moderation team for six months. Moderators "
             "review flags, move off-topic posts and welcome newcomers.",
         )  # fmt: skip
+        # Newer members who may stand, rather than the most trusted: those answer most of
+        # the demo's questions, and the story keeps members (not staff) answering.
         members = [
             m.user
             for m in Membership.objects.filter(
                 community=community, status=MembershipStatus.ACTIVE, role=Role.MEMBER
             )
             .select_related("user")
-            .order_by("-trust_level", "joined_at", "pk")
+            .order_by("trust_level", "-joined_at", "pk")
             if policy.may_stand_now(election, m.user_id, timezone.now())
         ][:3]
         if len(members) < election.seats:

@@ -44,3 +44,17 @@ def test_ballot_denials_and_bad_input(client, community, owner, contest):
     close(election)
     error(call(client, "post", path, member_token, {"choices": [ana.pk]}), 403)
     assert not Ballot.objects.exists()
+
+
+def test_list_query_count_is_flat(client, community, owner, make_election,
+                                  django_assert_max_num_queries):  # fmt: skip
+    token = key(owner, community)
+    make_election()
+    call(client, "get", f"{BASE}/elections", token)  # the key's lookups are cached after
+    with django_assert_max_num_queries(30) as one:
+        call(client, "get", f"{BASE}/elections", token)
+    for i in range(4):
+        make_election(title=f"Election {i}")
+    with django_assert_max_num_queries(30) as five:
+        call(client, "get", f"{BASE}/elections", token)
+    assert len(five.captured_queries) == len(one.captured_queries)
