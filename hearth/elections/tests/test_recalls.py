@@ -10,6 +10,9 @@ from hearth.communities.models import Membership, Role, StaffAction
 from hearth.elections import lifecycle, recalls
 from hearth.elections.models import Mandate, MandateEnd, RecallElector, RecallStatus
 from hearth.elections.tests.conftest import cast, close, open_voting, stand, voter
+from hearth.notifications import fanout
+from hearth.notifications.models import Notification
+from hearth.notifications.selectors import target_url
 from hearth.testing.factories import actor_for
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +61,10 @@ def test_a_recall_that_passes_returns_the_moderator_to_member(community, seat):
     assert mandate.end_reason == MandateEnd.RECALLED
     assert Membership.objects.get(community=community, user=mo).role == Role.MEMBER
     assert StaffAction.objects.filter(action="recall.removed", target_user=mo).exists()
+    fanout.process(community, lag=timedelta(0))
+    told = Notification.objects.get(recipient=mo, object_type="elections.recall")
+    assert told.data["outcome"] == "recalled"
+    assert target_url(told) == f"/c/garden/elections/recalls/{recall.pk}/"
     with pytest.raises(PermissionDenied, match="Voting is closed"):
         recalls.recall_ballot_cast(actor=actor_for(members[4], community), recall=recall,
                                    remove=True)  # fmt: skip
