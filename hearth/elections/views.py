@@ -85,6 +85,15 @@ def _detail_context(request, election, **forms) -> dict:
         else []
     )
     rank_of = {c: i + 1 for i, c in enumerate(own)} if election.method == Method.STV else {}
+    has_voted = bool(own)
+    if (submitted := forms.get("submitted")) is not None:
+        # A refused ballot comes back as the member filled it in, to correct.
+        own = [c for c in ballot_ids if str(c) in submitted.getlist("approve")]
+        rank_of = {
+            c: int(value)
+            for c in ballot_ids
+            if (value := submitted.get(f"rank-{c}", "")).isdigit() and len(value) < 4
+        }
     cast, electorate = selectors.turnout(election)
     vote_denial = policy.vote_denial(actor, election, now)
     return {
@@ -101,7 +110,7 @@ def _detail_context(request, election, **forms) -> dict:
         else None,
         "ballot": [(by_id[c], c in own, rank_of.get(c)) for c in ballot_ids],
         "ranks": range(1, len(ballot_ids) + 1),
-        "has_voted": bool(own),
+        "has_voted": has_voted,
         "can_vote": vote_denial is None,
         "vote_denial": vote_denial
         if actor.user and election.status == ElectionStatus.VOTING
@@ -220,7 +229,7 @@ def vote(request, election_id):
                 request, _("Your ballot is saved. You can change it until voting closes.")
             )
             return redirect(_detail_url(request, election))
-    return _rerender(request, election, ballot_error=error)
+    return _rerender(request, election, ballot_error=error, submitted=request.POST)
 
 
 @require_POST

@@ -131,3 +131,52 @@ def test_two_seats_three_candidates_right_two_moderators(live_server, new_contex
     staff.goto(f"{base}/c/{SLUG}/elections/")
     expect(staff.get_by_role("heading", name="Elected moderators")).to_be_visible()
     shot_both(staff, "elections-list")
+
+
+def test_ranked_ballot_and_its_rounds(live_server, new_context, shot_both, club):
+    """A ranked election (one seat): a member numbers the candidates, and the published
+    count shows its rounds."""
+    from hearth.elections import services
+    from hearth.testing.factories import actor_for
+
+    community, owner, people = club
+    base = live_server.url
+    election = services.election_create(
+        actor=actor_for(owner, community), title="Events lead", seats=1, term_days=90,
+        method="stv", nomination_days=2, voting_days=2, voter_min_member_days=10,
+        candidate_min_member_days=10,
+    )  # fmt: skip
+    for name in ("ana", "ben", "cleo"):
+        services.candidate_nominate(
+            actor=actor_for(people[name], community), election=election, username=name
+        )
+    with time_machine.travel(election.nominations_end_at + timedelta(seconds=1)):
+        assert tasks.advance_election.call(election.pk) == "voting"
+    election.refresh_from_db()
+    ids = {c.user.username: c.pk for c in election.candidates.select_related("user")}
+    for name, order in [("eli", ["cleo", "ben"]), ("fay", ["ben", "ana"])]:
+        services.ballot_cast(
+            actor=actor_for(people[name], community), election=election,
+            choices=[ids[n] for n in order],
+        )  # fmt: skip
+
+    dora = signed_in(new_context, base, "dora")
+    dora.goto(f"{base}/c/{SLUG}/elections/{election.pk}/")
+    dora.get_by_label("Ana").select_option("1")
+    dora.get_by_label("Cleo").select_option("1")
+    dora.get_by_role("button", name="Cast my ballot").click()
+    expect(dora.get_by_text("Give each rank to one candidate only.")).to_be_visible()
+    dora.get_by_label("Cleo").select_option("2")
+    dora.get_by_role("button", name="Cast my ballot").click()
+    expect(dora.get_by_text("Your ballot is saved.")).to_be_visible()
+    shot_both(dora, "elections-ranked-ballot")
+
+    with time_machine.travel(election.voting_closes_at + timedelta(seconds=1)):
+        tasks.advance_election.call(election.pk)
+    dora.reload()
+    # Ana, Ben and Cleo have one first choice each; the lot excludes one, then the rest.
+    expect(dora.get_by_role("heading", name="Round 2")).to_be_visible()
+    shot_both(dora, "elections-ranked-results")
+    election.refresh_from_db()
+    (winner,) = election.result["winners"]
+    assert role(community, election.candidates.get(pk=winner).user) == Role.MODERATOR
