@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "hearth.qa",
     "hearth.ideas",
     "hearth.events",
+    "hearth.elections",
     "hearth.groups",
     "hearth.search",
     "hearth.analytics",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("c/<slug:community_slug>/", include("hearth.qa.urls")),
     path("c/<slug:community_slug>/", include("hearth.ideas.urls")),
     path("c/<slug:community_slug>/", include("hearth.events.urls")),
+    path("c/<slug:community_slug>/", include("hearth.elections.urls")),
     path("c/<slug:community_slug>/", include("hearth.groups.urls")),
     path("c/<slug:community_slug>/", include("hearth.communities.urls")),
     path("c/<slug:community_slug>/", include("hearth.governance.urls")),

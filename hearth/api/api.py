@@ -14,9 +14,10 @@ from hearth.benefits.api import router as benefits_router
 from hearth.communities.api import router as communities_router
 from hearth.customers.api import router as customers_router
 from hearth.discussions.api import router as discussions_router
+from hearth.elections.api import router as elections_router
 from hearth.events.api import router as events_router
-from hearth.groups.api import router as groups_router
 from hearth.governance.api import router as governance_router
+from hearth.groups.api import router as groups_router
 from hearth.growth.api import router as growth_router
 from hearth.ideas.api import router as ideas_router
 from hearth.members.api import router as members_router
@@ -47,6 +48,7 @@ api.add_router("/communities", qa_router)
 api.add_router("/communities", ideas_router)
 api.add_router("/communities", events_router)
 api.add_router("/communities", groups_router)
+api.add_router("/communities", elections_router)
 api.add_router("/communities", notifications_router)
 api.add_router("/communities", members_router)
 api.add_router("/communities", moderation_router)

@@ -292,6 +292,17 @@ STAFF_ACTION_LABELS = {
     "proposal.close": _("A rules proposal's vote closed"),
     "proposal.veto": _("Vetoed a rules proposal"),
     "proposal.adopt": _("Adopted rules by a members' vote"),
+    "election.open": _("Opened a moderator election"),
+    "election.extend": _("Extended an election's nominations"),
+    "election.cancel": _("Cancelled an election"),
+    "election.voting": _("An election's voting opened"),
+    "election.stalled": _("An election lacks candidates to open voting"),
+    "election.close": _("An election's results were published"),
+    "election.seat": _("An election made a member moderator"),
+    "election.term_end": _("An elected moderator's term ended"),
+    "recall.vote": _("A recall vote opened"),
+    "recall.close": _("A recall vote closed"),
+    "recall.removed": _("A recall vote removed a moderator"),
 }
 
 

@@ -554,6 +554,33 @@ def membership_set_analytics_access(
 
 
 @transaction.atomic
+def membership_set_role_by_vote(
+    *, membership: Membership, role: str, action: str, details: dict
+) -> Membership:
+    """Change a role because the members voted (an election won, a term ended, a recall
+    passed): no acting user, so no policy; a line in the staff log (``action``, e.g.
+    ``election.seat``) and a ``member.role_change`` event whose data carries ``details``
+    and ``"by_vote": True``. Only active members change role."""
+    membership = _locked(membership)
+    old_role = membership.role
+    if old_role == role or not membership.is_active:
+        return membership
+    membership.role = role
+    membership.save(update_fields=["role", "updated_at"])
+    data = {"from": old_role, "to": role, "by_vote": True, **details}
+    staff_log_record(None, membership.community, action, target_user=membership.user, details=data)
+    record_event(
+        community=membership.community,
+        actor=None,
+        verb="member.role_change",
+        target_user=membership.user,
+        obj=membership,
+        data=data,
+    )
+    return membership
+
+
+@transaction.atomic
 def membership_ban(
     *, actor: Actor, membership: Membership, reason: str, until: datetime | None = None
 ) -> Membership:

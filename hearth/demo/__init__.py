@@ -29,6 +29,7 @@ from hearth.core.actor import Actor
 from hearth.core.models import InteractionEvent
 from hearth.customers import demo as customers_demo
 from hearth.demo.history import build_history, history_start
+from hearth.elections import demo as elections_demo
 from hearth.events import demo as events_demo
 from hearth.governance import demo as governance_demo
 from hearth.groups import demo as groups_demo
@@ -84,8 +85,8 @@ STAFF = [
 def build_demo(*, members: int = 160, seed: int = 7, days: int = 180) -> Community:
     """Three communities: "Lumen Photographers" with ``days`` of history in which
     ``members`` people joined (see hearth.demo.history), with profiles, follows, messages,
-    a welcome, badges, watched words, public, private and secret groups, a review queue
-    (flagged, held and appealed items),
+    a welcome, badges, watched words, public, private and secret groups, a finished
+    moderator election, a review queue (flagged, held and appealed items),
     page views and its health rollups; an approval-only beta community with pending
     requests; and a private staff lounge. Months of history are written in seconds, so the
     posting limits are paused."""
@@ -135,6 +136,7 @@ def build_demo(*, members: int = 160, seed: int = 7, days: int = 180) -> Communi
         customers_demo.populate(
             main, owner, timezone.now().date(), random.Random(f"customers-{seed}")
         )
+        elections_demo.populate(main, owner, random.Random(f"elections-{seed}"))
         # Last: the adopted proposal changes the rules, which members then accept.
         governance_demo.populate(main, owner, random.Random(f"governance-{seed}"))
     _page_views(main, start=history_start(now, days).date(), end=now.date(), rng=rng)

@@ -83,6 +83,8 @@ def sentence(notification: Notification) -> str:
         return _("“%(title)s” is cancelled") % {"title": data.get("title", title)}
     if kind == Kind.PROPOSAL:
         return proposal_sentence(data)
+    if kind == Kind.ELECTION:
+        return _election_sentence(notification, who)
     return _("Something happened")
 
 
@@ -105,3 +107,20 @@ def proposal_sentence(data: dict) -> str:
     if result == "rejected":
         return _("“%(title)s” was rejected (%(yes)s yes, %(no)s no)") % counts
     return _("“%(title)s” did not reach its quorum") % counts
+
+
+def _election_sentence(notification: Notification, who: str) -> str:
+    data = notification.data
+    title = data.get("title", "")
+    outcome = data.get("outcome")
+    if outcome == "nominated":
+        return _("%(who)s nominated you in “%(title)s”: will you stand?") % {
+            "who": who, "title": title}  # fmt: skip
+    if outcome == "won":
+        return _("You were elected in “%(title)s”: you are a moderator for the term") % {
+            "title": title}  # fmt: skip
+    if outcome == "lost":
+        return _("The results of “%(title)s” are published") % {"title": title}
+    if outcome == "recalled":
+        return _("A recall vote passed: you are no longer an elected moderator")
+    return _("A recall vote about you did not pass: you keep your seat")

@@ -57,6 +57,7 @@ VERBS = frozenset(
         "sanction.silence", "sanction.suspend", "sanction.ban", "sanction.lift",
         "appeal.decide", "event.remind", "event.promote", "event.cancel",
         "proposal.open", "proposal.close", "proposal.veto", "proposal.adopt",
+        "election.nominate", "election.close", "recall.close",
     }
 )  # fmt: skip
 # Kinds whose rows gather several events: unread, a new event updates the row.
@@ -327,6 +328,22 @@ def _candidates(community, event, posts, topics) -> list[Candidate]:
         out.extend(_event_candidates(community, event))
     elif verb.startswith("proposal."):
         out.extend(_proposal_candidates(community, event))
+    elif verb == "election.nominate" and not event.data.get("own"):
+        add(event.target_user_id, Kind.ELECTION, f"event:{event.pk}",
+            object_type="elections.election", object_id=event.data.get("election"),
+            data={"outcome": "nominated", "title": event.data.get("title", "")})  # fmt: skip
+    elif verb == "election.close":
+        winners = set(event.data.get("winners", []))
+        for uid in event.data.get("candidates", []):
+            out.append(Candidate(uid, Kind.ELECTION, event, f"event:{event.pk}",
+                                 object_type="elections.election", object_id=event.object_id,
+                                 data={"outcome": "won" if uid in winners else "lost",
+                                       "title": event.data.get("title", "")}))  # fmt: skip
+    elif verb == "recall.close" and event.data.get("outcome") in ("passed", "failed"):
+        outcome = "recalled" if event.data["outcome"] == "passed" else "kept"
+        add(event.target_user_id, Kind.ELECTION, f"event:{event.pk}",
+            object_type="elections.recall", object_id=event.object_id,
+            data={"outcome": outcome})  # fmt: skip
     if topic is not None and out and verb.startswith(("post.", "topic.")):
         muted = _muted(community, topic, {c.recipient_id for c in out})
         out = [c for c in out if c.recipient_id not in muted]

@@ -32,6 +32,7 @@ class Kind(models.TextChoices):
     EVENT_SEAT = "event_seat", _("A seat frees up for an event you are waiting for")
     EVENT_CANCELLED = "event_cancelled", _("An event you answered is cancelled")
     PROPOSAL = "proposal", _("A rules proposal you can vote on opens or is decided")
+    ELECTION = "election", _("Elections: a nomination for you, your result, a recall")
 
 
 class Channel(models.TextChoices):
@@ -68,6 +69,7 @@ BUILT_IN_CHANNELS = {
     Kind.EVENT_SEAT: Channel.EMAIL,
     Kind.EVENT_CANCELLED: Channel.EMAIL,
     Kind.PROPOSAL: Channel.EMAIL,
+    Kind.ELECTION: Channel.EMAIL,
 }
 
 

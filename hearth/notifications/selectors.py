@@ -116,6 +116,10 @@ def target_url(notification: Notification) -> str:
         return f"{url}?on={day}" if day else url
     if kind == Kind.PROPOSAL and notification.object_id:
         return reverse("governance:proposal", args=[slug, notification.object_id])
+    if kind == Kind.ELECTION and notification.object_id:
+        if notification.object_type == "elections.recall":
+            return reverse("elections:recall", args=[slug, notification.object_id])
+        return reverse("elections:detail", args=[slug, notification.object_id])
     if notification.topic_id is not None:
         return reverse(
             "discussions:topic", args=[slug, notification.topic.slug, notification.topic_id]
