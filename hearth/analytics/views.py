@@ -22,6 +22,7 @@ from hearth.analytics.forms import PRESETS, parse_window, utc_today
 from hearth.communities.views import community_view
 from hearth.core.htmx import is_htmx
 from hearth.core.spreadsheets import spreadsheet_safe
+from hearth.elections import selectors as election_selectors
 from hearth.governance import selectors as governance_selectors
 
 PER_PAGE = 30
@@ -98,7 +99,7 @@ def health(request):
             "meanings": display.meanings(),
             "tables": display.tables(data),
             # Read live, not from the snapshot: closed votes are few and final.
-            "vote_participation": governance_selectors.vote_participation(
+            "vote_participation": _vote_participation(
                 request.community, window.start_at, window.end_at
             ),
             "chart_data": {
@@ -111,6 +112,13 @@ def health(request):
 
 
 COMPUTING_RETRY_SECONDS = 5
+
+
+def _vote_participation(community, since, until):
+    """Rules proposals, elections and recall votes closed in the window, newest first."""
+    rows = governance_selectors.vote_participation(community, since, until)
+    rows += election_selectors.vote_participation(community, since, until)
+    return sorted(rows, key=lambda row: row.closed_at, reverse=True)
 
 
 def computing(request, context):

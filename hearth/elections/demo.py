@@ -15,6 +15,7 @@ from hearth.communities.models import Community, Membership, MembershipStatus, R
 from hearth.core.actor import Actor
 from hearth.elections import lifecycle, policy, services
 from hearth.elections.models import Elector, Method
+from hearth.qa.models import Question
 
 STATEMENTS = [
     "I answer most lens questions here already. As a moderator I would keep threads "
@@ -41,9 +42,15 @@ def populate(community: Community, owner: User, rng: random.Random) -> None:
             description="Two members join the moderation team for six months. Moderators "
             "review flags, move off-topic posts and welcome newcomers.",
         )  # fmt: skip
-        # Newer members who may stand, rather than the most trusted: those answer most of
-        # the demo's questions, and the story keeps members (not staff) answering.
-        members = [
+        # Newer members who may stand, rather than the most trusted, and those whose answers
+        # solved questions last (the third candidate, who loses): the story and the
+        # Benefits tab keep members, not staff, answering.
+        answerers = set(
+            Question.objects.filter(community=community, accepted_answer__isnull=False).values_list(
+                "accepted_answer__author_id", flat=True
+            )
+        )
+        eligible = [
             m.user
             for m in Membership.objects.filter(
                 community=community, status=MembershipStatus.ACTIVE, role=Role.MEMBER
@@ -51,7 +58,8 @@ def populate(community: Community, owner: User, rng: random.Random) -> None:
             .select_related("user")
             .order_by("trust_level", "-joined_at", "pk")
             if policy.may_stand_now(election, m.user_id, timezone.now())
-        ][:3]
+        ]
+        members = sorted(eligible, key=lambda user: user.pk in answerers)[:3]
         if len(members) < election.seats:
             return
         for user, statement in zip(members, STATEMENTS, strict=False):

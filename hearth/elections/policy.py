@@ -36,7 +36,7 @@ def _in_community(actor: Actor, obj) -> bool:
     return (
         actor.community is not None
         and obj.community_id == actor.community.pk
-        and community_policy.can_view_community(actor, actor.community)
+        and community_policy.sees_inside(actor, actor.community)
     )
 
 

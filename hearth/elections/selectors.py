@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -28,6 +27,7 @@ from hearth.elections.models import (
     RecallBallot,
     RecallStatus,
 )
+from hearth.governance.selectors import Participation
 
 
 def elections(community: Community) -> QuerySet[Election]:
@@ -43,7 +43,7 @@ def elections(community: Community) -> QuerySet[Election]:
 def election_for(actor: Actor, election_id: int) -> Election:
     """An election of the actor's community they may see, or 404."""
     community = actor.community
-    if community is None or not community_policy.can_view_community(actor, community):
+    if community is None or not community_policy.sees_inside(actor, community):
         raise Http404
     election = (
         Election.objects.filter(community=community, pk=election_id)
@@ -187,7 +187,7 @@ def current_mandates(community: Community, now: datetime | None = None) -> Query
 
 def mandate_for(actor: Actor, mandate_id: int) -> Mandate:
     community = actor.community
-    if community is None or not community_policy.can_view_community(actor, community):
+    if community is None or not community_policy.sees_inside(actor, community):
         raise Http404
     mandate = (
         Mandate.objects.filter(community=community, pk=mandate_id)
@@ -201,7 +201,7 @@ def mandate_for(actor: Actor, mandate_id: int) -> Mandate:
 
 def recall_for(actor: Actor, recall_id: int) -> Recall:
     community = actor.community
-    if community is None or not community_policy.can_view_community(actor, community):
+    if community is None or not community_policy.sees_inside(actor, community):
         raise Http404
     recall = (
         Recall.objects.filter(community=community, pk=recall_id)
@@ -239,25 +239,16 @@ def own_recall_vote(recall: Recall, user) -> bool | None:
 # The health dashboard's participation in votes ------------------------------------------
 
 
-class VoteParticipation(NamedTuple):
-    kind: str  # "election" or "recall"
-    title: str
-    url: str
-    electorate: int
-    ballots: int
-    closed_at: datetime
-
-
 def vote_participation(
     community: Community, since: datetime, until: datetime
-) -> list[VoteParticipation]:
+) -> list[Participation]:
     """Elections whose results were published and recall votes that closed in
     [since, until), oldest first: how many could vote and how many did."""
     slug = community.slug
     rows = [
-        VoteParticipation(
-            "election", e.title, reverse("elections:detail", args=[slug, e.pk]),
-            e.electorate_size, e.ballot_count, e.closed_at,
+        Participation(
+            kind="election", title=e.title, url=reverse("elections:detail", args=[slug, e.pk]),
+            electorate=e.electorate_size, ballots=e.ballot_count, closed_at=e.closed_at,
         )
         for e in Election.objects.filter(
             community=community, status=ElectionStatus.CLOSED,
@@ -269,13 +260,13 @@ def vote_participation(
         closed_at__gte=since, closed_at__lt=until,
     ).select_related("mandate__user")  # fmt: skip
     rows += [
-        VoteParticipation(
-            "recall",
-            _("Recall of %(name)s") % {"name": r.mandate.user.name},
-            reverse("elections:recall", args=[slug, r.pk]),
-            r.electorate_size,
-            r.yes + r.no,
-            r.closed_at,
+        Participation(
+            kind="recall",
+            title=_("Recall of %(name)s") % {"name": r.mandate.user.name},
+            url=reverse("elections:recall", args=[slug, r.pk]),
+            electorate=r.electorate_size,
+            ballots=r.yes + r.no,
+            closed_at=r.closed_at,
         )
         for r in recalls
     ]

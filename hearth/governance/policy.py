@@ -3,8 +3,8 @@ proposals, change the rules of voting, propose, vote and veto.
 
 As in ``communities.policy``, each decision is a ``<verb>_denial`` returning the reason
 or None, with its ``can_<verb>`` and ``ensure_<verb>`` shapes. Who may *see* anything
-here is the community's visibility (``communities.policy.can_view_community``): the rules
-history and the proposals are as public as the community."""
+here is who sees inside the community (``communities.policy.sees_inside``): the rules
+history and the proposals are as public as the community's content."""
 
 from __future__ import annotations
 
@@ -32,10 +32,9 @@ def _when(moment: datetime) -> str:
 
 
 def can_view(actor: Actor) -> bool:
-    """The rules history, the proposals and their results."""
-    return actor.community is not None and community_policy.can_view_community(
-        actor, actor.community
-    )
+    """The rules history, the proposals and their results: what is inside the community
+    (in a private one, not for banned or suspended members nor applicants)."""
+    return actor.community is not None and community_policy.sees_inside(actor, actor.community)
 
 
 def ensure_view(actor: Actor) -> None:

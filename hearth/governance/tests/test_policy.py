@@ -107,10 +107,12 @@ def test_only_the_owner_vetoes_in_the_window(make_proposal, actor_of, persona, a
 
 @pytest.mark.parametrize(
     "persona, private",
-    [("owner", True), ("member", True), ("banned", True), ("outsider", False),
+    [("owner", True), ("member", True), ("banned", False), ("outsider", False),
      ("anonymous", False)],
 )  # fmt: skip
-def test_the_history_is_as_visible_as_the_community(community, personas, persona, private):
+def test_the_history_is_as_visible_as_the_inside_of_the_community(
+    community, personas, persona, private
+):
     user = personas[persona]
     assert policy.can_view(actor_for(user, community))  # public: everyone
     secret = community_factory(owner=personas["owner"], visibility=Visibility.PRIVATE)
