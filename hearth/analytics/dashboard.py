@@ -23,10 +23,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hearth.accounts.models import User
-from hearth.analytics import metrics, rollups
+from hearth.analytics import fast_rows, metrics, rollups
 from hearth.analytics.funnel import FunnelReport, Journey, funnel
 from hearth.analytics.graph import InteractionGraph, PairActivity, interaction_graph
-from hearth.analytics.ladder import LEADING_SPAN, LadderMoves, LadderReport, ladder
+from hearth.analytics.ladder import LEADING_SPAN, LadderMoves, LadderReport, ladder, ladders
+from hearth.analytics.member_days import MemberDays
 from hearth.analytics.models import DashboardSnapshot, VerbDay
 from hearth.audience.selectors import (
     Audience,
@@ -154,27 +155,37 @@ def build_dashboard(
     members = memberships(community)
     staff = frozenset(m.user for m in members if m.role in STAFF_ROLES)
     known = rollups.Members(staff, {m.user: m.joined_at for m in members if m.joined_at})
-    window_pairs = rollups.report_pairs(community, window.start, window.end + DAY)
-    report = rollups.health_report(
-        community, window.start_at, window.end_at, as_of=as_of, members=known, pairs=window_pairs
-    )
     previous_window = window.previous()
     boundaries = ladder_boundaries(window)
-    activity = rollups.active_days(
-        community, (boundaries[0] - LEADING_SPAN * DAY).date(), as_of.date() + DAY
+    ladder_from = (boundaries[0] - LEADING_SPAN * DAY).date()
+    all_days = member_days(community, window, ladder_from, as_of)
+    window_pairs = rollups.report_pairs(community, window.start, window.end + DAY)
+    report = rollups.health_report(
+        community,
+        window.start_at,
+        window.end_at,
+        as_of=as_of,
+        members=known,
+        pairs=window_pairs,
+        member_days=all_days,
     )
+    activity = rollups.active_days(community, ladder_from, as_of.date() + DAY, member_days=all_days)
     contributions = rollups.active_days(
-        community, (boundaries[0] - LEADING_SPAN * DAY).date(), window.end + DAY, contributions=True
+        community, ladder_from, window.end + DAY, contributions=True, member_days=all_days
     )
     ladder_members = {m.user: m.joined_at for m in members if m.current and m.joined_at}
     leaders = frozenset(m.user for m in members if m.current and m.leader)
-    window_ladder = ladder(
-        ladder_members, activity, contributions, leaders, [window.start_at, window.end_at]
+    window_ladder, months_ladder = ladders(
+        ladder_members,
+        activity,
+        contributions,
+        leaders,
+        [window.start_at, window.end_at],
+        boundaries,
     )
     graph = interaction_graph(
-        rollups.graph_pairs(community, window.start, window.end + DAY)
-        + rollups.co_topic_pairs(community, window.start, window.end + DAY),
-        (),  # same-topic presence is among the pairs, counted in the database
+        rollups.graph_edges(community, window.start, window.end + DAY),
+        (),  # same-topic presence is in the edges' weights, counted in the database
         {
             user
             for user, days in activity.items()
@@ -192,7 +203,12 @@ def build_dashboard(
         previous_window=previous_window,
         report=report,
         previous=rollups.health_report(
-            community, previous_window.start_at, previous_window.end_at, as_of=as_of, members=known
+            community,
+            previous_window.start_at,
+            previous_window.end_at,
+            as_of=as_of,
+            members=known,
+            member_days=all_days,
         ),
         days=tuple(
             replace(
@@ -200,11 +216,11 @@ def build_dashboard(
             )
             if row.day in visits
             else row
-            for row in daily_rows(community, window, staff, as_of)
+            for row in daily_rows(community, window, staff, as_of, all_days)
         ),
         relationships=tuple(relationship_rows(window_pairs.counts)),
         graph=graph,
-        ladder=ladder(ladder_members, activity, contributions, leaders, boundaries),
+        ladder=months_ladder,
         window_moves=window_ladder.moves[0],
         funnel=funnel_report(community, window, members, activity),
         audience=reach,
@@ -345,14 +361,34 @@ def first_activity(community: Community) -> date | None:
 
 
 def daily_rows(
-    community: Community, window: Window, staff: frozenset[int], as_of: datetime
+    community: Community,
+    window: Window,
+    staff: frozenset[int],
+    as_of: datetime,
+    days: MemberDays | None = None,
 ) -> tuple[DayRow, ...]:
     return tuple(
         DayRow(**figures)
         for figures in rollups.day_figures(
-            community, window.start, window.end + DAY, staff=staff, as_of=as_of
+            community, window.start, window.end + DAY, staff=staff, as_of=as_of, member_days=days
         )
     )
+
+
+def member_days(
+    community: Community, window: Window, ladder_from: date, as_of: datetime
+) -> MemberDays:
+    """Every member day the dashboard counts, in one read: both windows' reports (from 27
+    days before each, to their follow-up's end), the daily rows, and the ladder's and the
+    funnel's activity (from ``ladder_from`` to ``as_of``)."""
+    previous = window.previous()
+    first = min(ladder_from, previous.start - (metrics.MAU_DAYS - 1) * DAY)
+    last = max(
+        as_of.date() + DAY,
+        window.end + DAY,
+        *(metrics._follow_up_end(w.end_at, as_of).date() + DAY for w in (window, previous)),
+    )
+    return MemberDays(community.pk, first, last)
 
 
 def pair_activity(community: Community, window: Window) -> tuple[PairActivity, ...]:
@@ -381,13 +417,14 @@ class MemberRow(NamedTuple):  # a tuple: 100,000 of them are made per computatio
 
 
 def memberships(community: Community) -> list[MemberRow]:
+    fields = ("user_id", "role", "status", "trust_level", "joined_at", "requested_at", "source",
+              "campaign")  # fmt: skip
     return [
         MemberRow(*row)
-        for row in Membership.objects.filter(community_id=community.pk).values_list(
-            "user_id", "role", "status", "trust_level", "joined_at", "requested_at", "source",
-            "campaign",
+        for row in fast_rows.rows(
+            Membership.objects.filter(community_id=community.pk).values_list(*fields)
         )
-    ]  # fmt: skip
+    ]
 
 
 def _month_start(day: date, back: int = 0) -> date:
@@ -430,7 +467,9 @@ def funnel_report(
     arrivals = [m for m in members if window.start_at <= m.requested_at < window.end_at]
     ids = [m.user for m in arrivals]
     signed_up = (
-        dict(User.objects.filter(pk__in=ids).values_list("pk", "date_joined")) if ids else {}
+        dict(fast_rows.rows(User.objects.filter(pk__in=ids).values_list("pk", "date_joined")))
+        if ids
+        else {}
     )
     first_post = rollups.first_posts(community, ids) if ids else {}
     reciprocated = rollups.first_reciprocated(community, ids) if ids else {}

@@ -25,14 +25,16 @@ Definitions (PRODUCT.md, "Interaction graph"), and the choices made here:
   graph, every active member, in sparse-matrix arithmetic (graph_figures.py); only the
   picture is limited to the heaviest nodes.
 - **Picture**: the ``picture_nodes`` heaviest nodes by weighted degree (ties by id, so
-  a small community is pictured whole, isolated members included). Nodes with an edge
-  are laid out by networkx's spring layout with a fixed seed (the same input always
-  gives the same picture), pulled together by log(1 + weight) so one very heavy pair does
-  not crush everyone else into a dot; isolated members sit on a ring around them, so
-  they do not push the connected core into a corner. Coordinates are integers 0..1000.
-  Clusters are networkx's Louvain communities of the pictured subgraph (seed 1), numbered
-  from 1 by size; a node alone in its community has no cluster. At most 400 nodes are
-  pictured: more is unreadable, and larger graphs would need scipy for the layout.
+  a small community is pictured whole, isolated members included). Each connected group
+  is laid out by how many steps apart its members are (the Kamada–Kawai energy,
+  lowered by stress majorization from classical scaling, a bounded number of steps: the
+  same input always gives the same picture, and one very heavy pair does not crush
+  everyone else into a dot); the largest group sits in the middle, smaller ones
+  on a ring around it and isolated members on an outer ring, so they do not push the
+  connected core into a corner. Coordinates are integers 0..1000. Clusters are
+  networkx's Louvain communities of the pictured subgraph (seed 1), numbered from 1 by
+  size; a node alone in its community has no cluster. At most 400 nodes are pictured:
+  more is unreadable.
 - **Anonymity**: members in ``anonymous`` (who opted out of being named in graphs) appear
   in the picture only under an opaque key ``a1``, ``a2``… numbered in picture order; their
   id is nowhere in the picture. Their staff flag stays (roles are public). The figures'
@@ -49,6 +51,9 @@ from datetime import datetime, timedelta
 from fractions import Fraction
 
 import networkx as nx
+import numpy as np
+from scipy import sparse
+from scipy.sparse import csgraph
 
 from hearth.analytics import graph_figures
 
@@ -63,6 +68,8 @@ SEED = 1
 CORE_SCALE = 0.7  # the largest group, inside the rings of smaller groups and isolated members
 GROUP_RING = 0.82  # where smaller groups sit
 GROUP_SCALE = 0.06  # how large each smaller group is drawn
+LAYOUT_STEPS = 300  # at most, whatever the group
+LAYOUT_TOLERANCE = 1e-5  # stop when a step lowers the stress by less than this share
 
 
 @dataclass(frozen=True)
@@ -174,12 +181,57 @@ def _share(part: int, whole: int) -> Fraction | None:
 
 
 def _spring(graph: nx.Graph, scale: float) -> dict[int, tuple[float, float]]:
-    return {
-        user: (float(x), float(y))
-        # Kamada-Kawai places members by how many steps apart they are, which spreads a
-        # group evenly; a spring layout knots the members around each hub.
-        for user, (x, y) in nx.kamada_kawai_layout(graph, weight=None, scale=scale).items()
-    }
+    """Positions of a connected group's members by how many steps apart they are (the
+    Kamada–Kawai energy, which spreads a group evenly where a spring layout knots the
+    members around each hub). It starts from classical scaling (the two main axes of the
+    squared step counts) and lowers the energy by stress majorization: each step moves
+    every member to where its distances to the others fit best. A step is a few
+    element-wise passes over a 150 × 150 array (no matrix library, whose threads only
+    contend on a busy worker), and their number is bounded."""
+    users = list(graph)
+    n = len(users)
+    index = {user: i for i, user in enumerate(users)}
+    ends = np.array([(index[a], index[b]) for a, b in graph.edges()], dtype=np.int64)
+    adjacency = sparse.csr_matrix((np.ones(len(ends)), (ends[:, 0], ends[:, 1])), shape=(n, n))
+    steps = csgraph.shortest_path(adjacency, directed=False, unweighted=True)
+    weights = np.zeros((n, n))
+    apart = ~np.eye(n, dtype=bool)
+    weights[apart] = steps[apart] ** -2.0  # a group is connected: every step count is > 0
+    total_weight = weights.sum(axis=1)[:, None]
+    positions = _classical_scaling(steps)
+    stress = math.inf
+    for _ in range(LAYOUT_STEPS):
+        offsets = positions[:, None, :] - positions[None, :, :]
+        gaps = np.sqrt(np.einsum("ijk,ijk->ij", offsets, offsets))
+        now = float(np.einsum("ij,ij->", weights, (gaps - steps) ** 2))
+        if stress - now <= LAYOUT_TOLERANCE * now:
+            break
+        stress = now
+        pull = np.divide(weights * steps, gaps, out=np.zeros_like(gaps), where=gaps > 0)
+        positions = (
+            np.einsum("ij,jk->ik", weights, positions) + np.einsum("ij,ijk->ik", pull, offsets)
+        ) / total_weight
+    positions -= positions.mean(axis=0)
+    largest = np.abs(positions).max()
+    if largest > 0:
+        positions *= scale / largest
+    return {user: (float(x), float(y)) for user, (x, y) in zip(users, positions, strict=True)}
+
+
+def _classical_scaling(steps: np.ndarray) -> np.ndarray:
+    """Two coordinates per member whose distances best match ``steps`` in the least-squares
+    sense of their squares (the two largest eigenvectors of the double-centred squared
+    distances), each axis's sign fixed by its largest entry so the same input always gives
+    the same start. A better start than a circle, which folds grids and chains."""
+    squared = steps**2
+    centred = -0.5 * (
+        squared - squared.mean(axis=0) - squared.mean(axis=1)[:, None] + squared.mean()
+    )
+    values, vectors = np.linalg.eigh(centred)
+    axes = vectors[:, -2:][:, ::-1] * np.sqrt(np.maximum(values[-2:][::-1], 0))
+    signs = np.sign(axes[np.argmax(np.abs(axes), axis=0), [0, 1]])
+    signs[signs == 0] = 1
+    return axes * signs
 
 
 def _ring(count: int, radius: float) -> list[tuple[float, float]]:
@@ -194,7 +246,7 @@ def _ring(count: int, radius: float) -> list[tuple[float, float]]:
 
 
 def _layout(shown: nx.Graph) -> dict[int, tuple[float, float]]:
-    """Positions in [-1, 1]²: the largest connected group by spring layout in the middle,
+    """Positions in [-1, 1]²: the largest connected group in the middle,
     smaller groups each laid out small on a ring around it, isolated members on the outer
     ring. Laying the groups out together would let two far-apart groups squeeze the main
     one into a dot."""
@@ -246,10 +298,7 @@ def _picture(
 
     shown = nx.Graph()
     shown.add_nodes_from(chosen)
-    shown.add_edges_from(
-        (a, b, {"weight": w / denominator, "pull": math.log1p(w / denominator)})
-        for (a, b), w in edges
-    )
+    shown.add_edges_from((a, b, {"weight": w / denominator}) for (a, b), w in edges)
     positions = _layout(shown)
     communities = nx.community.louvain_communities(shown, weight="weight", seed=SEED)
     communities = sorted(

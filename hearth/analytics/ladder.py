@@ -224,11 +224,31 @@ def ladder(
     months: list[datetime],
 ) -> LadderReport:
     """Levels at each boundary (strictly increasing UTC midnights) and the moves between."""
-    if any(b <= a for a, b in zip(months, months[1:], strict=False)):
-        raise ValueError("ladder boundaries must be strictly increasing")
-    users, active, contributed = _prepared(members, active_days, contribution_days)
-    levels = [_levels(members, users, active, contributed, leaders, at) for at in months]
+    return ladders(members, active_days, contribution_days, leaders, months)[0]
 
+
+def ladders(
+    members: dict[int, datetime],
+    active_days: dict[int, set[date]],
+    contribution_days: dict[int, set[date]],
+    leaders: frozenset[int],
+    *boundaries: list[datetime],
+) -> tuple[LadderReport, ...]:
+    """:func:`ladder` for each list of boundaries, with the members' days prepared once
+    and the levels at a boundary the lists share computed once."""
+    for months in boundaries:
+        if any(b <= a for a, b in zip(months, months[1:], strict=False)):
+            raise ValueError("ladder boundaries must be strictly increasing")
+    users, active, contributed = _prepared(members, active_days, contribution_days)
+    levels_at_boundary: dict[datetime, dict[int, Level]] = {}
+    for at in {at for months in boundaries for at in months}:
+        levels_at_boundary[at] = _levels(members, users, active, contributed, leaders, at)
+    return tuple(
+        _report(months, [levels_at_boundary[at] for at in months]) for months in boundaries
+    )
+
+
+def _report(months: list[datetime], levels: list[dict[int, Level]]) -> LadderReport:
     snapshots, previous = [], None
     for at, by_member in zip(months, levels, strict=True):
         counts = Counter(by_member.values())

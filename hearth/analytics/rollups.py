@@ -30,17 +30,17 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Max, Min, Q, Sum
-from django.db.models.functions import Greatest, Least
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
 
-from hearth.analytics import metrics
+from hearth.analytics import fast_rows, metrics
 from hearth.analytics.graph import (
     CO_TOPIC_WEIGHT,
     CONVERSATION_WEIGHT,
     REACTION_WEIGHT,
     PairActivity,
 )
+from hearth.analytics.member_days import MemberDays
 from hearth.analytics.metrics import (
     DAY,
     MAU_DAYS,
@@ -63,10 +63,12 @@ from hearth.analytics.models import (
     TopicMemberDay,
     VerbDay,
 )
-from hearth.analytics.rollup_writes import PAIR_FIELDS, apply_events
+from hearth.analytics.rollup_rebuild import rebuild_in_database
+from hearth.analytics.rollup_writes import PAIR_COUNTS, PAIR_FIELDS, apply_events
 from hearth.analytics.rollup_writes import add_day_rows as add_day_rows  # trust levels' too
 from hearth.communities.models import STAFF_ROLES, Membership
 from hearth.core import event_cursor
+from hearth.core.models import InteractionEvent
 
 if TYPE_CHECKING:
     from hearth.communities.models import Community
@@ -107,12 +109,29 @@ def update(community: Community, *, lag: timedelta | None = None) -> int:
 
 
 def rebuild(community: Community) -> int:
-    """Recompute the community's rollups from its whole event log."""
+    """Recompute the community's rollups from its whole event log; returns how many events
+    it took. On PostgreSQL in the database, in one transaction (rollup_rebuild.py: readers
+    see the old rows until the new ones are all there); elsewhere by replaying the log."""
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            RollupState.objects.filter(community_id=community.pk).delete()
+            for model in ROLLUP_MODELS:
+                model.objects.filter(community_id=community.pk).delete()
+        return update(community, lag=timedelta(0))
+    RollupState.objects.get_or_create(community_id=community.pk)
     with transaction.atomic():
-        RollupState.objects.filter(community_id=community.pk).delete()
+        state = RollupState.objects.select_for_update().get(community_id=community.pk)
         for model in ROLLUP_MODELS:
             model.objects.filter(community_id=community.pk).delete()
-    return update(community, lag=timedelta(0))
+        events = InteractionEvent.objects.filter(community_id=community.pk).aggregate(
+            last=Max("id"), count=Count("id")
+        )
+        if events["last"] is not None:
+            rebuild_in_database(community.pk, events["last"])
+        state.last_event_id = events["last"] or 0
+        state.updated_at = timezone.now()
+        state.save(update_fields=["last_event_id", "updated_at"])
+    return events["count"] + update(community, lag=timedelta(0))
 
 
 # Reading ---------------------------------------------------------------------------------
@@ -151,16 +170,20 @@ def health_report(
     as_of: datetime | None = None,
     members: Members | None = None,
     pairs: ReportPairs | None = None,
+    member_days: MemberDays | None = None,
 ) -> metrics.HealthReport:
-    """Every metric for the window of whole UTC days, from the rollups. ``members`` and
-    ``pairs`` (:func:`report_pairs` of the window) spare reading them again when the
+    """Every metric for the window of whole UTC days, from the rollups. ``members``,
+    ``pairs`` (:func:`report_pairs` of the window) and ``member_days`` (covering the 27
+    days before the window to the follow-up's end) spare reading them again when the
     caller already has them."""
     _check(start, end)
     as_of = as_of or timezone.now()
     until = _follow_up_end(end, as_of)
     first_day, last_day = start.date(), end.date()  # [first_day, last_day)
     members = members or _members(community.pk)
-    days = _member_days(community.pk, first_day - timedelta(days=MAU_DAYS - 1), last_day)
+    days = _member_days(
+        community.pk, first_day - timedelta(days=MAU_DAYS - 1), last_day, member_days
+    )
     pairs = pairs or report_pairs(community, first_day, last_day)
     threads = _threads(community.pk, start, end)
     return metrics.HealthReport(
@@ -174,12 +197,16 @@ def health_report(
         newcomers=_newcomers(community.pk, start, end, until),
         first_response=_first_response(threads, until),
         support=_support(community.pk, threads, start, end, until, members.staff),
-        retention=_retention(community.pk, members, start, end, as_of),
+        retention=_retention(community.pk, members, start, end, as_of, member_days),
         ideas=_ideas(community.pk, start, end, until, members.staff),
     )
 
 
-def _member_days(community_id: int, first: date, last: date) -> list[tuple[date, int, int]]:
+def _member_days(
+    community_id: int, first: date, last: date, member_days: MemberDays | None = None
+) -> list[tuple[date, int, int]]:
+    if member_days is not None:
+        return member_days.rows(first, last)
     return list(
         MemberDay.objects.filter(community_id=community_id, day__gte=first, day__lt=last)
         .order_by()
@@ -198,7 +225,7 @@ def report_pairs(community: Community, first: date, last: date) -> ReportPairs:
     """What the report needs of the pairs over the days: summed in the database, one
     short tuple per pair."""
     f = {name: F(name) for name in PAIR_FIELDS.values()}
-    rows = (
+    pairs = fast_rows.rows(
         PairDay.objects.filter(community_id=community.pk, day__gte=first, day__lt=last)
         .order_by()
         .values_list("actor_id", "target_id")
@@ -209,7 +236,7 @@ def report_pairs(community: Community, first: date, last: date) -> ReportPairs:
         )
     )
     counts, answered, appreciated = {}, set(), set()
-    for actor, target, total, was_answered, was_appreciated in rows:
+    for actor, target, total, was_answered, was_appreciated in pairs:
         counts[actor, target] = total
         if was_answered:
             answered.add(target)
@@ -300,7 +327,7 @@ def _appreciation(days, appreciated: set[int], first_day: date) -> metrics.Appre
 
 
 def _newcomers(community_id: int, start, end, until) -> metrics.NewcomerWelcome:
-    facts = (
+    facts = fast_rows.rows(
         MemberFact.objects.filter(
             community_id=community_id, first_post_at__gte=start, first_post_at__lt=end
         )
@@ -340,11 +367,13 @@ class _Thread(NamedTuple):
 def _threads(community_id: int, start, end) -> list[_Thread]:
     return [
         _Thread(*row)
-        for row in ThreadFact.objects.filter(
-            community_id=community_id, started_at__gte=start, started_at__lt=end
+        for row in fast_rows.rows(
+            ThreadFact.objects.filter(
+                community_id=community_id, started_at__gte=start, started_at__lt=end
+            )
+            .order_by("started_at", "event_id")
+            .values_list("kind", "topic_id", "started_at", "first_response_at")
         )
-        .order_by("started_at", "event_id")
-        .values_list("kind", "topic_id", "started_at", "first_response_at")
     ]
 
 
@@ -429,11 +458,16 @@ def _support(
     )
 
 
-def _retention(community_id: int, members: Members, start, end, as_of) -> tuple:
+def _retention(
+    community_id: int, members: Members, start, end, as_of, member_days: MemberDays | None
+) -> tuple:
     joined = {u: at for u, at in members.joined_at.items() if start <= at < end}
     if not joined:
         return ()
     last = _follow_up_end(end, as_of)
+    if member_days is not None:
+        activity = member_days.by_member(start.date(), last.date() + DAY, members=joined)
+        return metrics.cohorts(joined, activity, as_of)
     activity: dict[int, set[date]] = defaultdict(set)
     for day, user in MemberDay.objects.filter(
         community_id=community_id,
@@ -477,24 +511,25 @@ def _ideas(community_id: int, start, end, until, staff) -> metrics.Ideas:
 
 
 def day_figures(
-    community: Community, start: date, end: date, *, staff: frozenset[int], as_of: datetime
+    community: Community,
+    start: date,
+    end: date,
+    *,
+    staff: frozenset[int],
+    as_of: datetime,
+    member_days: MemberDays | None = None,
 ) -> list[dict]:
     """One dict per UTC day in [start, end): the CSV export's and the charts' daily figures
-    (field names as in ``hearth.analytics.dashboard.DayRow``). Seven queries."""
+    (field names as in ``hearth.analytics.dashboard.DayRow``). Seven queries (six with
+    ``member_days``, covering the 27 days before ``start`` to ``end``)."""
     active: dict[date, set[int]] = defaultdict(set)
     posts: Counter = Counter()
-    for day, user, n_posts in _member_days(community.pk, start - (MAU_DAYS - 1) * DAY, end):
+    for day, user, n_posts in _member_days(
+        community.pk, start - (MAU_DAYS - 1) * DAY, end, member_days
+    ):
         active[day].add(user)
         posts[day] += n_posts
-    interactions, between_members = Counter(), Counter()
-    for day, actor, target, *counts in (
-        PairDay.objects.filter(community_id=community.pk, day__gte=start, day__lt=end)
-        .order_by()
-        .values_list("day", "actor_id", "target_id", *PAIR_FIELDS.values())
-    ):
-        interactions[day] += sum(counts)
-        if actor not in staff and target not in staff:
-            between_members[day] += sum(counts)
+    interactions, between_members = _interactions_by_day(community, start, end, staff)
     verbs: dict[str, Counter] = defaultdict(Counter)
     for day, verb, n in VerbDay.objects.filter(
         community_id=community.pk,
@@ -504,11 +539,13 @@ def day_figures(
     ).values_list("day", "verb", "count"):
         verbs[verb][day] = n
     newcomers, welcomed = Counter(), Counter()
-    for first, reply in MemberFact.objects.filter(
-        community_id=community.pk,
-        first_post_at__gte=utc_midnight(start),
-        first_post_at__lt=utc_midnight(end),
-    ).values_list("first_post_at", "first_reply_at"):
+    for first, reply in fast_rows.rows(
+        MemberFact.objects.filter(
+            community_id=community.pk,
+            first_post_at__gte=utc_midnight(start),
+            first_post_at__lt=utc_midnight(end),
+        ).values_list("first_post_at", "first_reply_at")
+    ):
         day = first.astimezone(UTC).date()
         newcomers[day] += 1
         if reply is not None and reply < as_of and reply <= first + WELCOME_WITHIN:
@@ -552,6 +589,28 @@ def day_figures(
     return rows
 
 
+def _interactions_by_day(
+    community: Community, start: date, end: date, staff: frozenset[int]
+) -> tuple[Counter, Counter]:
+    """Interactions per day, and of them those where neither side is in ``staff``: summed
+    in the database, a row per day."""
+    total = sum((F(name) for name in PAIR_COUNTS[1:]), F(PAIR_COUNTS[0]))
+    sums = {"n": Sum(total)}
+    if staff:
+        ids = sorted(staff)
+        sums["with_staff"] = Sum(total, filter=Q(actor_id__in=ids) | Q(target_id__in=ids))
+    interactions, between_members = Counter(), Counter()
+    for day, n, *with_staff in (
+        PairDay.objects.filter(community_id=community.pk, day__gte=start, day__lt=end)
+        .order_by()
+        .values_list("day")
+        .annotate(**sums)
+    ):
+        interactions[day] += n
+        between_members[day] += n - (with_staff[0] or 0 if with_staff else 0)
+    return interactions, between_members
+
+
 def pair_activity(community: Community, start: date, end: date) -> list[PairActivity]:
     """Who interacted with whom over the days [start, end), by kind, ordered by pair."""
     rows = (
@@ -563,46 +622,35 @@ def pair_activity(community: Community, start: date, end: date) -> list[PairActi
     return [PairActivity(*row) for row in sorted(rows)]
 
 
-def graph_pairs(community: Community, start: date, end: date) -> list[tuple]:
-    """The interaction graph's pairs over the days [start, end), weighed in the database:
-    (low id, high id, weight of both directions, the later last interaction), with the
-    weights of :class:`~hearth.analytics.graph.PairActivity`."""
-    f = {name: F(name) for name in PAIR_FIELDS.values()}
-    conversation = f["replies"] + f["mentions"] + f["accepts"] + f["messages"]
-    return list(
-        PairDay.objects.filter(community_id=community.pk, day__gte=start, day__lt=end)
-        .annotate(low=Least("actor_id", "target_id"), high=Greatest("actor_id", "target_id"))
-        .order_by()
-        .values_list("low", "high")
-        .annotate(
-            weight=Sum(CONVERSATION_WEIGHT * conversation + REACTION_WEIGHT * f["reactions"]),
-            last=Max("last_at"),
-        )
-    )
-
-
-def co_topic_pairs(community: Community, start: date, end: date) -> list[tuple]:
-    """Same-topic presence over the days [start, end) counted in the database, in the
-    form of :func:`graph_pairs`: (low id, high id, CO_TOPIC_WEIGHT × the topics both
-    posted in, the latest of their pairs' later last posts)."""
-    table = connection.ops.quote_name(TopicMemberDay._meta.db_table)
-    day = TopicMemberDay._meta.get_field("day")
+def graph_edges(community: Community, start: date, end: date) -> list[tuple]:
+    """The interaction graph's edges over the days [start, end), weighed in the database,
+    one row per unordered pair: (low id, high id, weight, the latest interaction or
+    same-topic post of the pair). The weight is that of
+    :class:`~hearth.analytics.graph.PairActivity` for both directions, plus
+    CO_TOPIC_WEIGHT for each topic both posted in; a pair's time in a topic is the later
+    of their last posts there."""
+    pairs = connection.ops.quote_name(PairDay._meta.db_table)
+    presence = connection.ops.quote_name(TopicMemberDay._meta.db_table)
+    day = PairDay._meta.get_field("day")
     sql = (
-        "WITH p AS (SELECT topic_id, user_id, MAX(last_at) AS last "  # noqa: S608 - our table
-        f"FROM {table} WHERE community_id = %s AND day >= %s AND day < %s "
-        "GROUP BY topic_id, user_id) "
-        "SELECT a.user_id, b.user_id, COUNT(*), "
-        "MAX(CASE WHEN a.last > b.last THEN a.last ELSE b.last END) "
-        "FROM p a JOIN p b ON a.topic_id = b.topic_id AND a.user_id < b.user_id "
-        "GROUP BY a.user_id, b.user_id"
+        "WITH p AS (SELECT topic_id, user_id, MAX(last_at) AS last "  # noqa: S608 - our tables
+        f"FROM {presence} WHERE community_id = %s AND day >= %s AND day < %s "
+        "GROUP BY topic_id, user_id), "
+        "e AS (SELECT CASE WHEN actor_id < target_id THEN actor_id ELSE target_id END AS low, "
+        "CASE WHEN actor_id < target_id THEN target_id ELSE actor_id END AS high, "
+        f"{CONVERSATION_WEIGHT} * (replies + mentions + accepts + messages) "
+        f"+ {REACTION_WEIGHT} * reactions AS weight, last_at AS last "
+        f"FROM {pairs} WHERE community_id = %s AND day >= %s AND day < %s "
+        f"UNION ALL SELECT a.user_id, b.user_id, {CO_TOPIC_WEIGHT}, "
+        "CASE WHEN a.last > b.last THEN a.last ELSE b.last END "
+        "FROM p a JOIN p b ON a.topic_id = b.topic_id AND a.user_id < b.user_id) "
+        "SELECT low, high, SUM(weight), MAX(last) FROM e GROUP BY low, high"
     )
-    params = [community.pk, *(day.get_db_prep_value(d, connection) for d in (start, end))]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if rows and isinstance(rows[0][3], str):  # SQLite keeps UTC times as text
-        return [(a, b, CO_TOPIC_WEIGHT * n, _utc(last)) for a, b, n, last in rows]
-    return [(a, b, CO_TOPIC_WEIGHT * n, last) for a, b, n, last in rows]
+    days = [community.pk, *(day.get_db_prep_value(d, connection) for d in (start, end))]
+    edges = fast_rows.sql_rows(sql, days + days)
+    if edges and isinstance(edges[0][3], str):  # SQLite keeps UTC times as text
+        return [(a, b, weight, _utc(last)) for a, b, weight, last in edges]
+    return edges
 
 
 def _utc(text: str) -> datetime:
@@ -633,10 +681,17 @@ def co_topic_presence(
 
 
 def active_days(
-    community: Community, start: date, end: date, *, contributions: bool = False
+    community: Community,
+    start: date,
+    end: date,
+    *,
+    contributions: bool = False,
+    member_days: MemberDays | None = None,
 ) -> dict[int, set[date]]:
     """The days each member was active (or, with ``contributions``, answered a question
-    or proposed an idea) in [start, end)."""
+    or proposed an idea) in [start, end); from ``member_days`` when given."""
+    if member_days is not None:
+        return member_days.by_member(start, end, contributions=contributions)
     rows = MemberDay.objects.filter(community_id=community.pk, day__gte=start, day__lt=end)
     if contributions:
         rows = rows.filter(contributions__gt=0)
@@ -648,8 +703,10 @@ def active_days(
 
 def first_posts(community: Community, user_ids) -> dict[int, datetime]:
     return dict(
-        MemberFact.objects.filter(community_id=community.pk, user_id__in=user_ids).values_list(
-            "user_id", "first_post_at"
+        fast_rows.rows(
+            MemberFact.objects.filter(community_id=community.pk, user_id__in=user_ids).values_list(
+                "user_id", "first_post_at"
+            )
         )
     )
 
@@ -659,7 +716,7 @@ def first_reciprocated(community: Community, user_ids) -> dict[int, datetime]:
     later of the first a→b and the first b→a, earliest over b (days, as midnight UTC)."""
     first: dict[tuple[int, int], date] = {}
     ids = set(user_ids)
-    for actor, target, day in (
+    for actor, target, day in fast_rows.rows(
         PairDay.objects.filter(community_id=community.pk)
         .filter(Q(actor_id__in=ids) | Q(target_id__in=ids))
         .order_by()

@@ -33,7 +33,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hearth.analytics.ladder import Flow, Level, gravity, ladder, levels_at
+from hearth.analytics.ladder import Flow, Level, gravity, ladder, ladders, levels_at
 
 AT = datetime(2024, 5, 1, tzinfo=UTC)
 JAN = datetime(2024, 1, 1, tzinfo=UTC)
@@ -260,3 +260,15 @@ def test_ladder_equals_brute_force(joined, active, contributed, leaders, boundar
             else:
                 assert snapshot.gravity_change == expected_gravity - previous_gravity
         previous_levels, previous_gravity = expected, expected_gravity
+
+
+def test_several_reports_at_once_equal_each_alone():
+    window = [AT - 28 * DAY, AT]
+    months = [datetime(2024, m, 1, tzinfo=UTC) for m in (2, 3, 4)] + [AT]
+    together = ladders(MEMBERS, ACTIVE, CONTRIBUTED, LEADERS, window, months)
+    assert together == (
+        ladder(MEMBERS, ACTIVE, CONTRIBUTED, LEADERS, window),
+        ladder(MEMBERS, ACTIVE, CONTRIBUTED, LEADERS, months),
+    )
+    with pytest.raises(ValueError, match="increasing"):
+        ladders(MEMBERS, ACTIVE, CONTRIBUTED, LEADERS, window, [AT, JAN])
