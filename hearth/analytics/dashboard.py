@@ -465,14 +465,19 @@ def funnel_report(
     community's campaigns in the window without joining (yet). ``by_campaign``: one row
     per (source, campaign), visitors counted per campaign too."""
     arrivals = [m for m in members if window.start_at <= m.requested_at < window.end_at]
-    ids = [m.user for m in arrivals]
-    signed_up = (
-        dict(fast_rows.rows(User.objects.filter(pk__in=ids).values_list("pk", "date_joined")))
-        if ids
-        else {}
-    )
-    first_post = rollups.first_posts(community, ids) if ids else {}
-    reciprocated = rollups.first_reciprocated(community, ids) if ids else {}
+    # The same people as ``arrivals``, chosen in the database: no list of ids to send.
+    arrived = Membership.objects.filter(
+        community_id=community.pk,
+        requested_at__gte=window.start_at,
+        requested_at__lt=window.end_at,
+    ).values("user_id")
+    signed_up, first_post, reciprocated = {}, {}, {}
+    if arrivals:
+        signed_up = dict(
+            fast_rows.rows(User.objects.filter(pk__in=arrived).values_list("pk", "date_joined"))
+        )
+        first_post = rollups.first_posts(community, arrived)
+        reciprocated = rollups.first_reciprocated(community, arrived)
     journeys = [
         Journey(
             user=m.user,

@@ -47,7 +47,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 
 import networkx as nx
@@ -135,22 +135,40 @@ def decay_months(last_at: datetime, as_of: datetime) -> int:
     return max(0, (as_of - last_at) // DECAY_PERIOD)
 
 
-def _edge_weights(
+@dataclass(frozen=True)
+class WeighedEdges:
+    """Edges weighed before the decay, one per unordered pair (``low`` < ``high``): member
+    ids, the raw weight, and the pair's latest moment in microseconds since the Unix
+    epoch (UTC). Arrays, so a graph of hundreds of thousands of edges is decayed, filtered
+    and summed without a Python object per edge."""
+
+    low: np.ndarray
+    high: np.ndarray
+    weight: np.ndarray
+    last: np.ndarray
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+
+def micros(at: datetime) -> int:
+    """An aware moment as microseconds since the Unix epoch, exactly."""
+    return (at - EPOCH) // MICROSECOND
+
+
+def _merged(
     pairs: Iterable[PairActivity | tuple[int, int, int, datetime]],
     co_topic: Iterable[tuple[int, int, datetime]],
-    members: frozenset[int],
-    as_of: datetime,
-) -> tuple[dict[tuple[int, int], int], int]:
-    """(low id, high id) -> decayed weight × a common denominator, and that denominator.
-
-    A decayed weight is raw × 9^m / 10^m; over 10^(the largest m) every weight is an
-    integer, so summing tens of thousands of them stays exact without Fraction's cost.
-    """
+) -> WeighedEdges:
+    """Per-kind pairs, weighed pairs (both directions, maybe) and same-topic presences
+    merged per unordered pair; parts with nothing to weigh, and self-interactions, left
+    out."""
     raw: dict[tuple[int, int], int] = defaultdict(int)
     last: dict[tuple[int, int], datetime] = {}
 
     def add(a: int, b: int, weight: int, at: datetime) -> None:
-        if a == b or weight <= 0 or a not in members or b not in members:
+        if a == b or weight <= 0:
             return
         key = (a, b) if a < b else (b, a)
         raw[key] += weight
@@ -159,21 +177,51 @@ def _edge_weights(
     for pair in pairs:
         if isinstance(pair, PairActivity):
             add(pair.actor, pair.target, pair.weight, pair.last_at)
-            continue
-        a, b, weight, at = pair  # already weighed (both directions, maybe)
-        if a < b and weight > 0 and a in members and b in members and (a, b) not in raw:
-            raw[a, b], last[a, b] = weight, at  # the common case, without the merging
         else:
-            add(a, b, weight, at)
+            add(*pair)
     for a, b, at in co_topic:
         add(a, b, CO_TOPIC_WEIGHT, at)
-    months = {key: decay_months(at, as_of) for key, at in last.items()}
-    most = max(months.values(), default=0)
+    keys = list(raw)
+    return WeighedEdges(
+        low=np.array([a for a, _ in keys], dtype=np.int64),
+        high=np.array([b for _, b in keys], dtype=np.int64),
+        weight=np.array([raw[key] for key in keys], dtype=np.int64),
+        last=np.array([micros(last[key]) for key in keys], dtype=np.int64),
+    )
+
+
+def _edge_weights(
+    edges: WeighedEdges, nodes: np.ndarray, as_of: datetime
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """The edges between ``nodes`` (sorted ids), as node indices (low, high), sorted, with
+    their decayed weights × a common denominator, and that denominator.
+
+    A decayed weight is raw × 9^m / 10^m; over 10^(the largest m) every weight is an
+    integer, so summing hundreds of thousands of them stays exact without Fraction's cost
+    (in 64-bit integers when they fit, else in Python's)."""
+    keep = np.isin(edges.low, nodes) & np.isin(edges.high, nodes)
+    low, high = edges.low[keep], edges.high[keep]
+    raw, last = edges.weight[keep], edges.last[keep]
+    order = np.lexsort((high, low))
+    low, high, raw, last = low[order], high[order], raw[order], last[order]
+    period = DECAY_PERIOD // MICROSECOND
+    months = np.maximum((micros(as_of) - last) // period, 0)
+    most = int(months.max()) if len(months) else 0
     denominator = DECAY.denominator**most
     factors = {
-        m: DECAY.numerator**m * DECAY.denominator ** (most - m) for m in set(months.values())
+        m: DECAY.numerator**m * DECAY.denominator ** (most - m) for m in np.unique(months).tolist()
     }
-    return {key: raw[key] * factors[months[key]] for key in sorted(raw)}, denominator
+    if len(raw) and int(raw.max()) * denominator < 2**62:
+        table = np.zeros(most + 1, dtype=np.int64)
+        for m, factor in factors.items():
+            table[m] = factor
+        weights = raw * table[months]
+    else:
+        weights = np.array(
+            [r * factors[m] for r, m in zip(raw.tolist(), months.tolist(), strict=True)],
+            dtype=object,
+        )
+    return np.searchsorted(nodes, low), np.searchsorted(nodes, high), weights, denominator
 
 
 def _share(part: int, whole: int) -> Fraction | None:
@@ -276,23 +324,32 @@ def _position(coordinate: float) -> int:
 
 
 def _picture(
-    weights: dict[tuple[int, int], int],
+    low: np.ndarray,
+    high: np.ndarray,
+    weights: np.ndarray,
     denominator: int,
     members: list[int],
     staff: frozenset[int],
     anonymous: frozenset[int],
     size: int,
 ) -> Picture:
-    strength = dict.fromkeys(members, 0)
-    for (a, b), weight in weights.items():
-        strength[a] += weight
-        strength[b] += weight
+    strength_of = np.zeros(len(members), dtype=weights.dtype)
+    np.add.at(strength_of, low, weights)
+    np.add.at(strength_of, high, weights)
+    strength = dict(zip(members, strength_of.tolist(), strict=True))
     chosen = sorted(members, key=lambda user: (-strength[user], user))[:size]
     order = {user: i for i, user in enumerate(chosen)}
+    pictured = np.zeros(len(members), dtype=bool)
+    pictured[np.searchsorted(members, chosen)] = True
+    among = pictured[low] & pictured[high]
     edges = [
         ((a, b) if order[a] < order[b] else (b, a), weight)
-        for (a, b), weight in weights.items()
-        if a in order and b in order
+        for a, b, weight in zip(
+            [members[i] for i in low[among].tolist()],
+            [members[i] for i in high[among].tolist()],
+            weights[among].tolist(),
+            strict=True,
+        )
     ]
     edges.sort(key=lambda edge: (order[edge[0][0]], order[edge[0][1]]))
 
@@ -336,7 +393,7 @@ def _picture(
 
 
 def interaction_graph(
-    pairs: Iterable[PairActivity | tuple[int, int, int, datetime]],
+    pairs: Iterable[PairActivity | tuple[int, int, int, datetime]] | WeighedEdges,
     co_topic: Iterable[tuple[int, int, datetime]],
     members: Iterable[int],
     staff: frozenset[int],
@@ -348,9 +405,13 @@ def interaction_graph(
     if not 0 <= picture_nodes <= MAX_PICTURE_NODES:
         raise ValueError(f"picture_nodes must be between 0 and {MAX_PICTURE_NODES}")
     nodes = sorted(set(members))
-    weights, denominator = _edge_weights(pairs, co_topic, frozenset(nodes), as_of)
+    if not isinstance(pairs, WeighedEdges):
+        pairs = _merged(pairs, co_topic)
+    elif co_topic:
+        raise ValueError("same-topic presence goes into WeighedEdges' weights")
+    low, high, weights, denominator = _edge_weights(pairs, np.array(nodes, dtype=np.int64), as_of)
     n, m = len(nodes), len(weights)
-    whole = graph_figures.figures(nodes, list(weights))
+    whole = graph_figures.figures(nodes, low, high)
     return InteractionGraph(
         nodes=n,
         edges=m,
@@ -361,5 +422,5 @@ def interaction_graph(
         clustering=whole.clustering,
         bridges=whole.bridges,
         isolated=whole.isolated,
-        picture=_picture(weights, denominator, nodes, staff, anonymous, picture_nodes),
+        picture=_picture(low, high, weights, denominator, nodes, staff, anonymous, picture_nodes),
     )

@@ -26,11 +26,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
+from itertools import chain
 from typing import TYPE_CHECKING, NamedTuple
 
+import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from hearth.analytics import fast_rows, metrics
@@ -39,6 +41,8 @@ from hearth.analytics.graph import (
     CONVERSATION_WEIGHT,
     REACTION_WEIGHT,
     PairActivity,
+    WeighedEdges,
+    micros,
 )
 from hearth.analytics.member_days import MemberDays
 from hearth.analytics.metrics import (
@@ -622,16 +626,18 @@ def pair_activity(community: Community, start: date, end: date) -> list[PairActi
     return [PairActivity(*row) for row in sorted(rows)]
 
 
-def graph_edges(community: Community, start: date, end: date) -> list[tuple]:
+def graph_edges(community: Community, start: date, end: date) -> WeighedEdges:
     """The interaction graph's edges over the days [start, end), weighed in the database,
-    one row per unordered pair: (low id, high id, weight, the latest interaction or
-    same-topic post of the pair). The weight is that of
-    :class:`~hearth.analytics.graph.PairActivity` for both directions, plus
-    CO_TOPIC_WEIGHT for each topic both posted in; a pair's time in a topic is the later
-    of their last posts there."""
+    one per unordered pair, with the latest interaction or same-topic post of the pair.
+    The weight is that of :class:`~hearth.analytics.graph.PairActivity` for both
+    directions, plus CO_TOPIC_WEIGHT for each topic both posted in; a pair's time in a
+    topic is the later of their last posts there."""
     pairs = connection.ops.quote_name(PairDay._meta.db_table)
     presence = connection.ops.quote_name(TopicMemberDay._meta.db_table)
     day = PairDay._meta.get_field("day")
+    postgresql = connection.vendor == "postgresql"
+    # Microseconds since the epoch, exact (PostgreSQL's epoch is numeric); SQLite's text.
+    latest = "(EXTRACT(EPOCH FROM MAX(last)) * 1000000)::bigint" if postgresql else "MAX(last)"
     sql = (
         "WITH p AS (SELECT topic_id, user_id, MAX(last_at) AS last "  # noqa: S608 - our tables
         f"FROM {presence} WHERE community_id = %s AND day >= %s AND day < %s "
@@ -644,13 +650,15 @@ def graph_edges(community: Community, start: date, end: date) -> list[tuple]:
         f"UNION ALL SELECT a.user_id, b.user_id, {CO_TOPIC_WEIGHT}, "
         "CASE WHEN a.last > b.last THEN a.last ELSE b.last END "
         "FROM p a JOIN p b ON a.topic_id = b.topic_id AND a.user_id < b.user_id) "
-        "SELECT low, high, SUM(weight), MAX(last) FROM e GROUP BY low, high"
+        f"SELECT low, high, SUM(weight), {latest} FROM e GROUP BY low, high"
     )
     days = [community.pk, *(day.get_db_prep_value(d, connection) for d in (start, end))]
     edges = fast_rows.sql_rows(sql, days + days)
-    if edges and isinstance(edges[0][3], str):  # SQLite keeps UTC times as text
-        return [(a, b, weight, _utc(last)) for a, b, weight, last in edges]
-    return edges
+    if not postgresql:
+        edges = [(a, b, weight, micros(_utc(last))) for a, b, weight, last in edges]
+    columns = np.fromiter(chain.from_iterable(edges), dtype=np.int64, count=4 * len(edges))
+    low, high, weight, last = columns.reshape(len(edges), 4).T
+    return WeighedEdges(low, high, weight, last)
 
 
 def _utc(text: str) -> datetime:
@@ -711,27 +719,21 @@ def first_posts(community: Community, user_ids) -> dict[int, datetime]:
     )
 
 
-def first_reciprocated(community: Community, user_ids) -> dict[int, datetime]:
-    """The first day each member both gave and got an interaction with the same person: the
-    later of the first a→b and the first b→a, earliest over b (days, as midnight UTC)."""
-    first: dict[tuple[int, int], date] = {}
-    ids = set(user_ids)
-    for actor, target, day in fast_rows.rows(
-        PairDay.objects.filter(community_id=community.pk)
-        .filter(Q(actor_id__in=ids) | Q(target_id__in=ids))
-        .order_by()
-        .values("actor_id", "target_id")
-        .annotate(first=Min("day"))
-        .values_list("actor_id", "target_id", "first")
-    ):
-        first[actor, target] = day
-    result: dict[int, date] = {}
-    for (a, b), day in first.items():
-        back = first.get((b, a))
-        if back is None:
-            continue
-        both = max(day, back)
-        for user in (a, b):
-            if user in ids and (user not in result or both < result[user]):
-                result[user] = both
-    return {user: utc_midnight(day) for user, day in result.items()}
+def first_reciprocated(community: Community, users: QuerySet) -> dict[int, datetime]:
+    """The first day each of ``users`` (a ``values("user_id")`` queryset) both gave and got
+    an interaction with the same person: the later of the first a→b and the first b→a,
+    earliest over b (days, as midnight UTC). Found in the database, a row per member."""
+    table = connection.ops.quote_name(PairDay._meta.db_table)
+    among, among_params = users.query.sql_with_params()
+    sql = (
+        f"WITH f AS (SELECT actor_id AS a, target_id AS b, MIN(day) AS first FROM {table} "  # noqa: S608 - our table
+        f"WHERE community_id = %s AND (actor_id IN ({among}) OR target_id IN ({among})) "
+        "GROUP BY actor_id, target_id) "
+        "SELECT x.a, MIN(CASE WHEN x.first > y.first THEN x.first ELSE y.first END) "
+        f"FROM f x JOIN f y ON y.a = x.b AND y.b = x.a WHERE x.a IN ({among}) GROUP BY x.a"
+    )
+    found = fast_rows.sql_rows(sql, [community.pk, *among_params, *among_params, *among_params])
+    return {
+        user: utc_midnight(day if isinstance(day, date) else date.fromisoformat(day))
+        for user, day in found
+    }

@@ -376,9 +376,9 @@ def test_graph_edges_weighed_in_the_database_give_the_same_graph(town):  # noqa:
     by_kind = rollups.pair_activity(community, first, last)
     expected = interaction_graph(by_kind, co_topic, members, staff, frozenset(), AS_OF)
     edges = rollups.graph_edges(community, first, last)
-    assert len(edges) < len(by_kind) + len(co_topic)  # one row per unordered pair
-    assert len({(a, b) for a, b, _weight, _last in edges}) == len(edges)
-    assert all(a < b for a, b, _weight, _last in edges)
+    pairs = list(zip(edges.low.tolist(), edges.high.tolist(), strict=True))
+    assert len(pairs) < len(by_kind) + len(co_topic)  # one row per unordered pair
+    assert len(set(pairs)) == len(pairs) and all(a < b for a, b in pairs)
     assert interaction_graph(edges, (), members, staff, frozenset(), AS_OF) == expected
     totals = {
         (p.actor, p.target): p.replies + p.mentions + p.reactions + p.accepts + p.messages
@@ -430,3 +430,23 @@ def test_daily_interactions_between_members_leave_out_staff_on_either_side(town,
     for row in rows:
         assert row["interactions"] == expected.get(row["day"], 0)
         assert row["member_to_member"] == between.get(row["day"], 0)
+
+
+def test_first_reciprocated_is_the_later_first_of_both_directions(town):  # noqa: F811
+    community, ids = town
+    rollups.rebuild(community)
+    first = {}
+    for actor, target, day in PairDay.objects.filter(community=community).values_list(
+        "actor_id", "target_id", "day"
+    ):
+        first[actor, target] = min(day, first.get((actor, target), day))
+    some = [ids["ann"], ids["ben"], ids["mona"]]
+    expected = {}
+    for (a, b), day in first.items():
+        if a in some and (b, a) in first:
+            both = max(day, first[b, a])
+            expected[a] = min(both, expected.get(a, both))
+    assert expected
+    users = Membership.objects.filter(community=community, user_id__in=some).values("user_id")
+    found = rollups.first_reciprocated(community, users)
+    assert found == {user: rollups.utc_midnight(day) for user, day in expected.items()}
