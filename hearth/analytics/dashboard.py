@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING, NamedTuple
 
+import numpy as np
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +27,14 @@ from hearth.accounts.models import User
 from hearth.analytics import fast_rows, metrics, rollups
 from hearth.analytics.funnel import FunnelReport, Journey, funnel
 from hearth.analytics.graph import InteractionGraph, PairActivity, interaction_graph
-from hearth.analytics.ladder import LEADING_SPAN, LadderMoves, LadderReport, ladder, ladders
+from hearth.analytics.ladder import (
+    LEADING_SPAN,
+    DayArrays,
+    LadderMoves,
+    LadderReport,
+    ladder,
+    ladders,
+)
 from hearth.analytics.member_days import MemberDays
 from hearth.analytics.models import DashboardSnapshot, VerbDay
 from hearth.audience.selectors import (
@@ -169,16 +177,13 @@ def build_dashboard(
         pairs=window_pairs,
         member_days=all_days,
     )
-    activity = rollups.active_days(community, ladder_from, as_of.date() + DAY, member_days=all_days)
-    contributions = rollups.active_days(
-        community, ladder_from, window.end + DAY, contributions=True, member_days=all_days
-    )
+    activity_end = as_of.date() + DAY  # the ladder's and the funnel's activity: until now
     ladder_members = {m.user: m.joined_at for m in members if m.current and m.joined_at}
     leaders = frozenset(m.user for m in members if m.current and m.leader)
     window_ladder, months_ladder = ladders(
         ladder_members,
-        activity,
-        contributions,
+        DayArrays(*all_days.arrays(ladder_from, activity_end)),
+        DayArrays(*all_days.arrays(ladder_from, window.end + DAY, contributions=True)),
         leaders,
         [window.start_at, window.end_at],
         boundaries,
@@ -186,15 +191,14 @@ def build_dashboard(
     graph = interaction_graph(
         rollups.graph_edges(community, window.start, window.end + DAY),
         (),  # same-topic presence is in the edges' weights, counted in the database
-        {
-            user
-            for user, days in activity.items()
-            if any(window.start <= d <= window.end for d in days)
-        },
+        all_days.active_between(window.start, min(window.end + DAY, activity_end)),
         staff,
         graph_opt_outs(community),
         as_of,
     )
+    start_at, end_at = window.start_at, window.end_at
+    arriving = {m.user for m in members if start_at <= m.requested_at < end_at}
+    activity = all_days.by_member(ladder_from, activity_end, members=arriving)
     named = {n.user for n in graph.picture.nodes if n.user is not None}
     reach = audience(community, window)
     visits = {a.day: a for a in reach.days}
@@ -218,7 +222,7 @@ def build_dashboard(
             else row
             for row in daily_rows(community, window, staff, as_of, all_days)
         ),
-        relationships=tuple(relationship_rows(window_pairs.counts)),
+        relationships=tuple(relationship_rows(window_pairs)),
         graph=graph,
         ladder=months_ladder,
         window_moves=window_ladder.moves[0],
@@ -464,7 +468,8 @@ def funnel_report(
     their membership, followed until now; and of the people who signed up from one of the
     community's campaigns in the window without joining (yet). ``by_campaign``: one row
     per (source, campaign), visitors counted per campaign too."""
-    arrivals = [m for m in members if window.start_at <= m.requested_at < window.end_at]
+    start_at, end_at = window.start_at, window.end_at
+    arrivals = [m for m in members if start_at <= m.requested_at < end_at]
     # The same people as ``arrivals``, chosen in the database: no list of ids to send.
     arrived = Membership.objects.filter(
         community_id=community.pk,
@@ -565,7 +570,7 @@ def drilldown_items(
             return list(slipping_members(community, window, as_of=as_of))
         if metric == "relationships":
             return relationship_rows(
-                rollups.report_pairs(community, window.start, window.end + DAY).counts
+                rollups.report_pairs(community, window.start, window.end + DAY)
             )
         report = rollups.health_report(community, window.start_at, window.end_at, as_of=as_of)
     else:
@@ -608,15 +613,19 @@ def readable_items(actor: Actor, community: Community, metric: str, items: list)
     return [pk for pk in items if pk in readable]
 
 
-def relationship_rows(counts: dict[tuple[int, int], int]) -> list[RelationshipRow]:
+def relationship_rows(pairs: rollups.ReportPairs) -> list[RelationshipRow]:
     """Reciprocated pairs, most interactions first, from the interactions of each ordered
     pair (every kind: a direct message counts, its content is never read)."""
-    rows = [
-        RelationshipRow(a, b, n, counts[b, a])
-        for (a, b), n in counts.items()
-        if a < b and (b, a) in counts
+    found, back = pairs.back
+    kept = found & (pairs.actor < pairs.target)
+    a, b, n, m = pairs.actor[kept], pairs.target[kept], pairs.total[kept], back[kept]
+    order = np.lexsort((b, a, -(n + m)))
+    return [
+        RelationshipRow(*row)
+        for row in zip(
+            a[order].tolist(), b[order].tolist(), n[order].tolist(), m[order].tolist(), strict=True
+        )
     ]
-    return sorted(rows, key=lambda r: (-r.total, r.a, r.b))
 
 
 def slipping_members(community: Community, window: Window, *, as_of: datetime) -> tuple[int, ...]:

@@ -37,6 +37,7 @@ The choices PRODUCT.md leaves open, made once here for every metric:
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -471,27 +472,25 @@ def cohorts(
     by_week: dict[date, list[int]] = defaultdict(list)
     for user, day in join_days.items():
         by_week[day - timedelta(days=day.weekday())].append(user)
+    # Whole days as ordinals: week k of a member has ended by ``as_of`` when the midnight
+    # after it is no later, i.e. its last day is before ``as_of``'s date.
+    today = as_of.astimezone(UTC).date().toordinal()
     result = []
     for week in sorted(by_week):
         members = sorted(by_week[week])
+        joins = {u: join_days[u].toordinal() for u in members}
+        days = {u: sorted(d.toordinal() for d in activity.get(u, ())) for u in members}
         shares = {}
         for k in RETENTION_WEEKS:
-            observed = [u for u in members if _midnight(join_days[u] + (k + 1) * WEEK) <= as_of]
-            active = sum(
-                1
-                for u in observed
-                if any(
-                    join_days[u] + k * WEEK <= d < join_days[u] + (k + 1) * WEEK
-                    for d in activity.get(u, ())
-                )
-            )
+            observed = [u for u in members if joins[u] + (k + 1) * 7 <= today]
+            active = 0
+            for u in observed:
+                first = joins[u] + k * 7
+                i = bisect_left(days[u], first)
+                active += i < len(days[u]) and days[u][i] < first + 7
             shares[k] = _share(active, len(observed))
         result.append(Cohort(week, tuple(members), shares))
     return tuple(result)
-
-
-def _midnight(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def retention(window: Window) -> tuple[Cohort, ...]:

@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
+from functools import cached_property
 from itertools import chain
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -185,8 +186,8 @@ def health_report(
     until = _follow_up_end(end, as_of)
     first_day, last_day = start.date(), end.date()  # [first_day, last_day)
     members = members or _members(community.pk)
-    days = _member_days(
-        community.pk, first_day - timedelta(days=MAU_DAYS - 1), last_day, member_days
+    days = member_days or MemberDays(
+        community.pk, first_day - (MAU_DAYS - 1) * DAY, max(last_day, until.date() + DAY)
     )
     pairs = pairs or report_pairs(community, first_day, last_day)
     threads = _threads(community.pk, start, end)
@@ -194,40 +195,66 @@ def health_report(
         start=start,
         end=end,
         active=_active_members(days, start, end),
-        member_to_member=_member_to_member(pairs.counts, members.staff),
-        reciprocity=_reciprocity(pairs.counts),
-        never_answered=_never_answered(days, pairs.answered, first_day),
-        appreciation=_appreciation(days, pairs.appreciated, first_day),
+        member_to_member=_member_to_member(pairs, members.staff),
+        reciprocity=_reciprocity(pairs),
+        never_answered=_never_answered(days, pairs.answered, first_day, last_day),
+        appreciation=_appreciation(days, pairs.appreciated, first_day, last_day),
         newcomers=_newcomers(community.pk, start, end, until),
         first_response=_first_response(threads, until),
         support=_support(community.pk, threads, start, end, until, members.staff),
-        retention=_retention(community.pk, members, start, end, as_of, member_days),
+        retention=_retention(members, start, end, as_of, days),
         ideas=_ideas(community.pk, start, end, until, members.staff),
-    )
-
-
-def _member_days(
-    community_id: int, first: date, last: date, member_days: MemberDays | None = None
-) -> list[tuple[date, int, int]]:
-    if member_days is not None:
-        return member_days.rows(first, last)
-    return list(
-        MemberDay.objects.filter(community_id=community_id, day__gte=first, day__lt=last)
-        .order_by()
-        .values_list("day", "user_id", "posts")
     )
 
 
 @dataclass(frozen=True)
 class ReportPairs:
-    counts: dict[tuple[int, int], int]  # interactions per ordered pair, every kind
-    answered: set[int]  # targets of a reply or a reaction
-    appreciated: set[int]  # targets of a reaction or an accepted answer
+    """Per ordered pair actor → target over the days, one entry per pair (arrays): its
+    interactions of every kind, of which replies and reactions (answered) and reactions
+    and accepted answers (appreciated)."""
+
+    actor: np.ndarray
+    target: np.ndarray
+    total: np.ndarray
+    answered_by: np.ndarray
+    appreciated_by: np.ndarray
+
+    @cached_property
+    def counts(self) -> dict[tuple[int, int], int]:
+        """Interactions per ordered pair."""
+        pairs = zip(self.actor.tolist(), self.target.tolist(), strict=True)
+        return dict(zip(pairs, self.total.tolist(), strict=True))
+
+    @cached_property
+    def answered(self) -> set[int]:
+        """Targets of a reply or a reaction."""
+        return set(self.target[self.answered_by > 0].tolist())
+
+    @cached_property
+    def appreciated(self) -> set[int]:
+        """Targets of a reaction or an accepted answer."""
+        return set(self.target[self.appreciated_by > 0].tolist())
+
+    @cached_property
+    def back(self) -> tuple[np.ndarray, np.ndarray]:
+        """For each pair a → b: whether b → a is a pair too, and its interactions."""
+        if not len(self.actor) or max(self.actor.max(), self.target.max()) >= 2**31:
+            counts = self.counts
+            back = [counts.get((b, a)) for a, b in counts]
+            return (
+                np.array([n is not None for n in back], dtype=bool),
+                np.array([n or 0 for n in back], dtype=np.int64),
+            )
+        key, reverse = self.actor << 32 | self.target, self.target << 32 | self.actor
+        order = np.argsort(key)
+        at = order[np.minimum(np.searchsorted(key, reverse, sorter=order), len(key) - 1)]
+        found = key[at] == reverse
+        return found, np.where(found, self.total[at], 0)
 
 
 def report_pairs(community: Community, first: date, last: date) -> ReportPairs:
     """What the report needs of the pairs over the days: summed in the database, one
-    short tuple per pair."""
+    short row per pair, kept as arrays."""
     f = {name: F(name) for name in PAIR_FIELDS.values()}
     pairs = fast_rows.rows(
         PairDay.objects.filter(community_id=community.pk, day__gte=first, day__lt=last)
@@ -239,93 +266,64 @@ def report_pairs(community: Community, first: date, last: date) -> ReportPairs:
             appreciated=Sum(f["reactions"] + f["accepts"]),
         )
     )
-    counts, answered, appreciated = {}, set(), set()
-    for actor, target, total, was_answered, was_appreciated in pairs:
-        counts[actor, target] = total
-        if was_answered:
-            answered.add(target)
-        if was_appreciated:
-            appreciated.add(target)
-    return ReportPairs(counts, answered, appreciated)
+    columns = np.fromiter(chain.from_iterable(pairs), dtype=np.int64, count=5 * len(pairs))
+    return ReportPairs(*columns.reshape(-1, 5).T)
 
 
-def rolling_distinct(sets: list[set[int]], span: int) -> list[int]:
-    """Distinct members over each run of ``span`` consecutive days: ``sets`` holds the
-    ``span - 1`` days before the first answer, then one set per answered day. A sliding
-    count, so a 90-day window costs its rows once, not 28 times."""
-    counts: Counter = Counter()
-    for members in sets[: span - 1]:
-        counts.update(members)
-    result = []
-    for i in range(span - 1, len(sets)):
-        counts.update(sets[i])
-        result.append(len(counts))
-        for user in sets[i - span + 1]:
-            counts[user] -= 1
-            if not counts[user]:
-                del counts[user]
-    return result
-
-
-def _active_members(days, start: datetime, end: datetime) -> metrics.ActiveMembers:
-    by_day: dict[int, set[int]] = defaultdict(set)
-    first_day = start.date()
-    for day, user, _posts in days:
-        by_day[(day - first_day).days].add(user)
-    n_days = (end - start) // DAY
-    monthly = rolling_distinct(
-        [by_day.get(i, set()) for i in range(-(MAU_DAYS - 1), n_days)], MAU_DAYS
-    )
+def _active_members(days: MemberDays, start: datetime, end: datetime) -> metrics.ActiveMembers:
+    first_day, n_days = start.date(), (end - start) // DAY
+    monthly = days.distinct(first_day, n_days, MAU_DAYS)
     day_rows = tuple(
         metrics.DayActivity(
-            start=start + i * DAY, active=len(by_day.get(i, ())), active_28_days=monthly[i]
+            start=start + i * DAY,
+            active=days.active_count(first_day + i * DAY),
+            active_28_days=monthly[i],
         )
         for i in range(n_days)
     )
     weeks = tuple(
-        len(set().union(*(by_day.get(i, ()) for i in range(w * 7, min(w * 7 + 7, n_days)))))
+        len(days.active_between(first_day + w * 7 * DAY, first_day + min(w * 7 + 7, n_days) * DAY))
         for w in range(-(-n_days // 7))
     )
     ratios = [Fraction(100 * d.active, d.active_28_days) for d in day_rows if d.active_28_days]
     return metrics.ActiveMembers(
         days=day_rows,
         weeks=weeks,
-        total=len(set().union(*(by_day.get(i, ()) for i in range(n_days)))),
+        total=len(days.active_between(first_day, first_day + n_days * DAY)),
         stickiness=_mean(ratios),
     )
 
 
-def _member_to_member(counts: dict, staff: frozenset[int]) -> metrics.MemberToMember:
-    total = members = 0
-    for (a, b), n in counts.items():
-        total += n
-        if a not in staff and b not in staff:
-            members += n
+def _member_to_member(pairs: ReportPairs, staff: frozenset[int]) -> metrics.MemberToMember:
+    staff_ids = np.fromiter(staff, dtype=np.int64, count=len(staff))
+    neither = ~np.isin(pairs.actor, staff_ids) & ~np.isin(pairs.target, staff_ids)
+    total, members = int(pairs.total.sum()), int(pairs.total[neither].sum())
     return metrics.MemberToMember(total, members, _share(members, total))
 
 
-def _reciprocity(counts: dict) -> metrics.Reciprocity:
-    counts = {pair: n for pair, n in counts.items() if n}
-    reciprocated = sum(1 for a, b in counts if (b, a) in counts)
-    relationships = tuple(
-        sorted(
-            (a, b)
-            for (a, b), n in counts.items()
-            if a < b and n >= 3 and counts.get((b, a), 0) >= 3
-        )
-    )
-    return metrics.Reciprocity(
-        len(counts), reciprocated, _share(reciprocated, len(counts)), relationships
-    )
+def _reciprocity(pairs: ReportPairs) -> metrics.Reciprocity:
+    found, back = pairs.back
+    some = pairs.total > 0
+    reciprocated = int((some & found & (back > 0)).sum())
+    close = (pairs.actor < pairs.target) & (pairs.total >= 3) & (back >= 3)
+    a, b = pairs.actor[close], pairs.target[close]
+    order = np.lexsort((b, a))
+    relationships = tuple(zip(a[order].tolist(), b[order].tolist(), strict=True))
+    count = int(some.sum())
+    return metrics.Reciprocity(count, reciprocated, _share(reciprocated, count), relationships)
 
 
-def _never_answered(days, answered: set[int], first_day: date) -> metrics.NeverAnswered:
-    posters = {user for day, user, posts in days if day >= first_day and posts}
+def _never_answered(
+    days: MemberDays, answered: set[int], first_day: date, last_day: date
+) -> metrics.NeverAnswered:
+    posters = days.posters_between(first_day, last_day)
     return metrics.NeverAnswered(len(posters), tuple(sorted(posters - answered)))
 
 
-def _appreciation(days, appreciated: set[int], first_day: date) -> metrics.AppreciationReach:
-    active = {user for day, user, _posts in days if day >= first_day}
+def _appreciation(
+    days: MemberDays, appreciated: set[int], first_day: date, last_day: date
+) -> metrics.AppreciationReach:
+    active = days.active_between(first_day, last_day)
     reached = appreciated & active
     return metrics.AppreciationReach(len(active), len(reached), _share(len(reached), len(active)))
 
@@ -462,26 +460,12 @@ def _support(
     )
 
 
-def _retention(
-    community_id: int, members: Members, start, end, as_of, member_days: MemberDays | None
-) -> tuple:
+def _retention(members: Members, start, end, as_of, days: MemberDays) -> tuple:
     joined = {u: at for u, at in members.joined_at.items() if start <= at < end}
     if not joined:
         return ()
     last = _follow_up_end(end, as_of)
-    if member_days is not None:
-        activity = member_days.by_member(start.date(), last.date() + DAY, members=joined)
-        return metrics.cohorts(joined, activity, as_of)
-    activity: dict[int, set[date]] = defaultdict(set)
-    for day, user in MemberDay.objects.filter(
-        community_id=community_id,
-        day__gte=start.date(),
-        day__lte=last.date(),
-        user_id__in=Membership.objects.filter(
-            community_id=community_id, joined_at__gte=start, joined_at__lt=end
-        ).values("user_id"),
-    ).values_list("day", "user_id"):
-        activity[user].add(day)
+    activity = days.by_member(start.date(), last.date() + DAY, members=joined)
     return metrics.cohorts(joined, activity, as_of)
 
 
@@ -526,13 +510,7 @@ def day_figures(
     """One dict per UTC day in [start, end): the CSV export's and the charts' daily figures
     (field names as in ``hearth.analytics.dashboard.DayRow``). Seven queries (six with
     ``member_days``, covering the 27 days before ``start`` to ``end``)."""
-    active: dict[date, set[int]] = defaultdict(set)
-    posts: Counter = Counter()
-    for day, user, n_posts in _member_days(
-        community.pk, start - (MAU_DAYS - 1) * DAY, end, member_days
-    ):
-        active[day].add(user)
-        posts[day] += n_posts
+    days = member_days or MemberDays(community.pk, start - (MAU_DAYS - 1) * DAY, end)
     interactions, between_members = _interactions_by_day(community, start, end, staff)
     verbs: dict[str, Counter] = defaultdict(Counter)
     for day, verb, n in VerbDay.objects.filter(
@@ -565,21 +543,20 @@ def day_figures(
         if d.answerer_id not in staff
     )
 
-    lead = [start - timedelta(days=k) for k in range(MAU_DAYS - 1, 0, -1)]
     dates = [start + timedelta(days=k) for k in range((end - start).days)]
-    weekly = rolling_distinct([active.get(d, set()) for d in (*lead[-6:], *dates)], 7)
-    monthly = rolling_distinct([active.get(d, set()) for d in (*lead, *dates)], MAU_DAYS)
+    weekly = days.distinct(start, len(dates), 7)
+    monthly = days.distinct(start, len(dates), MAU_DAYS)
     rows = []
     for i, day in enumerate(dates):
         rows.append(
             {
                 "day": day,
-                "active": len(active.get(day, ())),
+                "active": days.active_count(day),
                 "active_7_days": weekly[i],
                 "active_28_days": monthly[i],
                 "interactions": interactions[day],
                 "member_to_member": between_members[day],
-                "posts": posts[day],
+                "posts": days.posts_on(day),
                 "new_members": verbs["member.join"][day],
                 "newcomers": newcomers[day],
                 "newcomers_welcomed": welcomed[day],
@@ -698,15 +675,8 @@ def active_days(
 ) -> dict[int, set[date]]:
     """The days each member was active (or, with ``contributions``, answered a question
     or proposed an idea) in [start, end); from ``member_days`` when given."""
-    if member_days is not None:
-        return member_days.by_member(start, end, contributions=contributions)
-    rows = MemberDay.objects.filter(community_id=community.pk, day__gte=start, day__lt=end)
-    if contributions:
-        rows = rows.filter(contributions__gt=0)
-    result: dict[int, set[date]] = defaultdict(set)
-    for user, day in rows.order_by().values_list("user_id", "day"):
-        result[user].add(day)
-    return result
+    days = member_days or MemberDays(community.pk, start, end)
+    return days.by_member(start, end, contributions=contributions)
 
 
 def first_posts(community: Community, user_ids) -> dict[int, datetime]:
