@@ -37,7 +37,6 @@ The choices PRODUCT.md leaves open, made once here for every metric:
 from __future__ import annotations
 
 import statistics
-from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -45,6 +44,7 @@ from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from django.utils import timezone
 
 from hearth.communities.models import STAFF_ROLES, Membership
@@ -468,28 +468,49 @@ def cohorts(
     joined: dict[int, datetime], activity: dict[int, set[date]], as_of: datetime
 ) -> tuple[Cohort, ...]:
     """Retention of members joined at ``joined`` who were active on the ``activity`` days."""
+    pairs = [(user, day.toordinal()) for user, days in activity.items() for day in days]
+    return cohorts_of_days(
+        joined,
+        np.array([user for user, _ in pairs], dtype=np.int64),
+        np.array([day for _, day in pairs], dtype=np.int64),
+        as_of,
+    )
+
+
+def cohorts_of_days(
+    joined: dict[int, datetime], users: np.ndarray, days: np.ndarray, as_of: datetime
+) -> tuple[Cohort, ...]:
+    """:func:`cohorts` with the activity as member days: member ids and ``toordinal()``
+    days, each (member, day) once."""
     join_days = {user: at.astimezone(UTC).date() for user, at in joined.items()}
-    by_week: dict[date, list[int]] = defaultdict(list)
-    for user, day in join_days.items():
-        by_week[day - timedelta(days=day.weekday())].append(user)
-    # Whole days as ordinals: week k of a member has ended by ``as_of`` when the midnight
-    # after it is no later, i.e. its last day is before ``as_of``'s date.
+    ids = np.array(sorted(join_days), dtype=np.int64)
+    joins = np.array([join_days[user].toordinal() for user in ids.tolist()], dtype=np.int64)
+    kept = np.isin(users, ids)
+    index = np.searchsorted(ids, users[kept])
+    after = days[kept] - joins[index]  # days after the join day
+    # Week k of a member has ended by ``as_of`` when the midnight after it is no later,
+    # i.e. its last day is before ``as_of``'s date.
     today = as_of.astimezone(UTC).date().toordinal()
+    active, observed = {}, {}
+    for k in RETENTION_WEEKS:
+        active[k] = np.zeros(len(ids), dtype=bool)
+        active[k][index[(after >= 7 * k) & (after < 7 * k + 7)]] = True
+        observed[k] = joins + 7 * (k + 1) <= today
+    by_week: dict[date, list[int]] = defaultdict(list)
+    for i, user in enumerate(ids.tolist()):
+        day = join_days[user]
+        by_week[day - timedelta(days=day.weekday())].append(i)
     result = []
     for week in sorted(by_week):
-        members = sorted(by_week[week])
-        joins = {u: join_days[u].toordinal() for u in members}
-        days = {u: sorted(d.toordinal() for d in activity.get(u, ())) for u in members}
-        shares = {}
-        for k in RETENTION_WEEKS:
-            observed = [u for u in members if joins[u] + (k + 1) * 7 <= today]
-            active = 0
-            for u in observed:
-                first = joins[u] + k * 7
-                i = bisect_left(days[u], first)
-                active += i < len(days[u]) and days[u][i] < first + 7
-            shares[k] = _share(active, len(observed))
-        result.append(Cohort(week, tuple(members), shares))
+        members = np.array(by_week[week], dtype=np.int64)  # ids are sorted: so are these
+        shares = {
+            k: _share(
+                int((observed[k][members] & active[k][members]).sum()),
+                int(observed[k][members].sum()),
+            )
+            for k in RETENTION_WEEKS
+        }
+        result.append(Cohort(week, tuple(ids[members].tolist()), shares))
     return tuple(result)
 
 

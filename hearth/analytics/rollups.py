@@ -465,8 +465,8 @@ def _retention(members: Members, start, end, as_of, days: MemberDays) -> tuple:
     if not joined:
         return ()
     last = _follow_up_end(end, as_of)
-    activity = days.by_member(start.date(), last.date() + DAY, members=joined)
-    return metrics.cohorts(joined, activity, as_of)
+    users, ordinals = days.arrays(start.date(), last.date() + DAY)
+    return metrics.cohorts_of_days(joined, users, ordinals, as_of)
 
 
 def _ideas(community_id: int, start, end, until, staff) -> metrics.Ideas:
