@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -37,6 +38,7 @@ from hearth.analytics.ladder import (
 )
 from hearth.analytics.member_days import MemberDays
 from hearth.analytics.models import DashboardSnapshot, VerbDay
+from hearth.analytics.parallel_reads import Reads
 from hearth.audience.selectors import (
     Audience,
     audience_figures,
@@ -158,12 +160,22 @@ def build_dashboard(
     community: Community, window: Window, *, as_of: datetime | None = None
 ) -> Dashboard:
     """Every section's data from the daily rollups, in a fixed number of queries whatever
-    the number of raw events."""
-    as_of = as_of or timezone.now()
+    the number of raw events; the largest independent reads run while the rest is
+    computed (parallel_reads.py)."""
+    with Reads() as reads:
+        return _build(community, window, as_of or timezone.now(), reads)
+
+
+def _build(community: Community, window: Window, as_of: datetime, reads: Reads) -> Dashboard:
+    previous_window = window.previous()
+    edges = reads.start(rollups.graph_edges, community, window.start, window.end + DAY)
+    previous_pairs = reads.start(
+        rollups.report_pairs, community, previous_window.start, previous_window.end + DAY
+    )
+    reciprocated = reads.start(rollups.first_reciprocated, community, arrived(community, window))
     members = memberships(community)
     staff = frozenset(m.user for m in members if m.role in STAFF_ROLES)
     known = rollups.Members(staff, {m.user: m.joined_at for m in members if m.joined_at})
-    previous_window = window.previous()
     boundaries = ladder_boundaries(window)
     ladder_from = (boundaries[0] - LEADING_SPAN * DAY).date()
     all_days = member_days(community, window, ladder_from, as_of)
@@ -189,7 +201,7 @@ def build_dashboard(
         boundaries,
     )
     graph = interaction_graph(
-        rollups.graph_edges(community, window.start, window.end + DAY),
+        edges.result(),
         (),  # same-topic presence is in the edges' weights, counted in the database
         all_days.active_between(window.start, min(window.end + DAY, activity_end)),
         staff,
@@ -212,6 +224,7 @@ def build_dashboard(
             previous_window.end_at,
             as_of=as_of,
             members=known,
+            pairs=previous_pairs.result(),
             member_days=all_days,
         ),
         days=tuple(
@@ -226,7 +239,9 @@ def build_dashboard(
         graph=graph,
         ladder=months_ladder,
         window_moves=window_ladder.moves[0],
-        funnel=funnel_report(community, window, members, activity),
+        funnel=funnel_report(
+            community, window, members, activity, reciprocated=reciprocated.result()
+        ),
         audience=reach,
         staff=staff,
         people=people(named),
@@ -456,6 +471,15 @@ def graph_opt_outs(community: Community) -> frozenset[int]:
     )
 
 
+def arrived(community: Community, window: Window) -> QuerySet:
+    """Who asked to join in the window, as a subquery: no list of ids to send."""
+    return Membership.objects.filter(
+        community_id=community.pk,
+        requested_at__gte=window.start_at,
+        requested_at__lt=window.end_at,
+    ).values("user_id")
+
+
 def funnel_report(
     community: Community,
     window: Window,
@@ -463,26 +487,25 @@ def funnel_report(
     activity: dict[int, set[date]],
     *,
     by_campaign: bool = False,
+    reciprocated: dict[int, datetime] | None = None,
 ) -> FunnelReport:
     """Journeys of the people who asked to join in the window, from the source recorded on
     their membership, followed until now; and of the people who signed up from one of the
     community's campaigns in the window without joining (yet). ``by_campaign``: one row
-    per (source, campaign), visitors counted per campaign too."""
+    per (source, campaign), visitors counted per campaign too. ``reciprocated``: the
+    arrivals' :func:`~hearth.analytics.rollups.first_reciprocated`, when read already."""
     start_at, end_at = window.start_at, window.end_at
     arrivals = [m for m in members if start_at <= m.requested_at < end_at]
-    # The same people as ``arrivals``, chosen in the database: no list of ids to send.
-    arrived = Membership.objects.filter(
-        community_id=community.pk,
-        requested_at__gte=window.start_at,
-        requested_at__lt=window.end_at,
-    ).values("user_id")
-    signed_up, first_post, reciprocated = {}, {}, {}
+    arriving = arrived(community, window)  # the same people, chosen in the database
+    signed_up, first_post = {}, {}
     if arrivals:
         signed_up = dict(
-            fast_rows.rows(User.objects.filter(pk__in=arrived).values_list("pk", "date_joined"))
+            fast_rows.rows(User.objects.filter(pk__in=arriving).values_list("pk", "date_joined"))
         )
-        first_post = rollups.first_posts(community, arrived)
-        reciprocated = rollups.first_reciprocated(community, arrived)
+        first_post = rollups.first_posts(community, arriving)
+        if reciprocated is None:
+            reciprocated = rollups.first_reciprocated(community, arriving)
+    reciprocated = reciprocated or {}
     journeys = [
         Journey(
             user=m.user,
