@@ -18,16 +18,27 @@ from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING, NamedTuple
 
+import numpy as np
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from hearth.accounts.models import User
-from hearth.analytics import metrics, rollups
+from hearth.analytics import fast_rows, metrics, rollups
 from hearth.analytics.funnel import FunnelReport, Journey, funnel
 from hearth.analytics.graph import InteractionGraph, PairActivity, interaction_graph
-from hearth.analytics.ladder import LEADING_SPAN, LadderMoves, LadderReport, ladder
+from hearth.analytics.ladder import (
+    LEADING_SPAN,
+    DayArrays,
+    LadderMoves,
+    LadderReport,
+    ladder,
+    ladders,
+)
+from hearth.analytics.member_days import MemberDays
 from hearth.analytics.models import DashboardSnapshot, VerbDay
+from hearth.analytics.parallel_reads import Reads
 from hearth.audience.selectors import (
     Audience,
     audience_figures,
@@ -149,41 +160,57 @@ def build_dashboard(
     community: Community, window: Window, *, as_of: datetime | None = None
 ) -> Dashboard:
     """Every section's data from the daily rollups, in a fixed number of queries whatever
-    the number of raw events."""
-    as_of = as_of or timezone.now()
+    the number of raw events; the largest independent reads run while the rest is
+    computed (parallel_reads.py)."""
+    with Reads() as reads:
+        return _build(community, window, as_of or timezone.now(), reads)
+
+
+def _build(community: Community, window: Window, as_of: datetime, reads: Reads) -> Dashboard:
+    previous_window = window.previous()
+    edges = reads.start(rollups.graph_edges, community, window.start, window.end + DAY)
+    previous_pairs = reads.start(
+        rollups.report_pairs, community, previous_window.start, previous_window.end + DAY
+    )
+    reciprocated = reads.start(rollups.first_reciprocated, community, arrived(community, window))
     members = memberships(community)
     staff = frozenset(m.user for m in members if m.role in STAFF_ROLES)
     known = rollups.Members(staff, {m.user: m.joined_at for m in members if m.joined_at})
+    boundaries = ladder_boundaries(window)
+    ladder_from = (boundaries[0] - LEADING_SPAN * DAY).date()
+    all_days = member_days(community, window, ladder_from, as_of)
     window_pairs = rollups.report_pairs(community, window.start, window.end + DAY)
     report = rollups.health_report(
-        community, window.start_at, window.end_at, as_of=as_of, members=known, pairs=window_pairs
+        community,
+        window.start_at,
+        window.end_at,
+        as_of=as_of,
+        members=known,
+        pairs=window_pairs,
+        member_days=all_days,
     )
-    previous_window = window.previous()
-    boundaries = ladder_boundaries(window)
-    activity = rollups.active_days(
-        community, (boundaries[0] - LEADING_SPAN * DAY).date(), as_of.date() + DAY
-    )
-    contributions = rollups.active_days(
-        community, (boundaries[0] - LEADING_SPAN * DAY).date(), window.end + DAY, contributions=True
-    )
+    activity_end = as_of.date() + DAY  # the ladder's and the funnel's activity: until now
     ladder_members = {m.user: m.joined_at for m in members if m.current and m.joined_at}
     leaders = frozenset(m.user for m in members if m.current and m.leader)
-    window_ladder = ladder(
-        ladder_members, activity, contributions, leaders, [window.start_at, window.end_at]
+    window_ladder, months_ladder = ladders(
+        ladder_members,
+        DayArrays(*all_days.arrays(ladder_from, activity_end)),
+        DayArrays(*all_days.arrays(ladder_from, window.end + DAY, contributions=True)),
+        leaders,
+        [window.start_at, window.end_at],
+        boundaries,
     )
     graph = interaction_graph(
-        rollups.graph_pairs(community, window.start, window.end + DAY)
-        + rollups.co_topic_pairs(community, window.start, window.end + DAY),
-        (),  # same-topic presence is among the pairs, counted in the database
-        {
-            user
-            for user, days in activity.items()
-            if any(window.start <= d <= window.end for d in days)
-        },
+        edges.result(),
+        (),  # same-topic presence is in the edges' weights, counted in the database
+        all_days.active_between(window.start, min(window.end + DAY, activity_end)),
         staff,
         graph_opt_outs(community),
         as_of,
     )
+    start_at, end_at = window.start_at, window.end_at
+    arriving = {m.user for m in members if start_at <= m.requested_at < end_at}
+    activity = all_days.by_member(ladder_from, activity_end, members=arriving)
     named = {n.user for n in graph.picture.nodes if n.user is not None}
     reach = audience(community, window)
     visits = {a.day: a for a in reach.days}
@@ -192,7 +219,13 @@ def build_dashboard(
         previous_window=previous_window,
         report=report,
         previous=rollups.health_report(
-            community, previous_window.start_at, previous_window.end_at, as_of=as_of, members=known
+            community,
+            previous_window.start_at,
+            previous_window.end_at,
+            as_of=as_of,
+            members=known,
+            pairs=previous_pairs.result(),
+            member_days=all_days,
         ),
         days=tuple(
             replace(
@@ -200,13 +233,15 @@ def build_dashboard(
             )
             if row.day in visits
             else row
-            for row in daily_rows(community, window, staff, as_of)
+            for row in daily_rows(community, window, staff, as_of, all_days)
         ),
-        relationships=tuple(relationship_rows(window_pairs.counts)),
+        relationships=tuple(relationship_rows(window_pairs)),
         graph=graph,
-        ladder=ladder(ladder_members, activity, contributions, leaders, boundaries),
+        ladder=months_ladder,
         window_moves=window_ladder.moves[0],
-        funnel=funnel_report(community, window, members, activity),
+        funnel=funnel_report(
+            community, window, members, activity, reciprocated=reciprocated.result()
+        ),
         audience=reach,
         staff=staff,
         people=people(named),
@@ -345,14 +380,34 @@ def first_activity(community: Community) -> date | None:
 
 
 def daily_rows(
-    community: Community, window: Window, staff: frozenset[int], as_of: datetime
+    community: Community,
+    window: Window,
+    staff: frozenset[int],
+    as_of: datetime,
+    days: MemberDays | None = None,
 ) -> tuple[DayRow, ...]:
     return tuple(
         DayRow(**figures)
         for figures in rollups.day_figures(
-            community, window.start, window.end + DAY, staff=staff, as_of=as_of
+            community, window.start, window.end + DAY, staff=staff, as_of=as_of, member_days=days
         )
     )
+
+
+def member_days(
+    community: Community, window: Window, ladder_from: date, as_of: datetime
+) -> MemberDays:
+    """Every member day the dashboard counts, in one read: both windows' reports (from 27
+    days before each, to their follow-up's end), the daily rows, and the ladder's and the
+    funnel's activity (from ``ladder_from`` to ``as_of``)."""
+    previous = window.previous()
+    first = min(ladder_from, previous.start - (metrics.MAU_DAYS - 1) * DAY)
+    last = max(
+        as_of.date() + DAY,
+        window.end + DAY,
+        *(metrics._follow_up_end(w.end_at, as_of).date() + DAY for w in (window, previous)),
+    )
+    return MemberDays(community.pk, first, last)
 
 
 def pair_activity(community: Community, window: Window) -> tuple[PairActivity, ...]:
@@ -381,13 +436,14 @@ class MemberRow(NamedTuple):  # a tuple: 100,000 of them are made per computatio
 
 
 def memberships(community: Community) -> list[MemberRow]:
+    fields = ("user_id", "role", "status", "trust_level", "joined_at", "requested_at", "source",
+              "campaign")  # fmt: skip
     return [
         MemberRow(*row)
-        for row in Membership.objects.filter(community_id=community.pk).values_list(
-            "user_id", "role", "status", "trust_level", "joined_at", "requested_at", "source",
-            "campaign",
+        for row in fast_rows.rows(
+            Membership.objects.filter(community_id=community.pk).values_list(*fields)
         )
-    ]  # fmt: skip
+    ]
 
 
 def _month_start(day: date, back: int = 0) -> date:
@@ -415,6 +471,15 @@ def graph_opt_outs(community: Community) -> frozenset[int]:
     )
 
 
+def arrived(community: Community, window: Window) -> QuerySet:
+    """Who asked to join in the window, as a subquery: no list of ids to send."""
+    return Membership.objects.filter(
+        community_id=community.pk,
+        requested_at__gte=window.start_at,
+        requested_at__lt=window.end_at,
+    ).values("user_id")
+
+
 def funnel_report(
     community: Community,
     window: Window,
@@ -422,18 +487,25 @@ def funnel_report(
     activity: dict[int, set[date]],
     *,
     by_campaign: bool = False,
+    reciprocated: dict[int, datetime] | None = None,
 ) -> FunnelReport:
     """Journeys of the people who asked to join in the window, from the source recorded on
     their membership, followed until now; and of the people who signed up from one of the
     community's campaigns in the window without joining (yet). ``by_campaign``: one row
-    per (source, campaign), visitors counted per campaign too."""
-    arrivals = [m for m in members if window.start_at <= m.requested_at < window.end_at]
-    ids = [m.user for m in arrivals]
-    signed_up = (
-        dict(User.objects.filter(pk__in=ids).values_list("pk", "date_joined")) if ids else {}
-    )
-    first_post = rollups.first_posts(community, ids) if ids else {}
-    reciprocated = rollups.first_reciprocated(community, ids) if ids else {}
+    per (source, campaign), visitors counted per campaign too. ``reciprocated``: the
+    arrivals' :func:`~hearth.analytics.rollups.first_reciprocated`, when read already."""
+    start_at, end_at = window.start_at, window.end_at
+    arrivals = [m for m in members if start_at <= m.requested_at < end_at]
+    arriving = arrived(community, window)  # the same people, chosen in the database
+    signed_up, first_post = {}, {}
+    if arrivals:
+        signed_up = dict(
+            fast_rows.rows(User.objects.filter(pk__in=arriving).values_list("pk", "date_joined"))
+        )
+        first_post = rollups.first_posts(community, arriving)
+        if reciprocated is None:
+            reciprocated = rollups.first_reciprocated(community, arriving)
+    reciprocated = reciprocated or {}
     journeys = [
         Journey(
             user=m.user,
@@ -521,7 +593,7 @@ def drilldown_items(
             return list(slipping_members(community, window, as_of=as_of))
         if metric == "relationships":
             return relationship_rows(
-                rollups.report_pairs(community, window.start, window.end + DAY).counts
+                rollups.report_pairs(community, window.start, window.end + DAY)
             )
         report = rollups.health_report(community, window.start_at, window.end_at, as_of=as_of)
     else:
@@ -564,15 +636,19 @@ def readable_items(actor: Actor, community: Community, metric: str, items: list)
     return [pk for pk in items if pk in readable]
 
 
-def relationship_rows(counts: dict[tuple[int, int], int]) -> list[RelationshipRow]:
+def relationship_rows(pairs: rollups.ReportPairs) -> list[RelationshipRow]:
     """Reciprocated pairs, most interactions first, from the interactions of each ordered
     pair (every kind: a direct message counts, its content is never read)."""
-    rows = [
-        RelationshipRow(a, b, n, counts[b, a])
-        for (a, b), n in counts.items()
-        if a < b and (b, a) in counts
+    found, back = pairs.back
+    kept = found & (pairs.actor < pairs.target)
+    a, b, n, m = pairs.actor[kept], pairs.target[kept], pairs.total[kept], back[kept]
+    order = np.lexsort((b, a, -(n + m)))
+    return [
+        RelationshipRow(*row)
+        for row in zip(
+            a[order].tolist(), b[order].tolist(), n[order].tolist(), m[order].tolist(), strict=True
+        )
     ]
-    return sorted(rows, key=lambda r: (-r.total, r.a, r.b))
 
 
 def slipping_members(community: Community, window: Window, *, as_of: datetime) -> tuple[int, ...]:

@@ -25,14 +25,16 @@ Definitions (PRODUCT.md, "Interaction graph"), and the choices made here:
   graph, every active member, in sparse-matrix arithmetic (graph_figures.py); only the
   picture is limited to the heaviest nodes.
 - **Picture**: the ``picture_nodes`` heaviest nodes by weighted degree (ties by id, so
-  a small community is pictured whole, isolated members included). Nodes with an edge
-  are laid out by networkx's spring layout with a fixed seed (the same input always
-  gives the same picture), pulled together by log(1 + weight) so one very heavy pair does
-  not crush everyone else into a dot; isolated members sit on a ring around them, so
-  they do not push the connected core into a corner. Coordinates are integers 0..1000.
-  Clusters are networkx's Louvain communities of the pictured subgraph (seed 1), numbered
-  from 1 by size; a node alone in its community has no cluster. At most 400 nodes are
-  pictured: more is unreadable, and larger graphs would need scipy for the layout.
+  a small community is pictured whole, isolated members included). Each connected group
+  is laid out by how many steps apart its members are (the Kamada–Kawai energy,
+  lowered by stress majorization from classical scaling, a bounded number of steps: the
+  same input always gives the same picture, and one very heavy pair does not crush
+  everyone else into a dot); the largest group sits in the middle, smaller ones
+  on a ring around it and isolated members on an outer ring, so they do not push the
+  connected core into a corner. Coordinates are integers 0..1000. Clusters are
+  networkx's Louvain communities of the pictured subgraph (seed 1), numbered from 1 by
+  size; a node alone in its community has no cluster. At most 400 nodes are pictured:
+  more is unreadable.
 - **Anonymity**: members in ``anonymous`` (who opted out of being named in graphs) appear
   in the picture only under an opaque key ``a1``, ``a2``… numbered in picture order; their
   id is nowhere in the picture. Their staff flag stays (roles are public). The figures'
@@ -45,10 +47,13 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 
 import networkx as nx
+import numpy as np
+from scipy import sparse
+from scipy.sparse import csgraph
 
 from hearth.analytics import graph_figures
 
@@ -63,6 +68,8 @@ SEED = 1
 CORE_SCALE = 0.7  # the largest group, inside the rings of smaller groups and isolated members
 GROUP_RING = 0.82  # where smaller groups sit
 GROUP_SCALE = 0.06  # how large each smaller group is drawn
+LAYOUT_STEPS = 300  # at most, whatever the group
+LAYOUT_TOLERANCE = 1e-5  # stop when a step lowers the stress by less than this share
 
 
 @dataclass(frozen=True)
@@ -128,22 +135,40 @@ def decay_months(last_at: datetime, as_of: datetime) -> int:
     return max(0, (as_of - last_at) // DECAY_PERIOD)
 
 
-def _edge_weights(
+@dataclass(frozen=True)
+class WeighedEdges:
+    """Edges weighed before the decay, one per unordered pair (``low`` < ``high``): member
+    ids, the raw weight, and the pair's latest moment in microseconds since the Unix
+    epoch (UTC). Arrays, so a graph of hundreds of thousands of edges is decayed, filtered
+    and summed without a Python object per edge."""
+
+    low: np.ndarray
+    high: np.ndarray
+    weight: np.ndarray
+    last: np.ndarray
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+
+def micros(at: datetime) -> int:
+    """An aware moment as microseconds since the Unix epoch, exactly."""
+    return (at - EPOCH) // MICROSECOND
+
+
+def _merged(
     pairs: Iterable[PairActivity | tuple[int, int, int, datetime]],
     co_topic: Iterable[tuple[int, int, datetime]],
-    members: frozenset[int],
-    as_of: datetime,
-) -> tuple[dict[tuple[int, int], int], int]:
-    """(low id, high id) -> decayed weight × a common denominator, and that denominator.
-
-    A decayed weight is raw × 9^m / 10^m; over 10^(the largest m) every weight is an
-    integer, so summing tens of thousands of them stays exact without Fraction's cost.
-    """
+) -> WeighedEdges:
+    """Per-kind pairs, weighed pairs (both directions, maybe) and same-topic presences
+    merged per unordered pair; parts with nothing to weigh, and self-interactions, left
+    out."""
     raw: dict[tuple[int, int], int] = defaultdict(int)
     last: dict[tuple[int, int], datetime] = {}
 
     def add(a: int, b: int, weight: int, at: datetime) -> None:
-        if a == b or weight <= 0 or a not in members or b not in members:
+        if a == b or weight <= 0:
             return
         key = (a, b) if a < b else (b, a)
         raw[key] += weight
@@ -152,21 +177,51 @@ def _edge_weights(
     for pair in pairs:
         if isinstance(pair, PairActivity):
             add(pair.actor, pair.target, pair.weight, pair.last_at)
-            continue
-        a, b, weight, at = pair  # already weighed (both directions, maybe)
-        if a < b and weight > 0 and a in members and b in members and (a, b) not in raw:
-            raw[a, b], last[a, b] = weight, at  # the common case, without the merging
         else:
-            add(a, b, weight, at)
+            add(*pair)
     for a, b, at in co_topic:
         add(a, b, CO_TOPIC_WEIGHT, at)
-    months = {key: decay_months(at, as_of) for key, at in last.items()}
-    most = max(months.values(), default=0)
+    keys = list(raw)
+    return WeighedEdges(
+        low=np.array([a for a, _ in keys], dtype=np.int64),
+        high=np.array([b for _, b in keys], dtype=np.int64),
+        weight=np.array([raw[key] for key in keys], dtype=np.int64),
+        last=np.array([micros(last[key]) for key in keys], dtype=np.int64),
+    )
+
+
+def _edge_weights(
+    edges: WeighedEdges, nodes: np.ndarray, as_of: datetime
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """The edges between ``nodes`` (sorted ids), as node indices (low, high), sorted, with
+    their decayed weights × a common denominator, and that denominator.
+
+    A decayed weight is raw × 9^m / 10^m; over 10^(the largest m) every weight is an
+    integer, so summing hundreds of thousands of them stays exact without Fraction's cost
+    (in 64-bit integers when they fit, else in Python's)."""
+    keep = np.isin(edges.low, nodes) & np.isin(edges.high, nodes)
+    low, high = edges.low[keep], edges.high[keep]
+    raw, last = edges.weight[keep], edges.last[keep]
+    order = np.lexsort((high, low))
+    low, high, raw, last = low[order], high[order], raw[order], last[order]
+    period = DECAY_PERIOD // MICROSECOND
+    months = np.maximum((micros(as_of) - last) // period, 0)
+    most = int(months.max()) if len(months) else 0
     denominator = DECAY.denominator**most
     factors = {
-        m: DECAY.numerator**m * DECAY.denominator ** (most - m) for m in set(months.values())
+        m: DECAY.numerator**m * DECAY.denominator ** (most - m) for m in np.unique(months).tolist()
     }
-    return {key: raw[key] * factors[months[key]] for key in sorted(raw)}, denominator
+    if len(raw) and int(raw.max()) * denominator < 2**62:
+        table = np.zeros(most + 1, dtype=np.int64)
+        for m, factor in factors.items():
+            table[m] = factor
+        weights = raw * table[months]
+    else:
+        weights = np.array(
+            [r * factors[m] for r, m in zip(raw.tolist(), months.tolist(), strict=True)],
+            dtype=object,
+        )
+    return np.searchsorted(nodes, low), np.searchsorted(nodes, high), weights, denominator
 
 
 def _share(part: int, whole: int) -> Fraction | None:
@@ -174,12 +229,57 @@ def _share(part: int, whole: int) -> Fraction | None:
 
 
 def _spring(graph: nx.Graph, scale: float) -> dict[int, tuple[float, float]]:
-    return {
-        user: (float(x), float(y))
-        # Kamada-Kawai places members by how many steps apart they are, which spreads a
-        # group evenly; a spring layout knots the members around each hub.
-        for user, (x, y) in nx.kamada_kawai_layout(graph, weight=None, scale=scale).items()
-    }
+    """Positions of a connected group's members by how many steps apart they are (the
+    Kamada–Kawai energy, which spreads a group evenly where a spring layout knots the
+    members around each hub). It starts from classical scaling (the two main axes of the
+    squared step counts) and lowers the energy by stress majorization: each step moves
+    every member to where its distances to the others fit best. A step is a few
+    element-wise passes over a 150 × 150 array (no matrix library, whose threads only
+    contend on a busy worker), and their number is bounded."""
+    users = list(graph)
+    n = len(users)
+    index = {user: i for i, user in enumerate(users)}
+    ends = np.array([(index[a], index[b]) for a, b in graph.edges()], dtype=np.int64)
+    adjacency = sparse.csr_matrix((np.ones(len(ends)), (ends[:, 0], ends[:, 1])), shape=(n, n))
+    steps = csgraph.shortest_path(adjacency, directed=False, unweighted=True)
+    weights = np.zeros((n, n))
+    apart = ~np.eye(n, dtype=bool)
+    weights[apart] = steps[apart] ** -2.0  # a group is connected: every step count is > 0
+    total_weight = weights.sum(axis=1)[:, None]
+    positions = _classical_scaling(steps)
+    stress = math.inf
+    for _ in range(LAYOUT_STEPS):
+        offsets = positions[:, None, :] - positions[None, :, :]
+        gaps = np.sqrt(np.einsum("ijk,ijk->ij", offsets, offsets))
+        now = float(np.einsum("ij,ij->", weights, (gaps - steps) ** 2))
+        if stress - now <= LAYOUT_TOLERANCE * now:
+            break
+        stress = now
+        pull = np.divide(weights * steps, gaps, out=np.zeros_like(gaps), where=gaps > 0)
+        positions = (
+            np.einsum("ij,jk->ik", weights, positions) + np.einsum("ij,ijk->ik", pull, offsets)
+        ) / total_weight
+    positions -= positions.mean(axis=0)
+    largest = np.abs(positions).max()
+    if largest > 0:
+        positions *= scale / largest
+    return {user: (float(x), float(y)) for user, (x, y) in zip(users, positions, strict=True)}
+
+
+def _classical_scaling(steps: np.ndarray) -> np.ndarray:
+    """Two coordinates per member whose distances best match ``steps`` in the least-squares
+    sense of their squares (the two largest eigenvectors of the double-centred squared
+    distances), each axis's sign fixed by its largest entry so the same input always gives
+    the same start. A better start than a circle, which folds grids and chains."""
+    squared = steps**2
+    centred = -0.5 * (
+        squared - squared.mean(axis=0) - squared.mean(axis=1)[:, None] + squared.mean()
+    )
+    values, vectors = np.linalg.eigh(centred)
+    axes = vectors[:, -2:][:, ::-1] * np.sqrt(np.maximum(values[-2:][::-1], 0))
+    signs = np.sign(axes[np.argmax(np.abs(axes), axis=0), [0, 1]])
+    signs[signs == 0] = 1
+    return axes * signs
 
 
 def _ring(count: int, radius: float) -> list[tuple[float, float]]:
@@ -194,7 +294,7 @@ def _ring(count: int, radius: float) -> list[tuple[float, float]]:
 
 
 def _layout(shown: nx.Graph) -> dict[int, tuple[float, float]]:
-    """Positions in [-1, 1]²: the largest connected group by spring layout in the middle,
+    """Positions in [-1, 1]²: the largest connected group in the middle,
     smaller groups each laid out small on a ring around it, isolated members on the outer
     ring. Laying the groups out together would let two far-apart groups squeeze the main
     one into a dot."""
@@ -224,32 +324,38 @@ def _position(coordinate: float) -> int:
 
 
 def _picture(
-    weights: dict[tuple[int, int], int],
+    low: np.ndarray,
+    high: np.ndarray,
+    weights: np.ndarray,
     denominator: int,
     members: list[int],
     staff: frozenset[int],
     anonymous: frozenset[int],
     size: int,
 ) -> Picture:
-    strength = dict.fromkeys(members, 0)
-    for (a, b), weight in weights.items():
-        strength[a] += weight
-        strength[b] += weight
+    strength_of = np.zeros(len(members), dtype=weights.dtype)
+    np.add.at(strength_of, low, weights)
+    np.add.at(strength_of, high, weights)
+    strength = dict(zip(members, strength_of.tolist(), strict=True))
     chosen = sorted(members, key=lambda user: (-strength[user], user))[:size]
     order = {user: i for i, user in enumerate(chosen)}
+    pictured = np.zeros(len(members), dtype=bool)
+    pictured[np.searchsorted(members, chosen)] = True
+    among = pictured[low] & pictured[high]
     edges = [
         ((a, b) if order[a] < order[b] else (b, a), weight)
-        for (a, b), weight in weights.items()
-        if a in order and b in order
+        for a, b, weight in zip(
+            [members[i] for i in low[among].tolist()],
+            [members[i] for i in high[among].tolist()],
+            weights[among].tolist(),
+            strict=True,
+        )
     ]
     edges.sort(key=lambda edge: (order[edge[0][0]], order[edge[0][1]]))
 
     shown = nx.Graph()
     shown.add_nodes_from(chosen)
-    shown.add_edges_from(
-        (a, b, {"weight": w / denominator, "pull": math.log1p(w / denominator)})
-        for (a, b), w in edges
-    )
+    shown.add_edges_from((a, b, {"weight": w / denominator}) for (a, b), w in edges)
     positions = _layout(shown)
     communities = nx.community.louvain_communities(shown, weight="weight", seed=SEED)
     communities = sorted(
@@ -287,7 +393,7 @@ def _picture(
 
 
 def interaction_graph(
-    pairs: Iterable[PairActivity | tuple[int, int, int, datetime]],
+    pairs: Iterable[PairActivity | tuple[int, int, int, datetime]] | WeighedEdges,
     co_topic: Iterable[tuple[int, int, datetime]],
     members: Iterable[int],
     staff: frozenset[int],
@@ -299,9 +405,13 @@ def interaction_graph(
     if not 0 <= picture_nodes <= MAX_PICTURE_NODES:
         raise ValueError(f"picture_nodes must be between 0 and {MAX_PICTURE_NODES}")
     nodes = sorted(set(members))
-    weights, denominator = _edge_weights(pairs, co_topic, frozenset(nodes), as_of)
+    if not isinstance(pairs, WeighedEdges):
+        pairs = _merged(pairs, co_topic)
+    elif co_topic:
+        raise ValueError("same-topic presence goes into WeighedEdges' weights")
+    low, high, weights, denominator = _edge_weights(pairs, np.array(nodes, dtype=np.int64), as_of)
     n, m = len(nodes), len(weights)
-    whole = graph_figures.figures(nodes, list(weights))
+    whole = graph_figures.figures(nodes, low, high)
     return InteractionGraph(
         nodes=n,
         edges=m,
@@ -312,5 +422,5 @@ def interaction_graph(
         clustering=whole.clustering,
         bridges=whole.bridges,
         isolated=whole.isolated,
-        picture=_picture(weights, denominator, nodes, staff, anonymous, picture_nodes),
+        picture=_picture(low, high, weights, denominator, nodes, staff, anonymous, picture_nodes),
     )

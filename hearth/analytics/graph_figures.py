@@ -34,15 +34,12 @@ class Figures:
     isolated: tuple[int, ...]
 
 
-def figures(nodes: list[int], edges: list[tuple[int, int]]) -> Figures:
-    """``nodes`` sorted, ``edges`` undirected pairs of nodes, each once, no loops."""
+def figures(nodes: list[int], a: np.ndarray, b: np.ndarray) -> Figures:
+    """``nodes`` sorted; the undirected edges as indices into it, each once, no loops."""
     n = len(nodes)
     if not n:
         return Figures(0, None, 0, ())
-    index = {user: i for i, user in enumerate(nodes)}
-    m = len(edges)
-    a = np.fromiter((index[x] for x, _ in edges), dtype=np.int64, count=m)
-    b = np.fromiter((index[y] for _, y in edges), dtype=np.int64, count=m)
+    m = len(a)
     ones = np.ones(2 * m, dtype=np.int64)
     adjacency = sparse.csr_matrix(
         (ones, (np.concatenate([a, b]), np.concatenate([b, a]))), shape=(n, n)

@@ -36,11 +36,11 @@ from the previous boundary.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import IntEnum
 from fractions import Fraction
+from typing import NamedTuple
 
 import numpy as np
 
@@ -66,6 +66,8 @@ LEADING_DAYS, LEADING_SPAN = 30, 90
 CONTRIBUTING_DAYS, CONTRIBUTING_SPAN = 7, 30
 PARTICIPATING_DAYS, PARTICIPATING_WEEKS = 2, 4
 WEEK_DAYS = 7
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True)
@@ -111,20 +113,37 @@ def _end_day(at: datetime) -> date:
     return at.date()
 
 
-class _Days:
-    """Every (member, day) of a ``{member: set of dates}`` as two arrays, so a level is a
-    few array counts per boundary rather than a few bisections per member."""
+class DayArrays(NamedTuple):
+    """Member days as two arrays: member ids, and the days as ``date.toordinal()`` (each
+    (member, day) once), the form a large community's days come in from the rollups."""
 
-    def __init__(self, days_by_member: dict[int, set[date]], index: dict[int, int]):
-        users, ordinals = [], []
-        for user, days in days_by_member.items():
-            i = index.get(user)
-            if i is not None:
-                users.extend([i] * len(days))
-                ordinals.extend(d.toordinal() for d in days)
-        self.users = np.array(users, dtype=np.int64)
-        self.days = np.array(ordinals, dtype=np.int64)
-        self.size = len(index)
+    users: np.ndarray
+    days: np.ndarray
+
+
+class _Days:
+    """Every (member, day) of a ``{member: set of dates}`` (or of :class:`DayArrays`) as two
+    arrays of member indices and day ordinals, so a level is a few array counts per
+    boundary rather than a few bisections per member."""
+
+    def __init__(self, days: dict[int, set[date]] | DayArrays, users: list[int], index: dict):
+        if isinstance(days, DayArrays):
+            ids = np.array(users, dtype=np.int64)
+            sorter = np.argsort(ids)
+            at = np.minimum(np.searchsorted(ids, days.users, sorter=sorter), len(ids) - 1)
+            found = ids[sorter[at]] == days.users if len(ids) else np.zeros(len(at), dtype=bool)
+            self.users = sorter[at][found] if len(ids) else np.zeros(0, dtype=np.int64)
+            self.days = days.days[found]
+        else:
+            members, ordinals = [], []
+            for user, dates in days.items():
+                i = index.get(user)
+                if i is not None:
+                    members.extend([i] * len(dates))
+                    ordinals.extend(d.toordinal() for d in dates)
+            self.users = np.array(members, dtype=np.int64)
+            self.days = np.array(ordinals, dtype=np.int64)
+        self.size = len(users)
 
     def count(self, first: date, end: date):
         """Per member, their days within [first, end)."""
@@ -132,44 +151,57 @@ class _Days:
         return np.bincount(self.users[inside], minlength=self.size)
 
 
-def _levels(
-    members: dict[int, datetime],
-    users: list[int],
-    active: _Days,
-    contributed: _Days,
-    leaders: frozenset[int],
-    at: datetime,
-) -> dict[int, Level]:
+class _Members(NamedTuple):
+    """The members in one order: ids, join times (microseconds since the epoch) and who
+    leads, as arrays."""
+
+    users: list[int]
+    ids: np.ndarray
+    joined: np.ndarray
+    leading: np.ndarray
+
+
+def _micros(at: datetime) -> int:
+    return (at - EPOCH) // MICROSECOND
+
+
+def _levels(members: _Members, active: _Days, contributed: _Days, at: datetime) -> np.ndarray:
+    """Each member's level weight at ``at``; 0 for those who had not joined yet."""
     end = _end_day(at)
 
     def since(days: _Days, n: int, upto: int = 0):
         return days.count(end - timedelta(days=n), end - timedelta(days=upto))
 
-    leading = since(active, LEADING_SPAN) >= LEADING_DAYS
-    leading |= np.array([user in leaders for user in users], dtype=bool)
+    leading = (since(active, LEADING_SPAN) >= LEADING_DAYS) | members.leading
     contributing = (since(active, CONTRIBUTING_SPAN) >= CONTRIBUTING_DAYS) | (
         since(contributed, CONTRIBUTING_SPAN) > 0
     )
-    participating = np.zeros(len(users), dtype=bool)
+    participating = np.zeros(len(members.users), dtype=bool)
     for k in range(PARTICIPATING_WEEKS):
         participating |= since(active, WEEK_DAYS * (k + 1), WEEK_DAYS * k) >= PARTICIPATING_DAYS
     weights = np.select(
         [leading, contributing, participating],
         [Level.LEADING.value, Level.CONTRIBUTING.value, Level.PARTICIPATING.value],
         Level.EXPLORING.value,
-    ).tolist()
-    level = {weight.value: weight for weight in Level}
-    return {
-        user: level[weight]
-        for user, weight in zip(users, weights, strict=True)
-        if members[user] < at
-    }
+    )
+    return np.where(members.joined < _micros(at), weights, 0)
 
 
-def _prepared(members, active_days, contribution_days) -> tuple[list[int], _Days, _Days]:
+def _prepared(
+    members: dict[int, datetime], active_days, contribution_days, leaders: frozenset[int]
+) -> tuple[_Members, _Days, _Days]:
     users = list(members)
     index = {user: i for i, user in enumerate(users)}
-    return users, _Days(active_days, index), _Days(contribution_days, index)
+    prepared = _Members(
+        users,
+        np.array(users, dtype=np.int64),
+        np.array([_micros(at) for at in members.values()], dtype=np.int64),
+        np.array([user in leaders for user in users], dtype=bool),
+    )
+    return prepared, _Days(active_days, users, index), _Days(contribution_days, users, index)
+
+
+LEVEL = {level.value: level for level in Level}
 
 
 def levels_at(
@@ -180,8 +212,9 @@ def levels_at(
     at: datetime,
 ) -> dict[int, Level]:
     """Level of every member who had joined before ``at``."""
-    users, active, contributed = _prepared(members, active_days, contribution_days)
-    return _levels(members, users, active, contributed, leaders, at)
+    prepared, active, contributed = _prepared(members, active_days, contribution_days, leaders)
+    weights = _levels(prepared, active, contributed, at).tolist()
+    return {user: LEVEL[w] for user, w in zip(prepared.users, weights, strict=True) if w}
 
 
 def gravity(counts: dict[Level, int]) -> Fraction | None:
@@ -192,27 +225,26 @@ def gravity(counts: dict[Level, int]) -> Fraction | None:
 
 
 def _moves(
-    start: datetime, end: datetime, before: dict[int, Level], after: dict[int, Level]
+    start: datetime, end: datetime, before: np.ndarray, after: np.ndarray, ids: np.ndarray
 ) -> LadderMoves:
-    flows: Counter[tuple[Level | None, Level]] = Counter()
-    moved_down = []
-    for user, level in after.items():
-        source = before.get(user)
-        flows[source, level] += 1
-        if source is not None and level < source:
-            moved_down.append(user)
+    """Between two boundaries' level weights (0: not joined yet) of the same members."""
+    present = after > 0
+    source, target = before[present], after[present]
+    codes, counts = np.unique(source * 100 + target, return_counts=True)
+    flows = [
+        (LEVEL.get(code // 100), LEVEL[code % 100], n)
+        for code, n in zip(codes.tolist(), counts.tolist(), strict=True)
+    ]
+    stayed = source > 0
     return LadderMoves(
         start=start,
         end=end,
-        up=sum(n for (s, t), n in flows.items() if s is not None and t > s),
-        held=sum(n for (s, t), n in flows.items() if s is not None and t == s),
-        down=len(moved_down),
-        new=sum(n for (s, _), n in flows.items() if s is None),
-        flows=tuple(
-            Flow(s, t, n)
-            for (s, t), n in sorted(flows.items(), key=lambda f: (f[0][0] or 0, f[0][1]))
-        ),
-        moved_down=tuple(sorted(moved_down)),
+        up=int((stayed & (target > source)).sum()),
+        held=int((stayed & (target == source)).sum()),
+        down=int((stayed & (target < source)).sum()),
+        new=int((~stayed).sum()),
+        flows=tuple(Flow(s, t, n) for s, t, n in flows),
+        moved_down=tuple(np.sort(ids[present & (before > 0) & (after < before)]).tolist()),
     )
 
 
@@ -224,20 +256,42 @@ def ladder(
     months: list[datetime],
 ) -> LadderReport:
     """Levels at each boundary (strictly increasing UTC midnights) and the moves between."""
-    if any(b <= a for a, b in zip(months, months[1:], strict=False)):
-        raise ValueError("ladder boundaries must be strictly increasing")
-    users, active, contributed = _prepared(members, active_days, contribution_days)
-    levels = [_levels(members, users, active, contributed, leaders, at) for at in months]
+    return ladders(members, active_days, contribution_days, leaders, months)[0]
 
+
+def ladders(
+    members: dict[int, datetime],
+    active_days: dict[int, set[date]] | DayArrays,
+    contribution_days: dict[int, set[date]] | DayArrays,
+    leaders: frozenset[int],
+    *boundaries: list[datetime],
+) -> tuple[LadderReport, ...]:
+    """:func:`ladder` for each list of boundaries, with the members' days prepared once
+    and the levels at a boundary the lists share computed once."""
+    for months in boundaries:
+        if any(b <= a for a, b in zip(months, months[1:], strict=False)):
+            raise ValueError("ladder boundaries must be strictly increasing")
+    prepared, active, contributed = _prepared(members, active_days, contribution_days, leaders)
+    levels_at_boundary = {
+        at: _levels(prepared, active, contributed, at)
+        for at in {at for months in boundaries for at in months}
+    }
+    return tuple(
+        _report(months, [levels_at_boundary[at] for at in months], prepared.ids)
+        for months in boundaries
+    )
+
+
+def _report(months: list[datetime], levels: list[np.ndarray], ids: np.ndarray) -> LadderReport:
     snapshots, previous = [], None
-    for at, by_member in zip(months, levels, strict=True):
-        counts = Counter(by_member.values())
-        counts = {level: counts[level] for level in Level}
+    for at, weights in zip(months, levels, strict=True):
+        counts = {level: int((weights == level.value).sum()) for level in Level}
         current = gravity(counts)
         change = None if current is None or previous is None else current - previous
-        snapshots.append(LadderSnapshot(at, counts, len(by_member), current, change))
+        snapshots.append(LadderSnapshot(at, counts, int((weights > 0).sum()), current, change))
         previous = current
     moves = tuple(
-        _moves(months[i], months[i + 1], levels[i], levels[i + 1]) for i in range(len(months) - 1)
+        _moves(months[i], months[i + 1], levels[i], levels[i + 1], ids)
+        for i in range(len(months) - 1)
     )
     return LadderReport(tuple(snapshots), moves)

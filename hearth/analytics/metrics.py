@@ -44,6 +44,7 @@ from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from django.utils import timezone
 
 from hearth.communities.models import STAFF_ROLES, Membership
@@ -467,31 +468,50 @@ def cohorts(
     joined: dict[int, datetime], activity: dict[int, set[date]], as_of: datetime
 ) -> tuple[Cohort, ...]:
     """Retention of members joined at ``joined`` who were active on the ``activity`` days."""
+    pairs = [(user, day.toordinal()) for user, days in activity.items() for day in days]
+    return cohorts_of_days(
+        joined,
+        np.array([user for user, _ in pairs], dtype=np.int64),
+        np.array([day for _, day in pairs], dtype=np.int64),
+        as_of,
+    )
+
+
+def cohorts_of_days(
+    joined: dict[int, datetime], users: np.ndarray, days: np.ndarray, as_of: datetime
+) -> tuple[Cohort, ...]:
+    """:func:`cohorts` with the activity as member days: member ids and ``toordinal()``
+    days, each (member, day) once."""
     join_days = {user: at.astimezone(UTC).date() for user, at in joined.items()}
+    ids = np.array(sorted(join_days), dtype=np.int64)
+    joins = np.array([join_days[user].toordinal() for user in ids.tolist()], dtype=np.int64)
+    kept = np.isin(users, ids)
+    index = np.searchsorted(ids, users[kept])
+    after = days[kept] - joins[index]  # days after the join day
+    # Week k of a member has ended by ``as_of`` when the midnight after it is no later,
+    # i.e. its last day is before ``as_of``'s date.
+    today = as_of.astimezone(UTC).date().toordinal()
+    active, observed = {}, {}
+    for k in RETENTION_WEEKS:
+        active[k] = np.zeros(len(ids), dtype=bool)
+        active[k][index[(after >= 7 * k) & (after < 7 * k + 7)]] = True
+        observed[k] = joins + 7 * (k + 1) <= today
     by_week: dict[date, list[int]] = defaultdict(list)
-    for user, day in join_days.items():
-        by_week[day - timedelta(days=day.weekday())].append(user)
+    for i, user in enumerate(ids.tolist()):
+        day = join_days[user]
+        by_week[day - timedelta(days=day.weekday())].append(i)
     result = []
     for week in sorted(by_week):
-        members = sorted(by_week[week])
-        shares = {}
-        for k in RETENTION_WEEKS:
-            observed = [u for u in members if _midnight(join_days[u] + (k + 1) * WEEK) <= as_of]
-            active = sum(
-                1
-                for u in observed
-                if any(
-                    join_days[u] + k * WEEK <= d < join_days[u] + (k + 1) * WEEK
-                    for d in activity.get(u, ())
-                )
+        members = np.array(by_week[week], dtype=np.int64)  # ids are sorted: so are these
+        shares = {
+            k: _share(
+                int((observed[k][members] & active[k][members]).sum()),
+                int(observed[k][members].sum()),
             )
-            shares[k] = _share(active, len(observed))
-        result.append(Cohort(week, tuple(members), shares))
+            for k in RETENTION_WEEKS
+        }
+        result.append(Cohort(week, tuple(ids[members].tolist()), shares))
     return tuple(result)
-
-
-def _midnight(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def retention(window: Window) -> tuple[Cohort, ...]:

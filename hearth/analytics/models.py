@@ -20,6 +20,24 @@ from django.db import models
 from hearth.core.models import CommunityOwned
 
 
+class RollupRow(CommunityOwned):
+    """A rollup table's row. Its community is a foreign key for the ORM (deleting a
+    community still deletes its rows, by Django's cascade) but not a database constraint:
+    a rebuild writes a million derived rows, and PostgreSQL would check each new row's
+    community at every batch's commit."""
+
+    community = models.ForeignKey(
+        "communities.Community",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
 class RollupState(models.Model):
     community = models.OneToOneField(
         "communities.Community", on_delete=models.CASCADE, primary_key=True, related_name="+"
@@ -31,7 +49,7 @@ class RollupState(models.Model):
         return f"rollups of {self.community_id} up to event {self.last_event_id}"
 
 
-class MemberDay(CommunityOwned):
+class MemberDay(RollupRow):
     """A member's activity on one day: any event they were the actor of."""
 
     day = models.DateField()
@@ -48,7 +66,7 @@ class MemberDay(CommunityOwned):
         ]
 
 
-class PairDay(CommunityOwned):
+class PairDay(RollupRow):
     """Interactions from one person to another on one day (actor ≠ target, both known)."""
 
     day = models.DateField()
@@ -69,7 +87,7 @@ class PairDay(CommunityOwned):
         ]
 
 
-class VerbDay(CommunityOwned):
+class VerbDay(RollupRow):
     """How many events of each verb a day had, whoever acted."""
 
     day = models.DateField()
@@ -82,7 +100,7 @@ class VerbDay(CommunityOwned):
         ]
 
 
-class TopicMemberDay(CommunityOwned):
+class TopicMemberDay(RollupRow):
     """A member posted in a topic on a day: the interaction graph's same-topic presence."""
 
     day = models.DateField()
@@ -98,7 +116,7 @@ class TopicMemberDay(CommunityOwned):
         ]
 
 
-class MemberFact(CommunityOwned):
+class MemberFact(RollupRow):
     """A member's first two posts and the first reply anyone else gave them after the first:
     the newcomer welcome figures and "posted before the window"."""
 
@@ -119,7 +137,7 @@ class ThreadKind(models.TextChoices):
     QUESTION = "question"
 
 
-class ThreadFact(CommunityOwned):
+class ThreadFact(RollupRow):
     """A topic (discussion or idea) or a question, from the event that started it, and the
     earliest reply by someone other than its author."""
 
@@ -140,7 +158,7 @@ class ThreadFact(CommunityOwned):
         ]
 
 
-class AcceptDecision(CommunityOwned):
+class AcceptDecision(RollupRow):
     """An answer accepted (or the acceptance taken back) in a question topic."""
 
     event_id = models.BigIntegerField()
@@ -156,7 +174,7 @@ class AcceptDecision(CommunityOwned):
         indexes = [models.Index(fields=["community", "topic_id"], name="accept_decision_topic")]
 
 
-class IdeaFact(CommunityOwned):
+class IdeaFact(RollupRow):
     """An idea from its proposal, with the first official response after it."""
 
     event_id = models.BigIntegerField()
@@ -175,7 +193,7 @@ class IdeaFact(CommunityOwned):
         ]
 
 
-class IdeaShipped(CommunityOwned):
+class IdeaShipped(RollupRow):
     """An idea moved to "shipped"."""
 
     event_id = models.BigIntegerField()

@@ -26,21 +26,26 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
+from functools import cached_property
+from itertools import chain
 from typing import TYPE_CHECKING, NamedTuple
 
+import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Max, Min, Q, Sum
-from django.db.models.functions import Greatest, Least
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
-from hearth.analytics import metrics
+from hearth.analytics import fast_rows, metrics
 from hearth.analytics.graph import (
     CO_TOPIC_WEIGHT,
     CONVERSATION_WEIGHT,
     REACTION_WEIGHT,
     PairActivity,
+    WeighedEdges,
+    micros,
 )
+from hearth.analytics.member_days import MemberDays
 from hearth.analytics.metrics import (
     DAY,
     MAU_DAYS,
@@ -63,10 +68,12 @@ from hearth.analytics.models import (
     TopicMemberDay,
     VerbDay,
 )
-from hearth.analytics.rollup_writes import PAIR_FIELDS, apply_events
+from hearth.analytics.rollup_rebuild import rebuild_in_database
+from hearth.analytics.rollup_writes import PAIR_COUNTS, PAIR_FIELDS, apply_events
 from hearth.analytics.rollup_writes import add_day_rows as add_day_rows  # trust levels' too
 from hearth.communities.models import STAFF_ROLES, Membership
 from hearth.core import event_cursor
+from hearth.core.models import InteractionEvent
 
 if TYPE_CHECKING:
     from hearth.communities.models import Community
@@ -107,12 +114,29 @@ def update(community: Community, *, lag: timedelta | None = None) -> int:
 
 
 def rebuild(community: Community) -> int:
-    """Recompute the community's rollups from its whole event log."""
+    """Recompute the community's rollups from its whole event log; returns how many events
+    it took. On PostgreSQL in the database, in one transaction (rollup_rebuild.py: readers
+    see the old rows until the new ones are all there); elsewhere by replaying the log."""
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            RollupState.objects.filter(community_id=community.pk).delete()
+            for model in ROLLUP_MODELS:
+                model.objects.filter(community_id=community.pk).delete()
+        return update(community, lag=timedelta(0))
+    RollupState.objects.get_or_create(community_id=community.pk)
     with transaction.atomic():
-        RollupState.objects.filter(community_id=community.pk).delete()
+        state = RollupState.objects.select_for_update().get(community_id=community.pk)
         for model in ROLLUP_MODELS:
             model.objects.filter(community_id=community.pk).delete()
-    return update(community, lag=timedelta(0))
+        events = InteractionEvent.objects.filter(community_id=community.pk).aggregate(
+            last=Max("id"), count=Count("id")
+        )
+        if events["last"] is not None:
+            rebuild_in_database(community.pk, events["last"])
+        state.last_event_id = events["last"] or 0
+        state.updated_at = timezone.now()
+        state.save(update_fields=["last_event_id", "updated_at"])
+    return events["count"] + update(community, lag=timedelta(0))
 
 
 # Reading ---------------------------------------------------------------------------------
@@ -151,54 +175,88 @@ def health_report(
     as_of: datetime | None = None,
     members: Members | None = None,
     pairs: ReportPairs | None = None,
+    member_days: MemberDays | None = None,
 ) -> metrics.HealthReport:
-    """Every metric for the window of whole UTC days, from the rollups. ``members`` and
-    ``pairs`` (:func:`report_pairs` of the window) spare reading them again when the
+    """Every metric for the window of whole UTC days, from the rollups. ``members``,
+    ``pairs`` (:func:`report_pairs` of the window) and ``member_days`` (covering the 27
+    days before the window to the follow-up's end) spare reading them again when the
     caller already has them."""
     _check(start, end)
     as_of = as_of or timezone.now()
     until = _follow_up_end(end, as_of)
     first_day, last_day = start.date(), end.date()  # [first_day, last_day)
     members = members or _members(community.pk)
-    days = _member_days(community.pk, first_day - timedelta(days=MAU_DAYS - 1), last_day)
+    days = member_days or MemberDays(
+        community.pk, first_day - (MAU_DAYS - 1) * DAY, max(last_day, until.date() + DAY)
+    )
     pairs = pairs or report_pairs(community, first_day, last_day)
     threads = _threads(community.pk, start, end)
     return metrics.HealthReport(
         start=start,
         end=end,
         active=_active_members(days, start, end),
-        member_to_member=_member_to_member(pairs.counts, members.staff),
-        reciprocity=_reciprocity(pairs.counts),
-        never_answered=_never_answered(days, pairs.answered, first_day),
-        appreciation=_appreciation(days, pairs.appreciated, first_day),
+        member_to_member=_member_to_member(pairs, members.staff),
+        reciprocity=_reciprocity(pairs),
+        never_answered=_never_answered(days, pairs.answered, first_day, last_day),
+        appreciation=_appreciation(days, pairs.appreciated, first_day, last_day),
         newcomers=_newcomers(community.pk, start, end, until),
         first_response=_first_response(threads, until),
         support=_support(community.pk, threads, start, end, until, members.staff),
-        retention=_retention(community.pk, members, start, end, as_of),
+        retention=_retention(members, start, end, as_of, days),
         ideas=_ideas(community.pk, start, end, until, members.staff),
-    )
-
-
-def _member_days(community_id: int, first: date, last: date) -> list[tuple[date, int, int]]:
-    return list(
-        MemberDay.objects.filter(community_id=community_id, day__gte=first, day__lt=last)
-        .order_by()
-        .values_list("day", "user_id", "posts")
     )
 
 
 @dataclass(frozen=True)
 class ReportPairs:
-    counts: dict[tuple[int, int], int]  # interactions per ordered pair, every kind
-    answered: set[int]  # targets of a reply or a reaction
-    appreciated: set[int]  # targets of a reaction or an accepted answer
+    """Per ordered pair actor → target over the days, one entry per pair (arrays): its
+    interactions of every kind, of which replies and reactions (answered) and reactions
+    and accepted answers (appreciated)."""
+
+    actor: np.ndarray
+    target: np.ndarray
+    total: np.ndarray
+    answered_by: np.ndarray
+    appreciated_by: np.ndarray
+
+    @cached_property
+    def counts(self) -> dict[tuple[int, int], int]:
+        """Interactions per ordered pair."""
+        pairs = zip(self.actor.tolist(), self.target.tolist(), strict=True)
+        return dict(zip(pairs, self.total.tolist(), strict=True))
+
+    @cached_property
+    def answered(self) -> set[int]:
+        """Targets of a reply or a reaction."""
+        return set(self.target[self.answered_by > 0].tolist())
+
+    @cached_property
+    def appreciated(self) -> set[int]:
+        """Targets of a reaction or an accepted answer."""
+        return set(self.target[self.appreciated_by > 0].tolist())
+
+    @cached_property
+    def back(self) -> tuple[np.ndarray, np.ndarray]:
+        """For each pair a → b: whether b → a is a pair too, and its interactions."""
+        if not len(self.actor) or max(self.actor.max(), self.target.max()) >= 2**31:
+            counts = self.counts
+            back = [counts.get((b, a)) for a, b in counts]
+            return (
+                np.array([n is not None for n in back], dtype=bool),
+                np.array([n or 0 for n in back], dtype=np.int64),
+            )
+        key, reverse = self.actor << 32 | self.target, self.target << 32 | self.actor
+        order = np.argsort(key)
+        at = order[np.minimum(np.searchsorted(key, reverse, sorter=order), len(key) - 1)]
+        found = key[at] == reverse
+        return found, np.where(found, self.total[at], 0)
 
 
 def report_pairs(community: Community, first: date, last: date) -> ReportPairs:
     """What the report needs of the pairs over the days: summed in the database, one
-    short tuple per pair."""
+    short row per pair, kept as arrays."""
     f = {name: F(name) for name in PAIR_FIELDS.values()}
-    rows = (
+    pairs = fast_rows.rows(
         PairDay.objects.filter(community_id=community.pk, day__gte=first, day__lt=last)
         .order_by()
         .values_list("actor_id", "target_id")
@@ -208,99 +266,70 @@ def report_pairs(community: Community, first: date, last: date) -> ReportPairs:
             appreciated=Sum(f["reactions"] + f["accepts"]),
         )
     )
-    counts, answered, appreciated = {}, set(), set()
-    for actor, target, total, was_answered, was_appreciated in rows:
-        counts[actor, target] = total
-        if was_answered:
-            answered.add(target)
-        if was_appreciated:
-            appreciated.add(target)
-    return ReportPairs(counts, answered, appreciated)
+    columns = np.fromiter(chain.from_iterable(pairs), dtype=np.int64, count=5 * len(pairs))
+    return ReportPairs(*columns.reshape(-1, 5).T)
 
 
-def rolling_distinct(sets: list[set[int]], span: int) -> list[int]:
-    """Distinct members over each run of ``span`` consecutive days: ``sets`` holds the
-    ``span - 1`` days before the first answer, then one set per answered day. A sliding
-    count, so a 90-day window costs its rows once, not 28 times."""
-    counts: Counter = Counter()
-    for members in sets[: span - 1]:
-        counts.update(members)
-    result = []
-    for i in range(span - 1, len(sets)):
-        counts.update(sets[i])
-        result.append(len(counts))
-        for user in sets[i - span + 1]:
-            counts[user] -= 1
-            if not counts[user]:
-                del counts[user]
-    return result
-
-
-def _active_members(days, start: datetime, end: datetime) -> metrics.ActiveMembers:
-    by_day: dict[int, set[int]] = defaultdict(set)
-    first_day = start.date()
-    for day, user, _posts in days:
-        by_day[(day - first_day).days].add(user)
-    n_days = (end - start) // DAY
-    monthly = rolling_distinct(
-        [by_day.get(i, set()) for i in range(-(MAU_DAYS - 1), n_days)], MAU_DAYS
-    )
+def _active_members(days: MemberDays, start: datetime, end: datetime) -> metrics.ActiveMembers:
+    first_day, n_days = start.date(), (end - start) // DAY
+    monthly = days.distinct(first_day, n_days, MAU_DAYS)
     day_rows = tuple(
         metrics.DayActivity(
-            start=start + i * DAY, active=len(by_day.get(i, ())), active_28_days=monthly[i]
+            start=start + i * DAY,
+            active=days.active_count(first_day + i * DAY),
+            active_28_days=monthly[i],
         )
         for i in range(n_days)
     )
     weeks = tuple(
-        len(set().union(*(by_day.get(i, ()) for i in range(w * 7, min(w * 7 + 7, n_days)))))
+        len(days.active_between(first_day + w * 7 * DAY, first_day + min(w * 7 + 7, n_days) * DAY))
         for w in range(-(-n_days // 7))
     )
     ratios = [Fraction(100 * d.active, d.active_28_days) for d in day_rows if d.active_28_days]
     return metrics.ActiveMembers(
         days=day_rows,
         weeks=weeks,
-        total=len(set().union(*(by_day.get(i, ()) for i in range(n_days)))),
+        total=len(days.active_between(first_day, first_day + n_days * DAY)),
         stickiness=_mean(ratios),
     )
 
 
-def _member_to_member(counts: dict, staff: frozenset[int]) -> metrics.MemberToMember:
-    total = members = 0
-    for (a, b), n in counts.items():
-        total += n
-        if a not in staff and b not in staff:
-            members += n
+def _member_to_member(pairs: ReportPairs, staff: frozenset[int]) -> metrics.MemberToMember:
+    staff_ids = np.fromiter(staff, dtype=np.int64, count=len(staff))
+    neither = ~np.isin(pairs.actor, staff_ids) & ~np.isin(pairs.target, staff_ids)
+    total, members = int(pairs.total.sum()), int(pairs.total[neither].sum())
     return metrics.MemberToMember(total, members, _share(members, total))
 
 
-def _reciprocity(counts: dict) -> metrics.Reciprocity:
-    counts = {pair: n for pair, n in counts.items() if n}
-    reciprocated = sum(1 for a, b in counts if (b, a) in counts)
-    relationships = tuple(
-        sorted(
-            (a, b)
-            for (a, b), n in counts.items()
-            if a < b and n >= 3 and counts.get((b, a), 0) >= 3
-        )
-    )
-    return metrics.Reciprocity(
-        len(counts), reciprocated, _share(reciprocated, len(counts)), relationships
-    )
+def _reciprocity(pairs: ReportPairs) -> metrics.Reciprocity:
+    found, back = pairs.back
+    some = pairs.total > 0
+    reciprocated = int((some & found & (back > 0)).sum())
+    close = (pairs.actor < pairs.target) & (pairs.total >= 3) & (back >= 3)
+    a, b = pairs.actor[close], pairs.target[close]
+    order = np.lexsort((b, a))
+    relationships = tuple(zip(a[order].tolist(), b[order].tolist(), strict=True))
+    count = int(some.sum())
+    return metrics.Reciprocity(count, reciprocated, _share(reciprocated, count), relationships)
 
 
-def _never_answered(days, answered: set[int], first_day: date) -> metrics.NeverAnswered:
-    posters = {user for day, user, posts in days if day >= first_day and posts}
+def _never_answered(
+    days: MemberDays, answered: set[int], first_day: date, last_day: date
+) -> metrics.NeverAnswered:
+    posters = days.posters_between(first_day, last_day)
     return metrics.NeverAnswered(len(posters), tuple(sorted(posters - answered)))
 
 
-def _appreciation(days, appreciated: set[int], first_day: date) -> metrics.AppreciationReach:
-    active = {user for day, user, _posts in days if day >= first_day}
+def _appreciation(
+    days: MemberDays, appreciated: set[int], first_day: date, last_day: date
+) -> metrics.AppreciationReach:
+    active = days.active_between(first_day, last_day)
     reached = appreciated & active
     return metrics.AppreciationReach(len(active), len(reached), _share(len(reached), len(active)))
 
 
 def _newcomers(community_id: int, start, end, until) -> metrics.NewcomerWelcome:
-    facts = (
+    facts = fast_rows.rows(
         MemberFact.objects.filter(
             community_id=community_id, first_post_at__gte=start, first_post_at__lt=end
         )
@@ -340,11 +369,13 @@ class _Thread(NamedTuple):
 def _threads(community_id: int, start, end) -> list[_Thread]:
     return [
         _Thread(*row)
-        for row in ThreadFact.objects.filter(
-            community_id=community_id, started_at__gte=start, started_at__lt=end
+        for row in fast_rows.rows(
+            ThreadFact.objects.filter(
+                community_id=community_id, started_at__gte=start, started_at__lt=end
+            )
+            .order_by("started_at", "event_id")
+            .values_list("kind", "topic_id", "started_at", "first_response_at")
         )
-        .order_by("started_at", "event_id")
-        .values_list("kind", "topic_id", "started_at", "first_response_at")
     ]
 
 
@@ -429,22 +460,13 @@ def _support(
     )
 
 
-def _retention(community_id: int, members: Members, start, end, as_of) -> tuple:
+def _retention(members: Members, start, end, as_of, days: MemberDays) -> tuple:
     joined = {u: at for u, at in members.joined_at.items() if start <= at < end}
     if not joined:
         return ()
     last = _follow_up_end(end, as_of)
-    activity: dict[int, set[date]] = defaultdict(set)
-    for day, user in MemberDay.objects.filter(
-        community_id=community_id,
-        day__gte=start.date(),
-        day__lte=last.date(),
-        user_id__in=Membership.objects.filter(
-            community_id=community_id, joined_at__gte=start, joined_at__lt=end
-        ).values("user_id"),
-    ).values_list("day", "user_id"):
-        activity[user].add(day)
-    return metrics.cohorts(joined, activity, as_of)
+    users, ordinals = days.arrays(start.date(), last.date() + DAY)
+    return metrics.cohorts_of_days(joined, users, ordinals, as_of)
 
 
 def _ideas(community_id: int, start, end, until, staff) -> metrics.Ideas:
@@ -477,24 +499,19 @@ def _ideas(community_id: int, start, end, until, staff) -> metrics.Ideas:
 
 
 def day_figures(
-    community: Community, start: date, end: date, *, staff: frozenset[int], as_of: datetime
+    community: Community,
+    start: date,
+    end: date,
+    *,
+    staff: frozenset[int],
+    as_of: datetime,
+    member_days: MemberDays | None = None,
 ) -> list[dict]:
     """One dict per UTC day in [start, end): the CSV export's and the charts' daily figures
-    (field names as in ``hearth.analytics.dashboard.DayRow``). Seven queries."""
-    active: dict[date, set[int]] = defaultdict(set)
-    posts: Counter = Counter()
-    for day, user, n_posts in _member_days(community.pk, start - (MAU_DAYS - 1) * DAY, end):
-        active[day].add(user)
-        posts[day] += n_posts
-    interactions, between_members = Counter(), Counter()
-    for day, actor, target, *counts in (
-        PairDay.objects.filter(community_id=community.pk, day__gte=start, day__lt=end)
-        .order_by()
-        .values_list("day", "actor_id", "target_id", *PAIR_FIELDS.values())
-    ):
-        interactions[day] += sum(counts)
-        if actor not in staff and target not in staff:
-            between_members[day] += sum(counts)
+    (field names as in ``hearth.analytics.dashboard.DayRow``). Seven queries (six with
+    ``member_days``, covering the 27 days before ``start`` to ``end``)."""
+    days = member_days or MemberDays(community.pk, start - (MAU_DAYS - 1) * DAY, end)
+    interactions, between_members = _interactions_by_day(community, start, end, staff)
     verbs: dict[str, Counter] = defaultdict(Counter)
     for day, verb, n in VerbDay.objects.filter(
         community_id=community.pk,
@@ -504,11 +521,13 @@ def day_figures(
     ).values_list("day", "verb", "count"):
         verbs[verb][day] = n
     newcomers, welcomed = Counter(), Counter()
-    for first, reply in MemberFact.objects.filter(
-        community_id=community.pk,
-        first_post_at__gte=utc_midnight(start),
-        first_post_at__lt=utc_midnight(end),
-    ).values_list("first_post_at", "first_reply_at"):
+    for first, reply in fast_rows.rows(
+        MemberFact.objects.filter(
+            community_id=community.pk,
+            first_post_at__gte=utc_midnight(start),
+            first_post_at__lt=utc_midnight(end),
+        ).values_list("first_post_at", "first_reply_at")
+    ):
         day = first.astimezone(UTC).date()
         newcomers[day] += 1
         if reply is not None and reply < as_of and reply <= first + WELCOME_WITHIN:
@@ -524,21 +543,20 @@ def day_figures(
         if d.answerer_id not in staff
     )
 
-    lead = [start - timedelta(days=k) for k in range(MAU_DAYS - 1, 0, -1)]
     dates = [start + timedelta(days=k) for k in range((end - start).days)]
-    weekly = rolling_distinct([active.get(d, set()) for d in (*lead[-6:], *dates)], 7)
-    monthly = rolling_distinct([active.get(d, set()) for d in (*lead, *dates)], MAU_DAYS)
+    weekly = days.distinct(start, len(dates), 7)
+    monthly = days.distinct(start, len(dates), MAU_DAYS)
     rows = []
     for i, day in enumerate(dates):
         rows.append(
             {
                 "day": day,
-                "active": len(active.get(day, ())),
+                "active": days.active_count(day),
                 "active_7_days": weekly[i],
                 "active_28_days": monthly[i],
                 "interactions": interactions[day],
                 "member_to_member": between_members[day],
-                "posts": posts[day],
+                "posts": days.posts_on(day),
                 "new_members": verbs["member.join"][day],
                 "newcomers": newcomers[day],
                 "newcomers_welcomed": welcomed[day],
@@ -552,6 +570,28 @@ def day_figures(
     return rows
 
 
+def _interactions_by_day(
+    community: Community, start: date, end: date, staff: frozenset[int]
+) -> tuple[Counter, Counter]:
+    """Interactions per day, and of them those where neither side is in ``staff``: summed
+    in the database, a row per day."""
+    total = sum((F(name) for name in PAIR_COUNTS[1:]), F(PAIR_COUNTS[0]))
+    sums = {"n": Sum(total)}
+    if staff:
+        ids = sorted(staff)
+        sums["with_staff"] = Sum(total, filter=Q(actor_id__in=ids) | Q(target_id__in=ids))
+    interactions, between_members = Counter(), Counter()
+    for day, n, *with_staff in (
+        PairDay.objects.filter(community_id=community.pk, day__gte=start, day__lt=end)
+        .order_by()
+        .values_list("day")
+        .annotate(**sums)
+    ):
+        interactions[day] += n
+        between_members[day] += n - (with_staff[0] or 0 if with_staff else 0)
+    return interactions, between_members
+
+
 def pair_activity(community: Community, start: date, end: date) -> list[PairActivity]:
     """Who interacted with whom over the days [start, end), by kind, ordered by pair."""
     rows = (
@@ -563,46 +603,39 @@ def pair_activity(community: Community, start: date, end: date) -> list[PairActi
     return [PairActivity(*row) for row in sorted(rows)]
 
 
-def graph_pairs(community: Community, start: date, end: date) -> list[tuple]:
-    """The interaction graph's pairs over the days [start, end), weighed in the database:
-    (low id, high id, weight of both directions, the later last interaction), with the
-    weights of :class:`~hearth.analytics.graph.PairActivity`."""
-    f = {name: F(name) for name in PAIR_FIELDS.values()}
-    conversation = f["replies"] + f["mentions"] + f["accepts"] + f["messages"]
-    return list(
-        PairDay.objects.filter(community_id=community.pk, day__gte=start, day__lt=end)
-        .annotate(low=Least("actor_id", "target_id"), high=Greatest("actor_id", "target_id"))
-        .order_by()
-        .values_list("low", "high")
-        .annotate(
-            weight=Sum(CONVERSATION_WEIGHT * conversation + REACTION_WEIGHT * f["reactions"]),
-            last=Max("last_at"),
-        )
-    )
-
-
-def co_topic_pairs(community: Community, start: date, end: date) -> list[tuple]:
-    """Same-topic presence over the days [start, end) counted in the database, in the
-    form of :func:`graph_pairs`: (low id, high id, CO_TOPIC_WEIGHT × the topics both
-    posted in, the latest of their pairs' later last posts)."""
-    table = connection.ops.quote_name(TopicMemberDay._meta.db_table)
-    day = TopicMemberDay._meta.get_field("day")
+def graph_edges(community: Community, start: date, end: date) -> WeighedEdges:
+    """The interaction graph's edges over the days [start, end), weighed in the database,
+    one per unordered pair, with the latest interaction or same-topic post of the pair.
+    The weight is that of :class:`~hearth.analytics.graph.PairActivity` for both
+    directions, plus CO_TOPIC_WEIGHT for each topic both posted in; a pair's time in a
+    topic is the later of their last posts there."""
+    pairs = connection.ops.quote_name(PairDay._meta.db_table)
+    presence = connection.ops.quote_name(TopicMemberDay._meta.db_table)
+    day = PairDay._meta.get_field("day")
+    postgresql = connection.vendor == "postgresql"
+    # Microseconds since the epoch, exact (PostgreSQL's epoch is numeric); SQLite's text.
+    latest = "(EXTRACT(EPOCH FROM MAX(last)) * 1000000)::bigint" if postgresql else "MAX(last)"
     sql = (
-        "WITH p AS (SELECT topic_id, user_id, MAX(last_at) AS last "  # noqa: S608 - our table
-        f"FROM {table} WHERE community_id = %s AND day >= %s AND day < %s "
-        "GROUP BY topic_id, user_id) "
-        "SELECT a.user_id, b.user_id, COUNT(*), "
-        "MAX(CASE WHEN a.last > b.last THEN a.last ELSE b.last END) "
-        "FROM p a JOIN p b ON a.topic_id = b.topic_id AND a.user_id < b.user_id "
-        "GROUP BY a.user_id, b.user_id"
+        "WITH p AS (SELECT topic_id, user_id, MAX(last_at) AS last "  # noqa: S608 - our tables
+        f"FROM {presence} WHERE community_id = %s AND day >= %s AND day < %s "
+        "GROUP BY topic_id, user_id), "
+        "e AS (SELECT CASE WHEN actor_id < target_id THEN actor_id ELSE target_id END AS low, "
+        "CASE WHEN actor_id < target_id THEN target_id ELSE actor_id END AS high, "
+        f"{CONVERSATION_WEIGHT} * (replies + mentions + accepts + messages) "
+        f"+ {REACTION_WEIGHT} * reactions AS weight, last_at AS last "
+        f"FROM {pairs} WHERE community_id = %s AND day >= %s AND day < %s "
+        f"UNION ALL SELECT a.user_id, b.user_id, {CO_TOPIC_WEIGHT}, "
+        "CASE WHEN a.last > b.last THEN a.last ELSE b.last END "
+        "FROM p a JOIN p b ON a.topic_id = b.topic_id AND a.user_id < b.user_id) "
+        f"SELECT low, high, SUM(weight), {latest} FROM e GROUP BY low, high"
     )
-    params = [community.pk, *(day.get_db_prep_value(d, connection) for d in (start, end))]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if rows and isinstance(rows[0][3], str):  # SQLite keeps UTC times as text
-        return [(a, b, CO_TOPIC_WEIGHT * n, _utc(last)) for a, b, n, last in rows]
-    return [(a, b, CO_TOPIC_WEIGHT * n, last) for a, b, n, last in rows]
+    days = [community.pk, *(day.get_db_prep_value(d, connection) for d in (start, end))]
+    edges = fast_rows.sql_rows(sql, days + days)
+    if not postgresql:
+        edges = [(a, b, weight, micros(_utc(last))) for a, b, weight, last in edges]
+    columns = np.fromiter(chain.from_iterable(edges), dtype=np.int64, count=4 * len(edges))
+    low, high, weight, last = columns.reshape(len(edges), 4).T
+    return WeighedEdges(low, high, weight, last)
 
 
 def _utc(text: str) -> datetime:
@@ -633,48 +666,44 @@ def co_topic_presence(
 
 
 def active_days(
-    community: Community, start: date, end: date, *, contributions: bool = False
+    community: Community,
+    start: date,
+    end: date,
+    *,
+    contributions: bool = False,
+    member_days: MemberDays | None = None,
 ) -> dict[int, set[date]]:
     """The days each member was active (or, with ``contributions``, answered a question
-    or proposed an idea) in [start, end)."""
-    rows = MemberDay.objects.filter(community_id=community.pk, day__gte=start, day__lt=end)
-    if contributions:
-        rows = rows.filter(contributions__gt=0)
-    result: dict[int, set[date]] = defaultdict(set)
-    for user, day in rows.order_by().values_list("user_id", "day"):
-        result[user].add(day)
-    return result
+    or proposed an idea) in [start, end); from ``member_days`` when given."""
+    days = member_days or MemberDays(community.pk, start, end)
+    return days.by_member(start, end, contributions=contributions)
 
 
 def first_posts(community: Community, user_ids) -> dict[int, datetime]:
     return dict(
-        MemberFact.objects.filter(community_id=community.pk, user_id__in=user_ids).values_list(
-            "user_id", "first_post_at"
+        fast_rows.rows(
+            MemberFact.objects.filter(community_id=community.pk, user_id__in=user_ids).values_list(
+                "user_id", "first_post_at"
+            )
         )
     )
 
 
-def first_reciprocated(community: Community, user_ids) -> dict[int, datetime]:
-    """The first day each member both gave and got an interaction with the same person: the
-    later of the first a→b and the first b→a, earliest over b (days, as midnight UTC)."""
-    first: dict[tuple[int, int], date] = {}
-    ids = set(user_ids)
-    for actor, target, day in (
-        PairDay.objects.filter(community_id=community.pk)
-        .filter(Q(actor_id__in=ids) | Q(target_id__in=ids))
-        .order_by()
-        .values("actor_id", "target_id")
-        .annotate(first=Min("day"))
-        .values_list("actor_id", "target_id", "first")
-    ):
-        first[actor, target] = day
-    result: dict[int, date] = {}
-    for (a, b), day in first.items():
-        back = first.get((b, a))
-        if back is None:
-            continue
-        both = max(day, back)
-        for user in (a, b):
-            if user in ids and (user not in result or both < result[user]):
-                result[user] = both
-    return {user: utc_midnight(day) for user, day in result.items()}
+def first_reciprocated(community: Community, users: QuerySet) -> dict[int, datetime]:
+    """The first day each of ``users`` (a ``values("user_id")`` queryset) both gave and got
+    an interaction with the same person: the later of the first a→b and the first b→a,
+    earliest over b (days, as midnight UTC). Found in the database, a row per member."""
+    table = connection.ops.quote_name(PairDay._meta.db_table)
+    among, among_params = users.query.sql_with_params()
+    sql = (
+        f"WITH f AS (SELECT actor_id AS a, target_id AS b, MIN(day) AS first FROM {table} "  # noqa: S608 - our table
+        f"WHERE community_id = %s AND (actor_id IN ({among}) OR target_id IN ({among})) "
+        "GROUP BY actor_id, target_id) "
+        "SELECT x.a, MIN(CASE WHEN x.first > y.first THEN x.first ELSE y.first END) "
+        f"FROM f x JOIN f y ON y.a = x.b AND y.b = x.a WHERE x.a IN ({among}) GROUP BY x.a"
+    )
+    found = fast_rows.sql_rows(sql, [community.pk, *among_params, *among_params, *among_params])
+    return {
+        user: utc_midnight(day if isinstance(day, date) else date.fromisoformat(day))
+        for user, day in found
+    }

@@ -23,16 +23,18 @@ Weighted degrees: 2: 43 + 891/100 = 5191/100; 1: 43 + 27/5 = 242/5;
 """
 
 import dataclasses
+import math
 import random
 from collections import deque
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 
+import networkx as nx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hearth.analytics.graph import PairActivity, decay_months, interaction_graph
+from hearth.analytics.graph import PairActivity, _spring, decay_months, interaction_graph
 
 AS_OF = datetime(2024, 7, 1, tzinfo=UTC)
 DAY, HOUR = timedelta(days=1), timedelta(hours=1)
@@ -299,3 +301,16 @@ def test_figures_equal_brute_force(pairs, co_topic, members, anonymous, picture_
             assert weights[a, b] == e.weight
     both_named = sum(1 for a, b in edges if a in kept and b in kept)
     assert both_named == sum(1 for e in picture.edges if e.source in named and e.target in named)
+
+
+def test_the_layout_puts_members_as_far_apart_as_their_steps():
+    positions = _spring(nx.path_graph(8), 1)
+    gaps = {
+        (a, b): math.dist(positions[a], positions[b]) for a in range(8) for b in range(a + 1, 8)
+    }
+    neighbours = [gaps[a, a + 1] for a in range(7)]
+    assert max(neighbours) < 1.1 * min(neighbours)  # a path is drawn as evenly spaced
+    assert gaps[0, 7] == pytest.approx(7 * min(neighbours), rel=0.05)  # ... straight line
+    assert max(abs(c) for point in positions.values() for c in point) == pytest.approx(1)
+    star = _spring(nx.star_graph(6), 0.5)
+    assert math.dist(star[0], (0, 0)) < 0.05  # the hub in the middle

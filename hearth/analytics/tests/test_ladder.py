@@ -29,11 +29,20 @@ import random
 from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hearth.analytics.ladder import Flow, Level, gravity, ladder, levels_at
+from hearth.analytics.ladder import (
+    DayArrays,
+    Flow,
+    Level,
+    gravity,
+    ladder,
+    ladders,
+    levels_at,
+)
 
 AT = datetime(2024, 5, 1, tzinfo=UTC)
 JAN = datetime(2024, 1, 1, tzinfo=UTC)
@@ -260,3 +269,32 @@ def test_ladder_equals_brute_force(joined, active, contributed, leaders, boundar
             else:
                 assert snapshot.gravity_change == expected_gravity - previous_gravity
         previous_levels, previous_gravity = expected, expected_gravity
+
+
+def test_several_reports_at_once_equal_each_alone():
+    window = [AT - 28 * DAY, AT]
+    months = [datetime(2024, m, 1, tzinfo=UTC) for m in (2, 3, 4)] + [AT]
+    together = ladders(MEMBERS, ACTIVE, CONTRIBUTED, LEADERS, window, months)
+    assert together == (
+        ladder(MEMBERS, ACTIVE, CONTRIBUTED, LEADERS, window),
+        ladder(MEMBERS, ACTIVE, CONTRIBUTED, LEADERS, months),
+    )
+    with pytest.raises(ValueError, match="increasing"):
+        ladders(MEMBERS, ACTIVE, CONTRIBUTED, LEADERS, window, [AT, JAN])
+
+
+def test_member_days_as_arrays_give_the_same_ladder():
+    def arrays(days_by_member):
+        pairs = [(user, day.toordinal()) for user, days in days_by_member.items() for day in days]
+        return DayArrays(
+            np.array([u for u, _ in pairs], dtype=np.int64),
+            np.array([d for _, d in pairs], dtype=np.int64),
+        )
+
+    months = [datetime(2024, m, 1, tzinfo=UTC) for m in (2, 3, 4)] + [AT]
+    active = ACTIVE | {999: apr(1, 2, 3)}  # someone who is not a member any more
+    expected = ladders(MEMBERS, active, CONTRIBUTED, LEADERS, months)
+    assert ladders(MEMBERS, arrays(active), arrays(CONTRIBUTED), LEADERS, months) == expected
+    assert ladders({}, arrays(active), arrays({}), LEADERS, months) == ladders(
+        {}, active, {}, LEADERS, months
+    )

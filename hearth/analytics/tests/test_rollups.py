@@ -2,15 +2,17 @@
 in one rebuild or batch by batch, on the hand-computed town and on random logs."""
 
 import dataclasses
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+import numpy as np
 import pytest
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from hearth.analytics import metrics, rollups
+from hearth.analytics.member_days import MemberDays
 from hearth.analytics.models import MemberDay, PairDay, RollupState, ThreadFact
 from hearth.analytics.tests.test_metrics import AS_OF, END, START, town  # noqa: F401
 from hearth.analytics.tests.test_metrics_properties import (
@@ -45,17 +47,35 @@ def rollup_rows(community) -> dict[str, list[tuple]]:
     }
 
 
-def test_replaying_in_batches_equals_one_rebuild(town, monkeypatch):  # noqa: F811
+def replay(community, batch: int) -> None:
+    """The rollups from nothing by replaying the log in batches, as ``update`` does (a
+    rebuild on PostgreSQL is computed in the database instead)."""
+    RollupState.objects.filter(community=community).delete()
+    for model in rollups.ROLLUP_MODELS:
+        model.objects.filter(community=community).delete()
+    rollups.BATCH, saved = batch, rollups.BATCH
+    try:
+        rollups.update(community, lag=timedelta(0))
+    finally:
+        rollups.BATCH = saved
+
+
+def test_replaying_in_batches_equals_one_rebuild(town):  # noqa: F811
     community, _ids = town
-    monkeypatch.setattr(rollups, "BATCH", 3)
-    rollups.update(community, lag=timedelta(0))
+    replay(community, 3)
     batched = rollups.health_report(community, START, END, as_of=AS_OF)
     rows = rollup_rows(community)
     assert rows["PairDay"] and rows["MemberFact"] and rows["ThreadFact"]
-    monkeypatch.setattr(rollups, "BATCH", 5000)
-    rollups.rebuild(community)
+    replay(community, 5000)
+    assert rollup_rows(community) == rows
+    assert (
+        rollups.rebuild(community) == InteractionEvent.objects.filter(community=community).count()
+    )
     assert rollups.health_report(community, START, END, as_of=AS_OF) == batched
     assert rollup_rows(community) == rows
+    assert RollupState.objects.get(community=community).last_event_id == (
+        InteractionEvent.objects.filter(community=community).latest("id").pk
+    )
 
 
 def test_update_is_idempotent_and_waits_for_young_events(town):  # noqa: F811
@@ -86,7 +106,7 @@ def test_windows_must_be_whole_days(town):  # noqa: F811
 def test_reading_costs_the_same_whatever_the_event_count(town, django_assert_num_queries):  # noqa: F811
     community, ids = town
     rollups.rebuild(community)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         rollups.health_report(community, START, END, as_of=AS_OF)
     InteractionEvent.objects.bulk_create(
         InteractionEvent(
@@ -100,7 +120,7 @@ def test_reading_costs_the_same_whatever_the_event_count(town, django_assert_num
         for i in range(500)
     )
     rollups.update(community, lag=timedelta(0))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         rollups.health_report(community, START, END, as_of=AS_OF)
 
 
@@ -197,14 +217,10 @@ class RollupsMatchTheEventLog(TestCase):
             community=self.elsewhere, created_at=BASE, verb="post.reply",
             actor_id=ids[1], target_user_id=ids[2], data={"topic": 1},
         )  # fmt: skip
+        replay(self.community, batch)
+        batched = rollup_rows(self.community)
         rollups.rebuild(self.community)
-        whole = rollup_rows(self.community)
-        rollups.BATCH, saved = batch, rollups.BATCH
-        try:
-            rollups.rebuild(self.community)
-        finally:
-            rollups.BATCH = saved
-        assert rollup_rows(self.community) == whole
+        assert rollup_rows(self.community) == batched
         start = BASE + start_day * DAY
         end = start + length_days * DAY
         as_of = end + timedelta(minutes=as_of_minutes)
@@ -214,6 +230,70 @@ class RollupsMatchTheEventLog(TestCase):
         actual = dataclasses.asdict(rollups.health_report(self.community, start, end, as_of=as_of))
         for key, value in expected.items():
             assert actual[key] == value, key
+
+
+odd_data_st = st.fixed_dictionaries(
+    {},
+    optional={
+        "topic": st.one_of(st.none(), st.integers(1, 5)),
+        "kind": st.sampled_from(["questions", "discussion", 3, None]),
+        "responded": st.sampled_from([True, False, None, 0, 1, 0.0, "", "yes", [], {}]),
+        "to": st.sampled_from(["shipped", "planned", None, 1]),
+    },
+)
+
+
+class RebuildWritesWhatTheReplayWrites(TestCase):
+    """Whatever order the ids are in (PostgreSQL hands them out before commit, so they can
+    disagree with time) and whatever ``data`` holds, a rebuild writes every row a replay
+    in batches writes."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.users = [user_factory() for _ in range(PEOPLE)]
+        cls.community = community_factory(owner=cls.users[0])
+
+    @settings(
+        max_examples=40,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(
+        events=st.lists(event_st, min_size=5, max_size=60),
+        conversations=st.lists(conversation_st(), max_size=5),
+        odd=st.lists(st.tuples(event_st, odd_data_st, st.one_of(st.none(), st.integers(1, 5)))),
+        order=st.randoms(use_true_random=False),
+        batch=st.sampled_from([2, 7, 5000]),
+    )
+    def test_every_row_matches(self, events, conversations, odd, order, batch):
+        ids = [u.pk for u in self.users]
+        events = events + [e for conversation in conversations for e in conversation]
+        shaped = []
+        for e in events:
+            data = {"topic": e["topic"]}
+            if e["verb"] == "topic.create":
+                data["kind"] = e["kind"]
+            if e["verb"] in ("question.ask", "idea.propose", "idea.vote", "idea.status"):
+                data = {"to": e["to"], "responded": e["responded"], "topic": e["topic"]}
+            shaped.append((e, data, None))
+        rows = [
+            InteractionEvent(
+                community=self.community,
+                created_at=BASE + timedelta(minutes=e["minute"], microseconds=i),
+                verb=e["verb"],
+                actor_id=None if e["actor"] is None else ids[e["actor"]],
+                target_user_id=None if e["target"] is None else ids[e["target"]],
+                object_id=object_id,
+                data=data,
+            )
+            for i, (e, data, object_id) in enumerate(shaped + odd)
+        ]
+        order.shuffle(rows)  # ids in any order
+        InteractionEvent.objects.bulk_create(rows)
+        replay(self.community, batch)
+        replayed = rollup_rows(self.community)
+        rollups.rebuild(self.community)
+        assert rollup_rows(self.community) == replayed
 
 
 def test_utc_midnight():
@@ -251,11 +331,18 @@ def test_rebuild_command(town, capsys):  # noqa: F811
     days=st.lists(st.sets(st.integers(0, 9), max_size=6), min_size=1, max_size=40),
     span=st.integers(1, 10),
 )
-def test_rolling_distinct_equals_a_union_per_day(days, span):
-    lead = [set()] * (span - 1)
-    sets = lead + days
-    expected = [len(set().union(*sets[i - span + 1 : i + 1])) for i in range(span - 1, len(sets))]
-    assert rollups.rolling_distinct(sets, span) == expected
+def test_distinct_members_over_a_span_equal_a_union_per_day(days, span):
+    assume(len(days) >= span)
+    origin = date(2024, 1, 1)
+    rows = [(origin.toordinal() + i, user) for i, users in enumerate(days) for user in users]
+    member_days = MemberDays.__new__(MemberDays)  # the arrays without the query
+    member_days.first, member_days.last = origin, origin + len(days) * DAY
+    member_days.days = np.array([d for d, _ in rows], dtype=np.int64)
+    member_days.users = np.array([u for _, u in rows], dtype=np.int64)
+    member_days._distinct = {}
+    expected = [len(set().union(*days[i - span + 1 : i + 1])) for i in range(span - 1, len(days))]
+    first = origin + (span - 1) * DAY
+    assert member_days.distinct(first, len(expected), span) == expected
 
 
 def test_a_reply_in_ones_own_question_is_not_an_answer(db):
@@ -285,8 +372,8 @@ def test_a_reply_in_ones_own_question_is_not_an_answer(db):
     assert contributed == {helper.pk: {day.date() + DAY}}
 
 
-def test_graph_pairs_weighed_in_the_database_give_the_same_graph(town):  # noqa: F811
-    from hearth.analytics.dashboard import relationship_rows
+def test_graph_edges_weighed_in_the_database_give_the_same_graph(town):  # noqa: F811
+    from hearth.analytics.dashboard import RelationshipRow, relationship_rows
     from hearth.analytics.graph import interaction_graph
 
     community, ids = town
@@ -296,16 +383,87 @@ def test_graph_pairs_weighed_in_the_database_give_the_same_graph(town):  # noqa:
     members, staff = set(ids.values()), frozenset({ids["mona"]})
     by_kind = rollups.pair_activity(community, first, last)
     expected = interaction_graph(by_kind, co_topic, members, staff, frozenset(), AS_OF)
-    weighed = rollups.graph_pairs(community, first, last)
-    assert len(weighed) < len(by_kind)  # both directions of a pair in one row
-    assert interaction_graph(weighed, co_topic, members, staff, frozenset(), AS_OF) == expected
-    together = rollups.co_topic_pairs(community, first, last)
-    assert together and len(together) <= len(co_topic)
-    assert interaction_graph(weighed + together, (), members, staff, frozenset(), AS_OF) == expected
+    edges = rollups.graph_edges(community, first, last)
+    pairs = list(zip(edges.low.tolist(), edges.high.tolist(), strict=True))
+    assert len(pairs) < len(by_kind) + len(co_topic)  # one row per unordered pair
+    assert len(set(pairs)) == len(pairs) and all(a < b for a, b in pairs)
+    assert interaction_graph(edges, (), members, staff, frozenset(), AS_OF) == expected
     totals = {
         (p.actor, p.target): p.replies + p.mentions + p.reactions + p.accepts + p.messages
         for p in by_kind
     }
-    counts = rollups.report_pairs(community, first, last).counts
-    assert counts == totals
-    assert relationship_rows(counts)
+    pairs = rollups.report_pairs(community, first, last)
+    assert pairs.counts == totals
+    expected_rows = sorted(
+        (
+            RelationshipRow(a, b, n, totals[b, a])
+            for (a, b), n in totals.items()
+            if a < b and (b, a) in totals
+        ),
+        key=lambda r: (-r.total, r.a, r.b),
+    )
+    assert relationship_rows(pairs) == expected_rows
+    assert expected_rows
+
+
+def test_member_days_read_once_give_what_each_span_reads(town):  # noqa: F811
+    community, ids = town
+    rollups.rebuild(community)
+    first, last = (START - 120 * DAY).date(), (AS_OF + DAY).date()
+    days = MemberDays(community.pk, first, last)
+    for start, end in [(START, END), (START - (END - START), START), (START, START + 7 * DAY)]:
+        alone = rollups.health_report(community, start, end, as_of=AS_OF)
+        assert rollups.health_report(community, start, end, as_of=AS_OF, member_days=days) == alone
+    staff = frozenset({ids["mona"]})
+    assert rollups.day_figures(
+        community, START.date(), END.date(), staff=staff, as_of=AS_OF, member_days=days
+    ) == rollups.day_figures(community, START.date(), END.date(), staff=staff, as_of=AS_OF)
+    for contributions in (False, True):
+        alone = rollups.active_days(community, first, last, contributions=contributions)
+        shared = rollups.active_days(
+            community, first, last, contributions=contributions, member_days=days
+        )
+        assert shared == alone
+    with pytest.raises(ValueError, match="not all read"):
+        days.active_between(first - DAY, last)
+
+
+@pytest.mark.parametrize("staff", [frozenset(), frozenset({"mona"}), frozenset({"mona", "ann"})])
+def test_daily_interactions_between_members_leave_out_staff_on_either_side(town, staff):  # noqa: F811
+    community, ids = town
+    rollups.rebuild(community)
+    staff_ids = frozenset(ids[name] for name in staff)
+    expected, between = {}, {}
+    for day, actor, target, *counts in PairDay.objects.filter(community=community).values_list(
+        "day", "actor_id", "target_id", "replies", "mentions", "reactions", "accepts", "messages"
+    ):
+        expected[day] = expected.get(day, 0) + sum(counts)
+        if actor not in staff_ids and target not in staff_ids:
+            between[day] = between.get(day, 0) + sum(counts)
+    assert expected
+    rows = rollups.day_figures(
+        community, (START - 60 * DAY).date(), END.date(), staff=staff_ids, as_of=AS_OF
+    )
+    for row in rows:
+        assert row["interactions"] == expected.get(row["day"], 0)
+        assert row["member_to_member"] == between.get(row["day"], 0)
+
+
+def test_first_reciprocated_is_the_later_first_of_both_directions(town):  # noqa: F811
+    community, ids = town
+    rollups.rebuild(community)
+    first = {}
+    for actor, target, day in PairDay.objects.filter(community=community).values_list(
+        "actor_id", "target_id", "day"
+    ):
+        first[actor, target] = min(day, first.get((actor, target), day))
+    some = [ids["ann"], ids["ben"], ids["mona"]]
+    expected = {}
+    for (a, b), day in first.items():
+        if a in some and (b, a) in first:
+            both = max(day, first[b, a])
+            expected[a] = min(both, expected.get(a, both))
+    assert expected
+    users = Membership.objects.filter(community=community, user_id__in=some).values("user_id")
+    found = rollups.first_reciprocated(community, users)
+    assert found == {user: rollups.utc_midnight(day) for user, day in expected.items()}
