@@ -33,7 +33,9 @@ def discover() -> dict:
     )
     from hearth.conversations.models import Participant
     from hearth.discussions.models import Category, CategoryKind, ReadAccess, ReviewState, Topic
+    from hearth.elections.models import Election
     from hearth.events.models import Event
+    from hearth.governance.models import Proposal
     from hearth.groups.models import Group
     from hearth.groups.models import Visibility as GroupVisibility
     from hearth.members.models import MemberProfile
@@ -117,6 +119,12 @@ def discover() -> dict:
     )
     if event is None or group is None:
         _die(f"{slug} lacks a public event or a public group")
+    # The latest election and rules proposal (the demo has a finished election, an adopted
+    # proposal and an open one).
+    election = Election.objects.filter(community=community).order_by("-pk").first()
+    proposal = Proposal.objects.filter(community=community).order_by("-pk").first()
+    if election is None or proposal is None:
+        _die(f"{slug} lacks an election or a rules proposal")
 
     # A profile a visitor may see: the most helpful member who does not hide it.
     profile = (
@@ -164,6 +172,10 @@ def discover() -> dict:
             "signup": reverse("account_signup") + "?next=" + reverse("communities:join", kwargs=c),
             "health": reverse("analytics:health", kwargs=c),
             "benefits": reverse("benefits:benefits", kwargs=c),
+            "customers": reverse("customers:customers", kwargs=c),
+            "rules_history": reverse("governance:history", kwargs=c),
+            "proposal": reverse("governance:proposal", args=[slug, proposal.pk]),
+            "election": reverse("elections:detail", args=[slug, election.pk]),
             "welcome_queue": reverse("onboarding:welcome-queue", kwargs=c),
             "messages": reverse("conversations:inbox", kwargs=c),
             "events": reverse("events:list", kwargs=c),
