@@ -49,13 +49,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
-from scipy import sparse
-from scipy.sparse import csgraph
 
-from hearth.analytics import graph_figures
+if TYPE_CHECKING:
+    import networkx as nx
+
+# networkx and scipy (~50 MB) are imported where the graph is computed, in the worker: the
+# web processes import this module for its constants and types and never need them.
 
 CONVERSATION_WEIGHT = 10  # replies (answers are replies), mentions, accepted answers, messages
 REACTION_WEIGHT = 3
@@ -236,6 +238,9 @@ def _spring(graph: nx.Graph, scale: float) -> dict[int, tuple[float, float]]:
     every member to where its distances to the others fit best. A step is a few
     element-wise passes over a 150 × 150 array (no matrix library, whose threads only
     contend on a busy worker), and their number is bounded."""
+    from scipy import sparse
+    from scipy.sparse import csgraph
+
     users = list(graph)
     n = len(users)
     index = {user: i for i, user in enumerate(users)}
@@ -298,6 +303,8 @@ def _layout(shown: nx.Graph) -> dict[int, tuple[float, float]]:
     smaller groups each laid out small on a ring around it, isolated members on the outer
     ring. Laying the groups out together would let two far-apart groups squeeze the main
     one into a dot."""
+    import networkx as nx
+
     isolated = [user for user in shown if shown.degree(user) == 0]
     groups = sorted(
         (sorted(c) for c in nx.connected_components(shown) if len(c) > 1),
@@ -333,6 +340,8 @@ def _picture(
     anonymous: frozenset[int],
     size: int,
 ) -> Picture:
+    import networkx as nx
+
     strength_of = np.zeros(len(members), dtype=weights.dtype)
     np.add.at(strength_of, low, weights)
     np.add.at(strength_of, high, weights)
@@ -402,6 +411,8 @@ def interaction_graph(
     *,
     picture_nodes: int = 150,
 ) -> InteractionGraph:
+    from hearth.analytics import graph_figures
+
     if not 0 <= picture_nodes <= MAX_PICTURE_NODES:
         raise ValueError(f"picture_nodes must be between 0 and {MAX_PICTURE_NODES}")
     nodes = sorted(set(members))
