@@ -617,13 +617,13 @@ def graph_edges(community: Community, start: date, end: date) -> WeighedEdges:
     latest = "(EXTRACT(EPOCH FROM MAX(last)) * 1000000)::bigint" if postgresql else "MAX(last)"
     sql = (
         "WITH p AS (SELECT topic_id, user_id, MAX(last_at) AS last "  # noqa: S608 - our tables
-        f"FROM {presence} WHERE community_id = %s AND day >= %s AND day < %s "
+        f"FROM {presence} WHERE {presence}.community_id = %s AND day >= %s AND day < %s "
         "GROUP BY topic_id, user_id), "
         "e AS (SELECT CASE WHEN actor_id < target_id THEN actor_id ELSE target_id END AS low, "
         "CASE WHEN actor_id < target_id THEN target_id ELSE actor_id END AS high, "
         f"{CONVERSATION_WEIGHT} * (replies + mentions + accepts + messages) "
         f"+ {REACTION_WEIGHT} * reactions AS weight, last_at AS last "
-        f"FROM {pairs} WHERE community_id = %s AND day >= %s AND day < %s "
+        f"FROM {pairs} WHERE {pairs}.community_id = %s AND day >= %s AND day < %s "
         f"UNION ALL SELECT a.user_id, b.user_id, {CO_TOPIC_WEIGHT}, "
         "CASE WHEN a.last > b.last THEN a.last ELSE b.last END "
         "FROM p a JOIN p b ON a.topic_id = b.topic_id AND a.user_id < b.user_id) "
@@ -697,7 +697,7 @@ def first_reciprocated(community: Community, users: QuerySet) -> dict[int, datet
     among, among_params = users.query.sql_with_params()
     sql = (
         f"WITH f AS (SELECT actor_id AS a, target_id AS b, MIN(day) AS first FROM {table} "  # noqa: S608 - our table
-        f"WHERE community_id = %s AND (actor_id IN ({among}) OR target_id IN ({among})) "
+        f"WHERE {table}.community_id = %s AND (actor_id IN ({among}) OR target_id IN ({among})) "
         "GROUP BY actor_id, target_id) "
         "SELECT x.a, MIN(CASE WHEN x.first > y.first THEN x.first ELSE y.first END) "
         f"FROM f x JOIN f y ON y.a = x.b AND y.b = x.a WHERE x.a IN ({among}) GROUP BY x.a"

@@ -122,3 +122,10 @@ def test_the_owner_uploads_maps_and_sees_members_against_others(new_context, liv
     section.get_by_role("link", name="See the members").first.click()
     expect(page.get_by_role("heading", name="Customers who are members")).to_be_visible()
     expect(page.locator(".rows .row")).to_have_count(30)
+
+    # The same figures on the Benefits tab, beside support deflection.
+    page.goto(f"{base}/c/ceramics/health/benefits/")
+    expect(page.get_by_role("heading", name="Benefits", exact=True)).to_be_visible()
+    tab = page.locator("#customers")
+    expect(tab.get_by_role("heading", name="Members versus other customers")).to_be_visible()
+    expect(tab.locator("#customers-matched .health-card__value")).to_have_text("30")
