@@ -298,26 +298,27 @@ HEADLINE_OPTIONS = (
 )
 
 
-# PostgreSQL: the newest matching posts without reading every match. A bitmap scan of the GIN
-# index visits the table once per matching post (~7,700 pages for a word in half a percent of
-# 1.5M posts) before it can sort them by id, and a walk back along the primary key reads every
-# post until enough match (72,000 rows for a word in 1.4% of them). So the index also holds,
-# for each post, a lexeme naming its recency bucket ('§' and post_id >> 13, 8,192 posts a
-# bucket; the text parser never makes a lexeme with '§'), and the candidates are read window by
-# window, newest first: the newest 2 buckets, the 6 before, the 24 before those (262,144 posts
-# in all), then everything older. Each window is a GIN scan of the words AND its buckets, so it
-# visits only the matches (or at most the pages) inside it. The windows are branches of one
-# UNION ALL under the candidates' LIMIT, which PostgreSQL runs in order and stops pulling once
-# it has enough, so a common word never reaches the older windows. The result is the same set
-# as "the newest CANDIDATES + 1 matches": the windows partition the posts, each is sorted, and
-# they come newest first. Windows are not free: each decodes its buckets' entries in the index
-# (about 1 ms per 100,000 posts covered), which is why they stop at 32 buckets; a rare word
-# (it reaches the last branch) pays that, and a word in fewer than ~0.4% of the posts visits
-# its older matches as before. ``post_id + 0`` keeps the planner off the primary key (a walk
-# back along it, or a bitmap of every older post). The index is asked for every word (an AND
-# of lexemes, which it answers exactly) and phrases are checked on ``search_vector`` itself:
-# a recheck of the indexed expression would rebuild each row's vector. That check is written
-# as the function behind @@ (ts_match_vq) so that no index on the column is ever scanned for it.
+# PostgreSQL: the newest matching posts without reading every match. A bitmap scan of the GIN index
+# visits the table once per matching post (~7,700 pages for a word in half a percent of 1.5M posts)
+# before it can sort them by id, and a walk back along the primary key reads every post until enough
+# match (72,000 rows for a word in 1.4% of them). So the index also holds, for each post, a lexeme
+# naming its recency bucket ('§' and post_id >> 13, 8,192 posts a bucket; the text parser never
+# makes a lexeme with '§'), and the candidates are read window by window, newest first from the
+# bucket of the newest post in the search's scope (so a query reads one community's rows only): the
+# newest 2 buckets, the 6 before, the 24 before those (262,144 posts in all), then everything older.
+# Each window is a GIN scan of the words AND its buckets, so it visits only the matches (or at most
+# the pages) inside it. The windows are branches of one UNION ALL under the candidates' LIMIT, which
+# PostgreSQL runs in order and stops pulling once it has enough, so a common word never reaches the
+# older windows. The result is the same set as "the newest CANDIDATES + 1 matches": the windows
+# partition the posts, each is sorted, and they come newest first. Windows are not free: each
+# decodes its buckets' entries in the index (about 1 ms per 100,000 posts covered), which is why
+# they stop at 32 buckets; a rare word (it reaches the last branch) pays that, and a word in fewer
+# than ~0.4% of the posts visits its older matches as before. ``post_id + 0`` keeps the planner off
+# the primary key (a walk back along it, or a bitmap of every older post). The index is asked for
+# every word (an AND of lexemes, which it answers exactly) and phrases are checked on
+# ``search_vector`` itself: a recheck of the indexed expression would rebuild each row's vector.
+# That check is written as the function behind @@ (ts_match_vq) so that no index on the column is
+# ever scanned for it.
 RECENCY_SHIFT = 13
 RECENCY_WINDOWS = (2, 6, 24)  # buckets per window, newest first
 # Must stay the expression of the index search_postdocument_recent (migration 0003).
@@ -367,7 +368,8 @@ def _postgresql_query(match: str, where: str, params: list, offset: int, limit: 
                 websearch_to_tsquery('english', %s) AS every_word
         ),
         newest AS MATERIALIZED (
-            SELECT COALESCE(MAX(post_id), 0) >> {RECENCY_SHIFT} AS bucket FROM {DOCS}
+            SELECT COALESCE(MAX(d.post_id), 0) >> {RECENCY_SHIFT} AS bucket FROM {DOCS} d
+            WHERE {where}
         ),
         candidates AS (
             {union}
@@ -388,6 +390,7 @@ def _postgresql_query(match: str, where: str, params: list, offset: int, limit: 
     return sql, [
         match,
         every_word,
+        *params,
         *[value for _ in range(len(branches)) for value in (*params, CANDIDATES + 1)],
         CANDIDATES + 1,
         limit,
