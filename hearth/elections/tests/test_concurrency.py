@@ -1,34 +1,12 @@
 """Two ballots of one member at the same moment make one ballot, on PostgreSQL (SQLite
 serialises writers anyway)."""
 
-import threading
-
 import pytest
 from django.db import connection
 
 from hearth.elections.models import Ballot
 from hearth.elections.tests.conftest import cast
-
-
-def _race(targets):
-    errors = []
-    barrier = threading.Barrier(len(targets))
-
-    def run(fn):
-        try:
-            barrier.wait(timeout=30)
-            fn()
-        except Exception as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(fn,)) for fn in targets]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
+from hearth.testing.concurrency import race
 
 
 @pytest.mark.django_db(transaction=True)
@@ -38,6 +16,6 @@ def test_simultaneous_ballots_of_one_member_make_one(contest):
     election, candidates, voters = contest
     me = voters[0]
     racers = [(lambda c=c: cast(election, me, [c.pk])) for c in candidates for _ in range(2)]
-    assert _race(racers) == []
+    assert race(racers) == []
     assert Ballot.objects.filter(election=election, voter=me).count() == 1
     assert Ballot.objects.filter(election=election).count() == 1

@@ -1,34 +1,12 @@
 """RSVPs racing for the last seats, on PostgreSQL (SQLite serialises writers anyway)."""
 
-import threading
-
 import pytest
 from django.db import connection
 
 from hearth.events import recurrence, services
 from hearth.events.models import Rsvp, RsvpStatus
+from hearth.testing.concurrency import race
 from hearth.testing.factories import actor_for, membership_factory, user_factory
-
-
-def _race(targets):
-    errors = []
-    barrier = threading.Barrier(len(targets))
-
-    def run(fn):
-        try:
-            barrier.wait(timeout=30)
-            fn()
-        except Exception as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(fn,)) for fn in targets]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
 
 
 @pytest.mark.django_db(transaction=True)
@@ -44,7 +22,7 @@ def test_concurrent_rsvps_never_exceed_capacity(make_event, community):
             actor=actor_for(user, community), event=event, day=day, status=status
         )
 
-    assert _race([rsvp(u) for u in users]) == []
+    assert race([rsvp(u) for u in users]) == []
     going = Rsvp.objects.filter(event=event, status=RsvpStatus.GOING)
     assert going.count() == 3
     assert Rsvp.objects.filter(event=event, status=RsvpStatus.WAITLISTED).count() == 7
@@ -54,6 +32,6 @@ def test_concurrent_rsvps_never_exceed_capacity(make_event, community):
     by_id = {u.pk: u for u in users}
     racers = [rsvp(by_id[uid], "not_going") for uid in leaving]
     racers += [rsvp(u, "maybe") for u in users if u.pk not in leaving][:3]
-    assert _race(racers) == []
+    assert race(racers) == []
     assert Rsvp.objects.filter(event=event, status=RsvpStatus.GOING).count() == 3
     assert Rsvp.objects.filter(event=event, status=RsvpStatus.WAITLISTED).count() == 1

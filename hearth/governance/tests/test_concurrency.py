@@ -1,7 +1,6 @@
 """One member's ballots racing each other, and a ballot racing the close, on PostgreSQL
 (SQLite serialises writers anyway; the unique constraint still holds there)."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -10,28 +9,8 @@ from django.db import connection
 
 from hearth.governance import services
 from hearth.governance.models import Ballot, ProposalStatus
+from hearth.testing.concurrency import race
 from hearth.testing.factories import actor_for
-
-
-def _race(targets):
-    errors = []
-    barrier = threading.Barrier(len(targets))
-
-    def run(fn):
-        try:
-            barrier.wait(timeout=30)
-            fn()
-        except Exception as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(fn,)) for fn in targets]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
 
 
 @pytest.mark.django_db(transaction=True)
@@ -47,7 +26,7 @@ def test_two_votes_at_once_by_one_member_make_one_ballot(community, make_proposa
         )
 
     for _round in range(5):
-        assert _race([cast("yes"), cast("no"), cast("abstain"), cast("yes")]) == []
+        assert race([cast("yes"), cast("no"), cast("abstain"), cast("yes")]) == []
         assert Ballot.objects.cast().filter(proposal=proposal).count() == 1
 
     # Several members at once: one ballot each.
@@ -57,7 +36,7 @@ def test_two_votes_at_once_by_one_member_make_one_ballot(community, make_proposa
         )
 
     others = [cast_yes(u) for u in voters[1:] for _ in range(3)]
-    assert _race(others) == []
+    assert race(others) == []
     assert Ballot.objects.cast().filter(proposal=proposal).count() == 3
 
 
@@ -70,7 +49,7 @@ def test_a_ballot_racing_the_close_is_counted_or_refused_never_lost(
     proposal = make_proposal()
     services.ballot_cast(actor=actor_for(voters[0], community), proposal=proposal, choice="yes")
     with time_machine.travel(proposal.closes_at - timedelta(seconds=2), tick=True):
-        errors = _race([
+        errors = race([
             lambda: services.ballot_cast(
                 actor=actor_for(voters[1], community), proposal=proposal, choice="no"),
             lambda: services.proposal_close(proposal.pk, now=proposal.closes_at),
