@@ -28,19 +28,17 @@ from __future__ import annotations
 
 import hashlib
 import re
-import uuid
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
-from hearth.core import replica
+from hearth.core import replica, versions
 
 # The models whose rows community pages show. A save or delete of any bumps the version.
 WATCHED = (
@@ -97,29 +95,20 @@ def _version_key(community_id: int) -> str:
 
 
 def current_version(community_id: int) -> str:
-    """The community's content version: a random token, made on first use and replaced on
-    every bump, so a version key lost from the cache never brings old entries back."""
-    key = _version_key(community_id)
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, uuid.uuid4().hex, None)
-        version = cache.get(key)
-    return version
+    """The community's content version (``hearth.core.versions``)."""
+    return versions.current(_version_key(community_id))
 
 
 def bump(community_id: int | None) -> None:
     """Every cached page of the community is stale from now on."""
     if community_id is not None:
-        cache.set(_version_key(community_id), uuid.uuid4().hex, None)
+        versions.bump(_version_key(community_id))
 
 
 def bump_now_and_on_commit(community_id: int | None) -> None:
-    """Bump at once (pages rendered from here on do not reuse older ones) and again when
-    the transaction commits (a visitor who rendered the not yet committed state in between
-    stored it under the version this second bump retires)."""
+    """Bump now and at the commit (``versions.bump_now_and_on_commit``)."""
     if community_id is not None:
-        bump(community_id)
-        transaction.on_commit(lambda: bump(community_id))
+        versions.bump_now_and_on_commit(_version_key(community_id))
 
 
 def _community_id_of(instance) -> int | None:

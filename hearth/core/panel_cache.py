@@ -23,17 +23,15 @@ What keeps a cached panel honest:
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
-from hearth.core import page_cache
+from hearth.core import page_cache, versions
 
 # A save or delete of any of these bumps the community's "people" version.
 PEOPLE_WATCHED = (
@@ -59,24 +57,13 @@ def _people_key(community_id: int) -> str:
 
 
 def people_version(community_id: int) -> str:
-    key = _people_key(community_id)
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, uuid.uuid4().hex, None)
-        version = cache.get(key)
-    return version
-
-
-def bump_people(community_id: int | None) -> None:
-    if community_id is not None:
-        cache.set(_people_key(community_id), uuid.uuid4().hex, None)
+    return versions.current(_people_key(community_id))
 
 
 def _on_people_write(sender, instance, **kwargs) -> None:
     community_id = getattr(instance, "community_id", None)
     if community_id is not None:
-        bump_people(community_id)
-        transaction.on_commit(lambda: bump_people(community_id))
+        versions.bump_now_and_on_commit(_people_key(community_id))
 
 
 def connect() -> None:

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
 
-from hearth.notifications import policy
+from hearth.notifications import bell, policy
 from hearth.notifications.models import (
     BUILT_IN_CHANNELS,
     CommunityDefault,
@@ -74,9 +74,11 @@ def digest_subscription(user: User, community: Community) -> DigestSubscription:
 
 def unread_count(user: User, community: Community | None = None) -> int:
     """Unread notifications the user may see, in one community or all (two queries; one
-    when nothing is unread)."""
+    when nothing is unread; in all of them, kept in the cache: ``bell``)."""
     if user is None or not user.is_authenticated:
         return 0
+    if community is None:
+        return bell.unread_count(user)
     return policy.visible_notifications(user, community, unread_only=True).count()
 
 

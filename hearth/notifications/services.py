@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from hearth.communities import policy as community_policy
 from hearth.communities.models import Community
 from hearth.core.actor import Actor
-from hearth.notifications import emails, policy, selectors
+from hearth.notifications import bell, emails, policy, selectors
 from hearth.notifications.models import (
     Channel,
     CommunityDefault,
@@ -29,15 +29,18 @@ def notification_mark_read(*, user, notification: Notification) -> Notification:
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
             read_at=notification.read_at
         )
+        bell.bump(user.pk)
     return notification
 
 
 def notifications_mark_all_read(*, user, community: Community | None = None) -> int:
-    return Notification.objects.filter(
+    marked = Notification.objects.filter(
         pk__in=policy.visible_notifications(user, community)
         .filter(read_at__isnull=True)
         .values("pk")
     ).update(read_at=timezone.now())
+    bell.bump(user.pk)
+    return marked
 
 
 def _check_channels(channels: dict[str, str]) -> None:

@@ -1,0 +1,41 @@
+"""Cache versions: a named random token, replaced at every bump.
+
+A cached entry records the version it was computed under (read *before* computing), and
+is served only while that version holds. A token made on first use and replaced on every
+bump, rather than a counter, means a version lost from the cache never brings old entries
+back. The visitor page cache, the home's panels and the bell's unread count use these."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+
+
+def current(key: str) -> str:
+    """The version named ``key``, made on first use."""
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, uuid.uuid4().hex, None)
+        version = cache.get(key)
+    return version
+
+
+def current_many(keys: list[str]) -> list[str]:
+    """The versions named ``keys``, in order, in one cache read when all exist."""
+    found = cache.get_many(keys) if keys else {}
+    return [found[key] if key in found else current(key) for key in keys]
+
+
+def bump(key: str) -> None:
+    """Whatever was kept under the version named ``key`` is stale from now on."""
+    cache.set(key, uuid.uuid4().hex, None)
+
+
+def bump_now_and_on_commit(key: str) -> None:
+    """Bump at once (nothing computed from here on reuses older entries) and again when the
+    transaction commits (an entry computed from the not yet committed state in between was
+    stored under the version this second bump retires)."""
+    bump(key)
+    transaction.on_commit(lambda: bump(key))
