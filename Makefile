@@ -68,8 +68,11 @@ test: install-test lint migrations-check
 
 # The discussions benchmark (bench/README.md): seeds databases of its own (hearth_bench_*,
 # never the test database) on the PostgreSQL at 127.0.0.1:5432, serves them with
-# `hearth serve` and loads them with Debian's wrk. Sizes and time: BENCH_POSTS (1000000),
-# BENCH_MEMBERS (100000), BENCH_SMALL_POSTS (10000), BENCH_DURATION (10 s per page).
+# `hearth serve` as production runs it (granian, two processes, a psycopg pool, Redis
+# databases 12 and 11 at 127.0.0.1:6379, emptied; BENCH_MODE=embedded for the earlier
+# setup), loads them with Debian's wrk, then measures the health dashboard
+# (bench.analytics --quick). Sizes and time: BENCH_POSTS (1000000), BENCH_MEMBERS
+# (100000), BENCH_SMALL_POSTS (10000), BENCH_DURATION (10 s per page).
 bench: install
 	@command -v wrk >/dev/null 2>&1 || { \
 	  echo "Installing Debian's wrk for the benchmark…"; \

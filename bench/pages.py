@@ -49,6 +49,13 @@ def pages(info: dict, floor_bytes: int | None = None) -> list[Page]:
             kind="search",
         ),
         Page(
+            "search_member",
+            f"search, common word, signed in ({info['search_word_docs']:,} hits)",
+            f"/c/{c}/search?q={quote(info['search_word'])}",
+            member=True,
+            kind="search",
+        ),
+        Page(
             "search_rare",
             f"search, rare word ({info['rare_word_docs']:,} hits)",
             f"/c/{c}/search?q={quote(info['rare_word'])}",
