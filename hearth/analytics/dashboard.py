@@ -173,13 +173,14 @@ def _build(community: Community, window: Window, as_of: datetime, reads: Reads) 
         rollups.report_pairs, community, previous_window.start, previous_window.end + DAY
     )
     reciprocated = reads.start(rollups.first_reciprocated, community, arrived(community, window))
-    members = memberships(community)
-    staff = frozenset(m.user for m in members if m.role in STAFF_ROLES)
-    known = rollups.Members(staff, {m.user: m.joined_at for m in members if m.joined_at})
     boundaries = ladder_boundaries(window)
     ladder_from = (boundaries[0] - LEADING_SPAN * DAY).date()
-    all_days = member_days(community, window, ladder_from, as_of)
-    window_pairs = rollups.report_pairs(community, window.start, window.end + DAY)
+    days_read = reads.start(member_days, community, window, ladder_from, as_of)
+    window_pairs_read = reads.start(rollups.report_pairs, community, window.start, window.end + DAY)
+    members = memberships(community)
+    staff, joined, ladder_members, leaders = _member_sets(members)
+    known = rollups.Members(staff, joined)
+    all_days, window_pairs = days_read.result(), window_pairs_read.result()
     report = rollups.health_report(
         community,
         window.start_at,
@@ -190,8 +191,6 @@ def _build(community: Community, window: Window, as_of: datetime, reads: Reads) 
         member_days=all_days,
     )
     activity_end = as_of.date() + DAY  # the ladder's and the funnel's activity: until now
-    ladder_members = {m.user: m.joined_at for m in members if m.current and m.joined_at}
-    leaders = frozenset(m.user for m in members if m.current and m.leader)
     window_ladder, months_ladder = ladders(
         ladder_members,
         DayArrays(*all_days.arrays(ladder_from, activity_end)),
@@ -416,6 +415,11 @@ def pair_activity(community: Community, window: Window) -> tuple[PairActivity, .
     return tuple(rollups.pair_activity(community, window.start, window.end + DAY))
 
 
+# Plain strings: on 100,000 rows an enum member's lookup costs more than the comparison.
+_ACTIVE = str(MembershipStatus.ACTIVE.value)
+_STAFF_ROLES = frozenset(str(getattr(role, "value", role)) for role in STAFF_ROLES)
+
+
 class MemberRow(NamedTuple):  # a tuple: 100,000 of them are made per computation
     user: int
     role: str
@@ -425,25 +429,49 @@ class MemberRow(NamedTuple):  # a tuple: 100,000 of them are made per computatio
     requested_at: datetime
     source: str
     campaign: str
-
-    @property
-    def current(self) -> bool:
-        return self.status == MembershipStatus.ACTIVE
-
-    @property
-    def leader(self) -> bool:
-        return self.role in STAFF_ROLES or self.trust_level >= LEADER_TRUST_LEVEL
+    current: bool  # an active member
+    staff: bool
+    leader: bool  # staff, or trusted enough to lead
 
 
 def memberships(community: Community) -> list[MemberRow]:
     fields = ("user_id", "role", "status", "trust_level", "joined_at", "requested_at", "source",
               "campaign")  # fmt: skip
+    active, staff_roles, leading = _ACTIVE, _STAFF_ROLES, LEADER_TRUST_LEVEL
     return [
-        MemberRow(*row)
-        for row in fast_rows.rows(
+        MemberRow(
+            user,
+            role,
+            status,
+            trust,
+            joined,
+            requested,
+            source,
+            campaign,
+            status == active,
+            role in staff_roles,
+            role in staff_roles or trust >= leading,
+        )  # fmt: skip
+        for user, role, status, trust, joined, requested, source, campaign in fast_rows.rows(
             Membership.objects.filter(community_id=community.pk).values_list(*fields)
         )
     ]
+
+
+def _member_sets(members: list[MemberRow]):
+    """In one pass: staff, when each member joined, the ladder's current members (with
+    when they joined) and its leaders."""
+    staff, joined, current, leaders = [], {}, {}, []
+    for m in members:
+        if m.staff:
+            staff.append(m.user)
+        if m.joined_at:
+            joined[m.user] = m.joined_at
+            if m.current:
+                current[m.user] = m.joined_at
+        if m.current and m.leader:
+            leaders.append(m.user)
+    return frozenset(staff), joined, current, frozenset(leaders)
 
 
 def _month_start(day: date, back: int = 0) -> date:
@@ -655,8 +683,7 @@ def slipping_members(community: Community, window: Window, *, as_of: datetime) -
     """Members whose ladder level at the window's end is below their level at its start."""
     members = memberships(community)
     since = (window.start_at - LEADING_SPAN * DAY).date()
-    current = {m.user: m.joined_at for m in members if m.current and m.joined_at}
-    leaders = frozenset(m.user for m in members if m.current and m.leader)
+    _staff, _joined, current, leaders = _member_sets(members)
     report = ladder(
         current,
         rollups.active_days(community, since, window.end + DAY),
