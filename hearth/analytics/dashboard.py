@@ -18,7 +18,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING, NamedTuple
 
-import numpy as np
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -46,11 +45,14 @@ from hearth.audience.selectors import (
     visitors_by_source,
 )
 from hearth.communities.models import STAFF_ROLES, Membership, MembershipStatus
+from hearth.core.lazy_import import lazy
 from hearth.core.models import InteractionEvent
 from hearth.discussions import policy as discussion_policy
 from hearth.discussions.models import Topic
 from hearth.growth.selectors import signups_in
 from hearth.members.models import MemberProfile
+
+np = lazy("numpy")  # loaded on first use: web processes never compute
 
 if TYPE_CHECKING:
     from hearth.communities.models import Community

@@ -51,7 +51,9 @@ from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-import numpy as np
+from hearth.core.lazy_import import lazy
+
+np = lazy("numpy")  # loaded on first use: web processes never compute
 
 if TYPE_CHECKING:
     import networkx as nx

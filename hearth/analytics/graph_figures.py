@@ -21,9 +21,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-import numpy as np
 from scipy import sparse
 from scipy.sparse import csgraph
+
+from hearth.core.lazy_import import lazy
+
+np = lazy("numpy")  # loaded on first use: web processes never compute
 
 
 @dataclass(frozen=True)

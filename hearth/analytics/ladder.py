@@ -42,7 +42,9 @@ from enum import IntEnum
 from fractions import Fraction
 from typing import NamedTuple
 
-import numpy as np
+from hearth.core.lazy_import import lazy
+
+np = lazy("numpy")  # loaded on first use: web processes never compute
 
 
 class Level(IntEnum):

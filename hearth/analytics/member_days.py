@@ -14,11 +14,13 @@ from collections import defaultdict
 from datetime import date, timedelta
 from itertools import chain
 
-import numpy as np
 from django.db import connection
 
 from hearth.analytics import fast_rows
 from hearth.analytics.models import MemberDay
+from hearth.core.lazy_import import lazy
+
+np = lazy("numpy")  # loaded on first use: web processes never compute
 
 DAY = timedelta(days=1)
 

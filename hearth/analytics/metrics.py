@@ -44,11 +44,13 @@ from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from django.utils import timezone
 
 from hearth.communities.models import STAFF_ROLES, Membership
+from hearth.core.lazy_import import lazy
 from hearth.core.models import InteractionEvent
+
+np = lazy("numpy")  # loaded on first use: web processes never compute
 
 if TYPE_CHECKING:
     from hearth.communities.models import Community

@@ -30,7 +30,6 @@ from functools import cached_property
 from itertools import chain
 from typing import TYPE_CHECKING, NamedTuple
 
-import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
@@ -73,7 +72,10 @@ from hearth.analytics.rollup_writes import PAIR_COUNTS, PAIR_FIELDS, apply_event
 from hearth.analytics.rollup_writes import add_day_rows as add_day_rows  # trust levels' too
 from hearth.communities.models import STAFF_ROLES, Membership
 from hearth.core import event_cursor
+from hearth.core.lazy_import import lazy
 from hearth.core.models import InteractionEvent
+
+np = lazy("numpy")  # loaded on first use: web processes never compute
 
 if TYPE_CHECKING:
     from hearth.communities.models import Community

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from statistics import median
 
-import numpy as np
+from hearth.core.lazy_import import lazy
+
+np = lazy("numpy")  # loaded on first use: web processes never compute
 
 DAYS_PER_MONTH = 30.4375
 HORIZONS = (3, 6, 12)  # months

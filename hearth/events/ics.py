@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar
-from icalendar import Event as VEvent
-
+from hearth.core.lazy_import import lazy
 from hearth.events.models import Event
+
+icalendar = lazy("icalendar")  # loaded by the first feed or .ics asked for, not by every process
 
 PRODID = "-//Hearth//Events//EN"
 FREQ = {"weekly": "WEEKLY", "monthly": "MONTHLY"}
@@ -23,9 +23,9 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def vevent(event: Event, *, url: str, host: str) -> VEvent:
+def vevent(event: Event, *, url: str, host: str) -> icalendar.Event:
     zone = ZoneInfo(event.time_zone)
-    item = VEvent()
+    item = icalendar.Event()
     item.add("uid", f"event-{event.pk}@{host}")
     item.add("dtstamp", event.updated_at)
     item.add("summary", _one_line(event.title))
@@ -53,7 +53,7 @@ def vevent(event: Event, *, url: str, host: str) -> VEvent:
 
 
 def calendar_bytes(events: list[Event], *, name: str, url_of, host: str) -> bytes:
-    cal = Calendar()
+    cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
