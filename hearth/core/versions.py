@@ -8,9 +8,13 @@ back. The visitor page cache, the home's panels and the bell's unread count use 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
+
+T = TypeVar("T")
 
 
 def current(key: str) -> str:
@@ -39,3 +43,17 @@ def bump_now_and_on_commit(key: str) -> None:
     stored under the version this second bump retires)."""
     bump(key)
     transaction.on_commit(lambda: bump(key))
+
+
+def kept(key: str, version: str | None, compute: Callable[[], T], seconds: int) -> T:
+    """The value kept under ``key`` while it was computed under ``version`` (read by the
+    caller before computing), else ``compute()``, kept for ``seconds``. Without a version
+    (no cache), computed."""
+    if version is None:
+        return compute()
+    entry = cache.get(key)
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    value = compute()
+    cache.set(key, (version, value), seconds)
+    return value

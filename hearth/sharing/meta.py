@@ -7,6 +7,7 @@ Such pages carry no "noindex": an anonymous crawler never gets them to index."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -16,9 +17,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from hearth.communities.models import Community
+from hearth.core import page_cache, versions
 from hearth.discussions.models import Category, CategoryKind, Topic
 from hearth.members.models import MemberProfile
 from hearth.qa.models import AnswerVote, Question
@@ -27,6 +30,7 @@ from hearth.sharing import cards, policy, selectors
 # Inside <script type="application/ld+json"> the HTML parser ends the element at the first
 # "</script", whatever the type: escaping <, > and & (as Django's json_script does) keeps any
 # text, a title "</script><script>…" included, inside the JSON.
+CARD_SECONDS = 300  # what no version covers (a renamed author) is at most this old
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
@@ -106,6 +110,19 @@ def category_card(category: Category, path: str) -> ShareCard:
 
 
 def topic_card(topic: Topic, path: str) -> ShareCard:
+    """Kept per topic, page and language under the community's content version (every
+    write to topics and posts retires it): the same card for every viewer of a public
+    topic, read from the opening post (a query) on each signed-in page otherwise."""
+    digest = hashlib.sha256(path.encode()).hexdigest()[:16]
+    return versions.kept(
+        f"hearth:sharecard:topic:{topic.pk}:{digest}:{get_language()}",
+        page_cache.current_version(topic.community_id),
+        lambda: _topic_card(topic, path),
+        CARD_SECONDS,
+    )
+
+
+def _topic_card(topic: Topic, path: str) -> ShareCard:
     community = topic.community
     opening = selectors.topic_opening(topic)
     text = selectors.excerpt(opening.html if opening else "")

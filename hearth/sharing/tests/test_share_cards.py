@@ -172,3 +172,26 @@ def test_a_retitled_topic_gets_a_new_card_address(client, community, owner, publ
 def test_a_long_title_fits_the_card(community):
     png = cards.draw_card(community, "Word " * 200, "General · example.org")
     assert Image.open(io.BytesIO(png)).size == (cards.WIDTH, cards.HEIGHT)
+
+
+def test_a_topics_card_is_kept_until_its_posts_change(
+    client, member, community, owner, public_topic, monkeypatch
+):
+    from hearth.sharing import selectors
+
+    reads = []
+    real = selectors.topic_opening
+    monkeypatch.setattr(selectors, "topic_opening", lambda t: reads.append(t.pk) or real(t))
+    client.force_login(member)  # members get the page rendered, not from the visitor cache
+    path = topic_path(public_topic) + "?page=1"
+    client.get(path)
+    response = client.get(path)
+    assert meta(response, "description") == "Opening words"
+    assert reads == [public_topic.pk]  # read once, then kept
+    opening = public_topic.posts.get(number=1)
+    discussion_services.post_edit(
+        actor=actor_for(owner, community), post=opening, body="Fresh opening words"
+    )
+    response = client.get(path)
+    assert meta(response, "description") == "Fresh opening words"
+    assert len(reads) == 2
