@@ -12,6 +12,10 @@ entry is shared by every viewer in the same state, never kept for one viewer; th
 around them, with its CSRF token, is rendered live. Nothing viewer-specific goes in:
 deleted posts and posts in review (whose text only staff or the author see, with
 viewer-dependent controls) are always rendered live.
+
+The rows of topic lists are kept the same way (``topic_rows``): a row's key holds what it
+shows, the viewer's unread count and idea vote included, so viewers in the same state
+share it.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from hearth.core.templatetags.hearth import short_ago
 from hearth.discussions.models import REACTIONS as REACTION_KINDS
@@ -32,6 +36,7 @@ BYLINE = "discussions/_post_byline.html"
 CONTENT = "discussions/_post_content.html"
 REACTIONS = "discussions/_reaction_buttons.html"
 POST = "discussions/_post.html"
+TOPIC_ROW = "discussions/_topic_row.html"
 # Stands for the request's CSRF token in a kept post (its reaction form has one).
 CSRF_PLACEHOLDER = "\ue010csrf-post\ue011"
 
@@ -208,3 +213,60 @@ def attach(posts, community, *, request=None, last_read=None, can_reply=False) -
             )
     if missing:
         cache.set_many(missing, _timeout())
+
+
+def _topic_row_inputs(topic, show_category: bool) -> tuple:
+    """Everything ``_topic_row.html`` reads: the topic, its category when shown, its
+    author and last poster, its question's and idea's state, the viewer's vote and unread
+    count, and the relative time as shown now."""
+    idea = getattr(topic, "idea", None)
+    question = getattr(topic, "question", None)
+    category = topic.category if show_category else None
+    who = topic.last_poster or topic.author
+    return (
+        topic.pk, topic.slug, topic.title, topic.is_pinned, topic.is_closed, topic.is_archived,
+        topic.post_count, topic.last_posted_at, short_ago(topic.last_posted_at),
+        getattr(topic, "unread", 0), getattr(topic, "is_new", False),
+        question.accepted_answer_id if question is not None else None,
+        (idea.vote_count, idea.status) if idea is not None else None,
+        bool(getattr(topic, "my_vote", False)),
+        (category.slug, category.name, category.color) if category is not None else None,
+        topic.author.name if topic.author else None,
+        (who.pk, who.name, who.initials, who.avatar.name if who.avatar else None)
+        if who is not None else None,
+        timezone.get_current_timezone_name(),
+    )  # fmt: skip
+
+
+def topic_rows(topics, community, *, show_category: bool = False) -> SafeString:
+    """A topic list's rows, each from the cache (one ``get_many``) or rendered now and kept
+    (one ``set_many``), keyed by a digest of everything the row shows: a list of ten rows
+    was most of the signed-in home's rendering. Rows carry no form and no token."""
+    topics = list(topics)
+    if not topics:
+        return mark_safe("")
+    template = get_template(TOPIC_ROW)
+    if not _enabled():
+        return mark_safe(  # noqa: S308 (our own rendered template)
+            "".join(_render_row(template, t, community, show_category) for t in topics)
+        )
+    language = translation.get_language()
+    keys = [
+        "hearth:topicrow:"
+        + _digest(language, community.slug, *_topic_row_inputs(t, show_category), TOPIC_ROW)
+        for t in topics
+    ]
+    found = cache.get_many(keys)
+    missing, rows = {}, []
+    for topic, key in zip(topics, keys, strict=True):
+        html = found.get(key)
+        if html is None:
+            html = missing[key] = _render_row(template, topic, community, show_category)
+        rows.append(html)
+    if missing:
+        cache.set_many(missing, _timeout())
+    return mark_safe("".join(rows))  # noqa: S308 (our own rendered template)
+
+
+def _render_row(template, topic, community, show_category: bool) -> str:
+    return template.render({"t": topic, "community": community, "show_category": show_category})
