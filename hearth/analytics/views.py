@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from hearth.analytics import dashboard, display, policy
+from hearth.analytics import dashboard, display, drilldowns, policy
 from hearth.analytics.forms import PRESETS, parse_window, utc_today
 from hearth.communities.views import community_view
 from hearth.core.htmx import is_htmx
@@ -154,21 +154,21 @@ def _week(request) -> date | None:
 
 @health_view
 def drilldown(request, metric: str):
-    if metric not in dashboard.DRILLDOWNS:
+    if metric not in drilldowns.DRILLDOWNS:
         raise Http404
     window, context = window_context(request)
     week = _week(request) if metric == "cohort" else None
     if metric == "cohort" and week is None:
         raise Http404
     try:
-        items = dashboard.drilldown_items(request.community, window, metric, week=week)
-    except dashboard.Computing:
+        items = drilldowns.drilldown_items(request.community, window, metric, week=week)
+    except drilldowns.Computing:
         return computing(request, context)
     if items is None:
         raise Http404
-    listed = dashboard.readable_items(request.actor, request.community, metric, items)
+    listed = drilldowns.readable_items(request.actor, request.community, metric, items)
     page = Paginator(listed, PER_PAGE).get_page(request.GET.get("page"))
-    rows = dashboard.drilldown_rows(
+    rows = drilldowns.drilldown_rows(
         request.actor, request.community, metric, list(page.object_list), window
     )
     context.update(

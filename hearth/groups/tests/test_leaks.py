@@ -9,7 +9,7 @@ import re
 import pytest
 from django.test import override_settings
 
-from hearth.analytics import dashboard
+from hearth.analytics import drilldowns
 from hearth.api import services as api_services
 from hearth.discussions import services as discussions
 from hearth.discussions.models import Watch
@@ -211,13 +211,13 @@ def test_analytics_drilldowns_name_it_only_to_those_who_read_it(
     community, hidden, member, moderator
 ):
     items = [hidden.pk]
-    for metric in dashboard.TOPIC_DRILLDOWNS:
+    for metric in drilldowns.TOPIC_DRILLDOWNS:
         assert (
-            dashboard.readable_items(actor_for(member, community), community, metric, items) == []
+            drilldowns.readable_items(actor_for(member, community), community, metric, items) == []
         )
         # Community staff read every group's categories, to moderate them.
         assert (
-            dashboard.readable_items(actor_for(moderator, community), community, metric, items)
+            drilldowns.readable_items(actor_for(moderator, community), community, metric, items)
             == items
         )
 
