@@ -26,7 +26,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
@@ -105,9 +104,5 @@ def panel_html(
         f"hearth:panel:{name}:{community_id}:{audience}:{translation.get_language()}:"
         f"{timezone.get_current_timezone_name()}"
     )
-    entry = cache.get(key)
-    if entry is not None and entry[0] == current:
-        return mark_safe(entry[1])  # noqa: S308 (our own rendered template)
-    html = str(render())
-    cache.set(key, (current, html), _timeout())
-    return mark_safe(html)  # noqa: S308 (template output)
+    html = versions.kept(key, current, lambda: str(render()), _timeout())
+    return mark_safe(html)  # noqa: S308 (our own rendered template)
