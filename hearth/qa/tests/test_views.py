@@ -85,11 +85,12 @@ def test_unanswered_queue_oldest_first_with_trust_and_flat_queries(
     for i in range(10):
         asker = membership_factory(community, trust_level=2).user
         discussion_services.topic_create(
-            actor=actor_for(asker, community), category=support, title=f"Q{i}", body="?"
+            actor=actor_for(asker, community), category=support, title=f"Later {i}", body="?"
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         body = client.get("/c/garden/unanswered").content.decode()
-    assert body.index(question.title) < body.index("Q0")
+    # (Titles no random CSRF token can contain: a bare "Q0" sometimes matched one.)
+    assert body.index(question.title) < body.index("Later 0")
     discussion_services.post_reply(
         actor=actor_for(member, community), topic=question, body="answered"
     )
