@@ -1,5 +1,3 @@
-import threading
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -16,6 +14,7 @@ from hearth.discussions.models import (
     Topic,
     TopicRead,
 )
+from hearth.testing.concurrency import race
 from hearth.testing.factories import actor_for, image_upload, membership_factory, user_factory
 from hearth.testing.html import script_capable_parts
 
@@ -214,21 +213,12 @@ class TestReplies:
         if connection.vendor == "sqlite":
             pytest.skip("SQLite serialises writers; the lock matters on PostgreSQL")
         users = [member, owner] + [membership_factory(community).user for _ in range(4)]
-        errors = []
-
-        def reply(user):
-            try:
-                _reply(user, community, topic, body=f"from {user.username}")
-            except Exception as exc:  # noqa: BLE001
-                errors.append(exc)
-            finally:
-                connection.close()
-
-        threads = [threading.Thread(target=reply, args=(u,)) for u in users]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        errors = race(
+            [
+                lambda user=user: _reply(user, community, topic, body=f"from {user.username}")
+                for user in users
+            ]
+        )
         assert not errors
         numbers = sorted(Post.objects.filter(topic=topic).values_list("number", flat=True))
         assert numbers == list(range(1, len(users) + 2))
