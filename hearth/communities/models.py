@@ -1,4 +1,5 @@
 import secrets
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -84,7 +85,7 @@ class Community(models.Model):
         return self.visibility == Visibility.PUBLIC
 
     @property
-    def palette(self) -> dict[str, str]:
+    def palette(self) -> Mapping[str, str]:
         return accent_palette(self.accent_color)
 
     @property

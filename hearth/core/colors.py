@@ -2,6 +2,9 @@
 colour chosen by WCAG contrast so every community is readable without a designer."""
 
 import re
+from collections.abc import Mapping
+from functools import lru_cache
+from types import MappingProxyType
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -60,17 +63,22 @@ def readable_on(hex_color: str, background: str, minimum: float = 4.5) -> str:
     return toward
 
 
-def accent_palette(hex_color: str) -> dict[str, str]:
+@lru_cache(maxsize=512)
+def accent_palette(hex_color: str) -> Mapping[str, str]:
+    """Every page of a community reads its palette (a few hundred colour sums): worked out
+    once per colour, read-only since it is shared."""
     soft_dark = mix(hex_color, DARK_SURFACE, 0.8)
     # Dark-mode links sit on the surfaces and on the accent tint: readable on the lighter.
     lightest_dark = max((DARK_SURFACE_2, soft_dark), key=relative_luminance)
-    return {
-        "accent": hex_color,
-        "accent_hover": mix(hex_color, "#000000", 0.15),
-        "accent_soft": mix(hex_color, "#ffffff", 0.88),
-        "accent_contrast": text_on(hex_color),
-        "accent_text": readable_on(hex_color, "#ffffff"),
-        "accent_text_dark": readable_on(hex_color, lightest_dark),
-        # Dark mode: a tint of the accent on the dark surface, under light text.
-        "accent_soft_dark": soft_dark,
-    }
+    return MappingProxyType(
+        {
+            "accent": hex_color,
+            "accent_hover": mix(hex_color, "#000000", 0.15),
+            "accent_soft": mix(hex_color, "#ffffff", 0.88),
+            "accent_contrast": text_on(hex_color),
+            "accent_text": readable_on(hex_color, "#ffffff"),
+            "accent_text_dark": readable_on(hex_color, lightest_dark),
+            # Dark mode: a tint of the accent on the dark surface, under light text.
+            "accent_soft_dark": soft_dark,
+        }
+    )
