@@ -191,3 +191,11 @@ def test_the_cache_skips_a_failing_redis_for_a_while(settings):
         assert cache.delete("k") is False
         assert cache.has_key("k") is False
     assert cache.ping() is False
+
+
+def test_cache_calls_share_one_client_per_pool(on_redis):
+    cache.set("shared", 1)
+    client = cache._cache.get_client(write=True)
+    assert cache.get("shared") == 1
+    assert cache._cache.get_client("shared") is client
+    assert cache._cache.get_client("other", write=True) is client
