@@ -133,9 +133,12 @@ def search_community(
     form_data: Mapping[str, Any],
     page: Any = None,
     per_page: int = PER_PAGE,
+    categories: list[Category] | None = None,
 ) -> SearchPage:
-    """Search one community (/c/<slug>/search), optionally one category of it (by slug)."""
-    categories = searchable_categories(actor=actor, community=community)
+    """Search one community (/c/<slug>/search), optionally one category of it (by slug).
+    ``categories``: ``searchable_categories`` for this actor, where the caller has them."""
+    if categories is None:
+        categories = searchable_categories(actor=actor, community=community)
     if slug := form_data.get("category"):
         categories = [c for c in categories if c.slug == slug]
     return search(

@@ -35,6 +35,7 @@ def community_search(request):
             community=community,
             form_data=form.cleaned_data,
             page=request.GET.get("page"),
+            categories=categories,
         )
     return _render(request, "search/community_search.html", form, page)
 
