@@ -90,25 +90,20 @@ def _enabled() -> bool:
     return bool(getattr(settings, "HEARTH_PAGE_CACHE", True))
 
 
-def _version_key(community_id: int) -> str:
+def version_key(community_id: int) -> str:
     return f"hearth:pagecache:v:{community_id}"
-
-
-def current_version(community_id: int) -> str:
-    """The community's content version (``hearth.core.versions``)."""
-    return versions.current(_version_key(community_id))
 
 
 def bump(community_id: int | None) -> None:
     """Every cached page of the community is stale from now on."""
     if community_id is not None:
-        versions.bump(_version_key(community_id))
+        versions.bump(version_key(community_id))
 
 
 def bump_now_and_on_commit(community_id: int | None) -> None:
     """Bump now and at the commit (``versions.bump_now_and_on_commit``)."""
     if community_id is not None:
-        versions.bump_now_and_on_commit(_version_key(community_id))
+        versions.bump_now_and_on_commit(version_key(community_id))
 
 
 def _community_id_of(instance) -> int | None:
@@ -216,9 +211,10 @@ def visitor_page_cache(view):
             response = view(request, *args, **kwargs)
             anonymous = not request.user.is_authenticated
             return _mark(response, visitor=anonymous and response.status_code == 200)
-        version = current_version(request.community.pk)
-        key = _page_key(request)
-        entry = cache.get(key)
+        key, version_name = _page_key(request), version_key(request.community.pk)
+        found = cache.get_many([version_name, key])  # one round trip for a hit
+        version = found.get(version_name) or versions.current(version_name)
+        entry = found.get(key)
         if entry is not None and entry[0] == version:
             _version, headers, body = entry
             if CSRF_PLACEHOLDER.encode() in body:

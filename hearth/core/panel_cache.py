@@ -55,10 +55,6 @@ def _people_key(community_id: int) -> str:
     return f"hearth:panel:people:{community_id}"
 
 
-def people_version(community_id: int) -> str:
-    return versions.current(_people_key(community_id))
-
-
 def _on_people_write(sender, instance, **kwargs) -> None:
     community_id = getattr(instance, "community_id", None)
     if community_id is not None:
@@ -79,11 +75,11 @@ def connect() -> None:
         post_delete.connect(_on_people_write, sender=model, dispatch_uid=uid + ":delete")
 
 
-def _version(kind: str, community_id: int) -> str:
+def _version_key(kind: str, community_id: int) -> str:
     if kind == "people":
-        return people_version(community_id)
+        return _people_key(community_id)
     if kind == "content":
-        return page_cache.current_version(community_id)
+        return page_cache.version_key(community_id)
     raise ValueError(f"unknown panel version {kind!r}")
 
 
@@ -99,10 +95,11 @@ def panel_html(
     ``render()`` (kept for the next viewer of the same audience)."""
     if not _enabled():
         return mark_safe(render())  # noqa: S308 (template output)
-    current = _version(version, community_id)
     key = (
         f"hearth:panel:{name}:{community_id}:{audience}:{translation.get_language()}:"
         f"{timezone.get_current_timezone_name()}"
     )
-    html = versions.kept(key, current, lambda: str(render()), _timeout())
+    html = versions.kept(
+        key, _version_key(version, community_id), lambda: str(render()), _timeout()
+    )
     return mark_safe(html)  # noqa: S308 (our own rendered template)

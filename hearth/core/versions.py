@@ -45,13 +45,15 @@ def bump_now_and_on_commit(key: str) -> None:
     transaction.on_commit(lambda: bump(key))
 
 
-def kept(key: str, version: str | None, compute: Callable[[], T], seconds: int) -> T:
-    """The value kept under ``key`` while it was computed under ``version`` (read by the
-    caller before computing), else ``compute()``, kept for ``seconds``. Without a version
-    (no cache), computed."""
+def kept(key: str, version_key: str, compute: Callable[[], T], seconds: int) -> T:
+    """The value kept under ``key`` while the version named ``version_key`` holds, else
+    ``compute()``, kept for ``seconds`` under that version (read with the entry, in one cache
+    call, before computing). Without a cache, computed."""
+    found = cache.get_many([version_key, key])
+    version = found.get(version_key) or current(version_key)
     if version is None:
         return compute()
-    entry = cache.get(key)
+    entry = found.get(key)
     if entry is not None and entry[0] == version:
         return entry[1]
     value = compute()

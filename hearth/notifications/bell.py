@@ -65,11 +65,12 @@ def unread_count(user) -> int:
     """The unread notifications the user may see, in all their communities: from the cache
     while every version it was counted under holds (no query), else counted (two queries;
     one when nothing is unread)."""
-    user_version = versions.current(_version_key(user.pk))
+    version_key = _version_key(user.pk)
+    communities_key, count_key = f"hearth:bell:c:{user.pk}", f"hearth:bell:n:{user.pk}"
+    kept = cache.get_many([version_key, communities_key, count_key])
+    user_version = kept.get(version_key) or versions.current(version_key)
     if user_version is None:  # no cache (Redis down): count
         return _count(user)
-    communities_key, count_key = f"hearth:bell:c:{user.pk}", f"hearth:bell:n:{user.pk}"
-    kept = cache.get_many([communities_key, count_key])
     communities = kept.get(communities_key)
     if communities is None or communities[0] != user_version:
         ids = sorted(Membership.objects.filter(user=user).values_list("community_id", flat=True))

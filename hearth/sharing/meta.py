@@ -116,7 +116,7 @@ def topic_card(topic: Topic, path: str) -> ShareCard:
     digest = hashlib.sha256(path.encode()).hexdigest()[:16]
     return versions.kept(
         f"hearth:sharecard:topic:{topic.pk}:{digest}:{get_language()}",
-        page_cache.current_version(topic.community_id),
+        page_cache.version_key(topic.community_id),
         lambda: _topic_card(topic, path),
         CARD_SECONDS,
     )
