@@ -38,9 +38,31 @@ class Conversation(CommunityOwned):
         return f"conversation {self.pk} in {self.community_id}"
 
 
+class ParticipantQuerySet(models.QuerySet):
+    """Updates and bulk inserts retire the kept unread totals of the members they touch
+    (``hearth.conversations.unread``)."""
+
+    def update(self, **kwargs):
+        from hearth.conversations import unread
+
+        users = list(self.order_by().values_list("user_id", flat=True).distinct())
+        updated = super().update(**kwargs)
+        unread.forget(users)
+        return updated
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from hearth.conversations import unread
+
+        created = super().bulk_create(objs, *args, **kwargs)
+        unread.forget(p.user_id for p in created)
+        return created
+
+
 class Participant(CommunityOwned):
     """A member's place in a conversation: read state and, denormalised from the
     conversation, the time of its last message (for the inbox order)."""
+
+    objects = ParticipantQuerySet.as_manager()
 
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="participants"

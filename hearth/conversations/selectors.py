@@ -10,7 +10,7 @@ from django.http import Http404
 
 from hearth.accounts.models import User
 from hearth.communities.models import Community, Membership, MembershipStatus
-from hearth.conversations import policy
+from hearth.conversations import policy, unread
 from hearth.conversations.models import (
     Block,
     Conversation,
@@ -45,14 +45,19 @@ def inbox(actor: Actor) -> QuerySet[Participant]:
 
 
 def unread_total(actor: Actor) -> int:
-    """Unread messages over the actor's conversations (the nav badge): one query on the
+    """Unread messages over the actor's conversations (the nav badge): kept in the cache
+    until one of their conversation rows changes (``unread``), else one query on the
     partial index of participant rows with something unread."""
     if not actor.is_member:
         return 0
-    total = Participant.objects.filter(
-        community=actor.community, user=actor.user, left_at__isnull=True, unread_count__gt=0
-    ).aggregate(total=Sum("unread_count"))["total"]
-    return total or 0
+
+    def count() -> int:
+        total = Participant.objects.filter(
+            community=actor.community, user=actor.user, left_at__isnull=True, unread_count__gt=0
+        ).aggregate(total=Sum("unread_count"))["total"]
+        return total or 0
+
+    return unread.kept_total(actor.community.pk, actor.user.pk, count)
 
 
 def conversation_for(actor: Actor, conversation_id: int) -> Conversation:

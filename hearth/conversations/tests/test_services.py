@@ -14,7 +14,12 @@ from hearth.conversations.models import (
     Participant,
 )
 from hearth.core.models import InteractionEvent
-from hearth.testing.factories import actor_for, membership_factory, user_factory
+from hearth.testing.factories import (
+    actor_for,
+    community_factory,
+    membership_factory,
+    user_factory,
+)
 
 
 def _member(community, username, trust_level=1, **fields):
@@ -359,3 +364,56 @@ class TestReports:
         with pytest.raises(ValidationError, match="already resolved"):
             services.reports_resolve(actor=staff, conversation=conversation)
         assert selectors.open_report_count(community) == 0
+
+
+class TestKeptUnreadTotal:
+    """The Messages tab's total is kept in the cache: it must follow every change of the
+    member's conversation rows, and a kept total costs no query."""
+
+    @staticmethod
+    def _uncached(user, community) -> int:
+        rows = Participant.objects.filter(community=community, user=user, left_at__isnull=True)
+        return sum(rows.values_list("unread_count", flat=True))
+
+    def test_follows_sends_reads_leaves_and_new_conversations(
+        self, start, send, community, member, newcomer, owner, django_assert_num_queries
+    ):
+        reader = actor_for(owner, community)
+        assert selectors.unread_total(reader) == 0
+        conversation = start(member, [newcomer, owner])
+        assert selectors.unread_total(reader) == 1 == self._uncached(owner, community)
+        send(newcomer, conversation)
+        assert selectors.unread_total(reader) == 2
+        with django_assert_num_queries(0):
+            assert selectors.unread_total(reader) == 2
+        other = start(newcomer, [owner], body="Just us")
+        assert selectors.unread_total(reader) == 3
+        services.conversation_mark_read(actor=reader, conversation=conversation)
+        assert selectors.unread_total(reader) == 1 == self._uncached(owner, community)
+        send(newcomer, other)
+        assert selectors.unread_total(reader) == 2
+        services.conversation_leave(actor=reader, conversation=other)
+        assert selectors.unread_total(reader) == 0 == self._uncached(owner, community)
+        # The sender's own total is not moved by their message; the others' are.
+        assert selectors.unread_total(actor_for(newcomer, community)) == self._uncached(
+            newcomer, community
+        )
+
+    def test_a_row_saved_or_deleted_directly_is_followed(self, start, community, member, owner):
+        reader = actor_for(owner, community)
+        conversation = start(member, [owner])
+        assert selectors.unread_total(reader) == 1
+        row = Participant.objects.get(conversation=conversation, user=owner)
+        row.unread_count = 5
+        row.save()
+        assert selectors.unread_total(reader) == 5
+        row.delete()
+        assert selectors.unread_total(reader) == 0
+
+    def test_kept_per_community(self, start, community, member, owner):
+        conversation = start(member, [owner])
+        assert selectors.unread_total(actor_for(owner, community)) == 1
+        elsewhere = community_factory(slug="elsewhere")
+        membership_factory(elsewhere, user=owner)
+        assert selectors.unread_total(actor_for(owner, elsewhere)) == 0
+        assert conversation.community_id == community.pk

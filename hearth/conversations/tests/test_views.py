@@ -277,7 +277,7 @@ class TestQueryCounts:
     ):
         conversation = start(member, [newcomer, owner], body="first")
         c = as_user(newcomer)
-        with django_assert_max_num_queries(20) as few:
+        with django_assert_max_num_queries(21) as few:
             c.get(url("conversation", conversation.pk))
         for _ in range(40):
             send(owner, conversation)
