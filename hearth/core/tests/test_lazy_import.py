@@ -12,6 +12,14 @@ from hearth.core.lazy_import import lazy
 ROOT = Path(__file__).resolve().parents[3]
 
 
+def run_fresh(script: str) -> None:
+    """Run ``script`` in a new interpreter, where numpy is not loaded yet."""
+    done = subprocess.run(  # noqa: S603 -- our own interpreter
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+
+
 def test_nothing_is_in_sys_modules_until_first_use():
     """psycopg looks in sys.modules for numpy when it adapts an integer: it must find
     either nothing or numpy fully loaded, never a stand-in."""
@@ -23,10 +31,7 @@ def test_nothing_is_in_sys_modules_until_first_use():
         "assert int(np.array([1, 2]).sum()) == 3\n"
         "assert sys.modules['numpy'].integer is np.integer\n"
     )
-    done = subprocess.run(  # noqa: S603 -- our own interpreter
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
+    run_fresh(script)
 
 
 def test_first_use_from_many_threads_at_once():
@@ -38,10 +43,7 @@ def test_first_use_from_many_threads_at_once():
         "    found = list(pool.map(lambda _: np.integer.__name__, range(64)))\n"
         "assert found == ['integer'] * 64, found\n"
     )
-    done = subprocess.run(  # noqa: S603 -- our own interpreter
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
+    run_fresh(script)
 
 
 def test_a_loaded_module_is_returned_as_it_is():
