@@ -223,6 +223,7 @@ TEMPLATES = [
 # markup at a fraction of the cost, ~1.5 ms less on a signed-in topic page's reply form.
 FORM_RENDERER = "django.forms.renderers.Jinja2"
 
+
 # Databases: embedded SQLite (WAL, see hearth.core.apps) unless DATABASE_URL is set.
 def _database(url: str) -> dict:
     # Under ASGI each request runs in a worker thread, so persistent per-thread connections
