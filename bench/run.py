@@ -514,9 +514,28 @@ def table(runs: list[dict]) -> str:
     return "\n".join(lines)
 
 
+# The floor's two readings in one run (before and after the pages) further apart than this
+# say the machine's speed moved during the run, and every share of the floor with it.
+STEADY_FLOOR_SPREAD = 1.25
+
+
+def steadiness(runs: list[dict]) -> list[str]:
+    out = []
+    for run in runs:
+        readings = [run["results"].get(k, {}).get("rps") for k in ("floor", "floor_after")]
+        if all(readings) and max(readings) / min(readings) > STEADY_FLOOR_SPREAD:
+            out.append(
+                f"NOT steady: the floor at {_size(run['posts'])} read {readings[0]:.0f} req/s "
+                f"before the pages and {readings[1]:.0f} after: the machine's speed moved by "
+                f"{max(readings) / min(readings) - 1:.0%} during the run, and the shares below "
+                "can be off by as much (run again on a quieter machine)"
+            )
+    return out
+
+
 def verdicts(runs: list[dict]) -> str:
     small, large = runs[0], runs[-1]
-    out = []
+    out = steadiness(runs)
 
     def rps(run, key):
         row = run["results"].get(key) or {}
