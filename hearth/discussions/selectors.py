@@ -4,7 +4,7 @@ the templates show joined in so every list costs a constant number of queries.""
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -187,14 +187,27 @@ def attachment_for(actor: Actor, attachment_id: int, filename: str) -> Attachmen
     return attachment
 
 
-def last_read_number(actor: Actor, topic: Topic) -> int | None:
+def reader_state(actor: Actor, topic: Topic) -> tuple[int | None, str | None]:
+    """The actor's read position in the topic (the last post number they saw) and their
+    watch level on it, in one query; (None, None) for those who do not track reading."""
     if not policy.can_track_reading(actor):
-        return None
-    return (
-        TopicRead.objects.filter(user=actor.user, topic=topic)
-        .values_list("last_read_number", flat=True)
+        return None, None
+    mine = {"community": topic.community_id, "user": actor.user, "topic": OuterRef("pk")}
+    row = (
+        Topic.objects.filter(community=topic.community_id, pk=topic.pk)
+        .annotate(
+            read=Subquery(
+                TopicRead.objects.filter(**mine).values("last_read_number")[:1],
+                output_field=IntegerField(),
+            ),
+            watch=Subquery(
+                Watch.objects.filter(**mine).values("level")[:1], output_field=CharField()
+            ),
+        )
+        .values_list("read", "watch")
         .first()
     )
+    return row if row is not None else (None, None)
 
 
 def page_of_post(topic: Topic, number: int) -> int:
@@ -249,14 +262,6 @@ def topic_posts(actor: Actor, topic: Topic, page_number, posts: QuerySet[Post] |
 
 def revisions(post: Post) -> QuerySet:
     return post.revisions.select_related("editor").order_by("-number")
-
-
-def watch_level(actor: Actor, topic: Topic) -> str | None:
-    if not policy.can_track_reading(actor):
-        return None
-    return (
-        Watch.objects.filter(user=actor.user, topic=topic).values_list("level", flat=True).first()
-    )
 
 
 def mention_candidates(

@@ -163,7 +163,7 @@ def topic(request, topic_slug, topic_id):
         return redirect(topic_url(topic.merged_into))
     if topic.slug != topic_slug:
         return redirect(topic_url(topic), permanent=True)
-    last_read = selectors.last_read_number(actor, topic)
+    last_read, watch_level = selectors.reader_state(actor, topic)
     kind = topic.category.kind
     wants_reply = "reply_to" in request.GET or "quote" in request.GET
     if (
@@ -195,7 +195,6 @@ def topic(request, topic_slug, topic_id):
     reply_form = None
     if policy.can_reply(actor, topic):
         reply_form = ReplyForm(initial=_reply_initial(request, actor, topic))
-    watch_level = selectors.watch_level(actor, topic)
     shown_last_read = last_read if kind != CategoryKind.QUESTIONS else None
     fragments.attach(
         page.object_list,
