@@ -283,6 +283,11 @@ def ensure_reply(actor: Actor, topic: Topic) -> None:
 def edit_post_denial(actor: Actor, post: Post) -> str | None:
     if not can_read_topic(actor, post.topic):
         return _("That post does not exist.")
+    return _edit_rule(actor, post)
+
+
+def _edit_rule(actor: Actor, post: Post) -> str | None:
+    """Editing, once the topic is known to be readable (so for every right below)."""
     if (reason := community_policy.participate_denial(actor)) is not None:
         return reason
     if post.is_deleted:
@@ -305,6 +310,10 @@ def ensure_edit_post(actor: Actor, post: Post) -> None:
 def delete_post_denial(actor: Actor, post: Post) -> str | None:
     if not can_read_topic(actor, post.topic):
         return _("That post does not exist.")
+    return _delete_rule(actor, post)
+
+
+def _delete_rule(actor: Actor, post: Post) -> str | None:
     if post.is_deleted:
         return _("That post is already deleted.")
     if actor.is_staff:
@@ -327,6 +336,10 @@ def ensure_delete_post(actor: Actor, post: Post) -> None:
 def restore_post_denial(actor: Actor, post: Post) -> str | None:
     if not can_read_topic(actor, post.topic):
         return _("That post does not exist.")
+    return _restore_rule(actor, post)
+
+
+def _restore_rule(actor: Actor, post: Post) -> str | None:
     if not actor.is_staff:
         return _("Only staff can restore deleted posts.")
     if not post.is_deleted:
@@ -345,6 +358,10 @@ def ensure_restore_post(actor: Actor, post: Post) -> None:
 def react_denial(actor: Actor, post: Post) -> str | None:
     if not can_read_topic(actor, post.topic):
         return _("That post does not exist.")
+    return _react_rule(actor, post)
+
+
+def _react_rule(actor: Actor, post: Post) -> str | None:
     if (reason := community_policy.participate_denial(actor)) is not None:
         return reason
     if post.is_deleted:
@@ -369,6 +386,10 @@ def flag_post_denial(actor: Actor, post: Post) -> str | None:
     member flags a post once)."""
     if not can_read_topic(actor, post.topic) or not can_see_post(actor, post):
         return _("That post does not exist.")
+    return _flag_rule(actor, post)
+
+
+def _flag_rule(actor: Actor, post: Post) -> str | None:
     if actor.user is None:
         return _("Sign in to flag a post.")
     if (reason := community_policy.participate_denial(actor)) is not None:
@@ -384,6 +405,19 @@ def flag_post_denial(actor: Actor, post: Post) -> str | None:
 
 def can_flag_post(actor: Actor, post: Post) -> bool:
     return flag_post_denial(actor, post) is None
+
+
+def set_post_rights(actor: Actor, topic: Topic, posts: list[Post]) -> None:
+    """``can_edit``, ``can_delete``, ``can_restore``, ``can_react`` and ``can_flag`` on a
+    page of ``topic``'s posts: the same answers as the ``can_…`` functions above, with
+    whether the actor reads the topic asked once for the page instead of five times a post."""
+    readable = can_read_topic(actor, topic)
+    for post in posts:
+        post.can_edit = readable and _edit_rule(actor, post) is None
+        post.can_delete = readable and _delete_rule(actor, post) is None
+        post.can_restore = readable and _restore_rule(actor, post) is None
+        post.can_react = readable and _react_rule(actor, post) is None
+        post.can_flag = readable and can_see_post(actor, post) and _flag_rule(actor, post) is None
 
 
 def moderate_topic_denial(actor: Actor, topic: Topic) -> str | None:

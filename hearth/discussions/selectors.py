@@ -247,15 +247,11 @@ def topic_posts(actor: Actor, topic: Topic, page_number, posts: QuerySet[Post] |
     for post in items:
         post.topic = topic  # already loaded: keep the policy checks below query-free
         post.author_membership = standing.get(post.author_id)
-        post.can_edit = policy.can_edit_post(actor, post)
-        post.can_delete = policy.can_delete_post(actor, post)
-        post.can_restore = policy.can_restore_post(actor, post)
-        post.can_react = policy.can_react(actor, post)
-        post.can_flag = policy.can_flag_post(actor, post)
         post.my_reactions = {kind for post_id, kind in mine if post_id == post.pk}
         # What the Q&A decoration sets on answers, present on every post: a template's
         # lookup of a missing attribute costs a dir() of the whole model instance.
         post.is_answer = post.is_accepted = post.can_accept = False
+    policy.set_post_rights(actor, topic, items)
     page.object_list = items
     return page
 

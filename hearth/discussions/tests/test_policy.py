@@ -86,3 +86,40 @@ def test_in_a_private_community_only_members_read_even_public_categories(
     assert policy.can_read_category(actor, general) is allowed
     assert policy.can_read_topic(actor, topic) is allowed
     assert (general in policy.visible_categories(actor, community)) is allowed
+
+
+RIGHTS = {
+    "can_edit": policy.can_edit_post,
+    "can_delete": policy.can_delete_post,
+    "can_restore": policy.can_restore_post,
+    "can_react": policy.can_react,
+    "can_flag": policy.can_flag_post,
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_page_rights_are_the_single_post_rights(actor_of, personas, community, topic, persona):
+    """set_post_rights (a topic page, the topic's readability asked once) answers as the
+    per-post functions do, for posts of every kind and every persona."""
+    from hearth.discussions import services
+
+    own = services.post_reply(
+        actor=actor_for(personas["newcomer"], community), topic=topic, body="Mine"
+    )
+    deleted = services.post_reply(
+        actor=actor_for(personas["member"], community), topic=topic, body="Gone soon"
+    )
+    services.post_delete(actor=actor_for(personas["owner"], community), post=deleted)
+    held = services.post_reply(
+        actor=actor_for(personas["member"], community), topic=topic, body="Held back"
+    )
+    services.post_set_review_state(post=held, state="held")
+    posts = list(Post.objects.filter(topic=topic).order_by("number"))
+    assert len(posts) == 4 and own in posts
+    actor = actor_of(persona)
+    for post in posts:
+        post.topic = topic
+    policy.set_post_rights(actor, topic, posts)
+    for post in posts:
+        for name, right in RIGHTS.items():
+            assert getattr(post, name) is right(actor, post), (persona, post.number, name)
