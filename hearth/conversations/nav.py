@@ -1,5 +1,5 @@
-"""The Messages tab in the community's section links, with the member's unread count (one
-query on a partial index, once per request; no tab for non-members)."""
+"""The Messages tab in the community's section links, with the member's unread count (kept
+per member, ``unread``; no tab for non-members)."""
 
 from __future__ import annotations
 

@@ -211,9 +211,8 @@ def visitor_page_cache(view):
             response = view(request, *args, **kwargs)
             anonymous = not request.user.is_authenticated
             return _mark(response, visitor=anonymous and response.status_code == 200)
-        key, version_name = _page_key(request), version_key(request.community.pk)
-        found = cache.get_many([version_name, key])  # one round trip for a hit
-        version = found.get(version_name) or versions.current(version_name)
+        key = _page_key(request)
+        version, found = versions.current_with(version_key(request.community.pk), [key])
         entry = found.get(key)
         if entry is not None and entry[0] == version:
             _version, headers, body = entry

@@ -45,12 +45,18 @@ def bump_now_and_on_commit(key: str) -> None:
     transaction.on_commit(lambda: bump(key))
 
 
+def current_with(version_key: str, keys: list[str]) -> tuple[str | None, dict]:
+    """The version named ``version_key`` and what the cache holds under ``keys``, in one
+    cache call when the version exists (``None`` for the version without a cache)."""
+    found = cache.get_many([version_key, *keys])
+    return found.get(version_key) or current(version_key), found
+
+
 def kept(key: str, version_key: str, compute: Callable[[], T], seconds: int) -> T:
     """The value kept under ``key`` while the version named ``version_key`` holds, else
     ``compute()``, kept for ``seconds`` under that version (read with the entry, in one cache
     call, before computing). Without a cache, computed."""
-    found = cache.get_many([version_key, key])
-    version = found.get(version_key) or current(version_key)
+    version, found = current_with(version_key, [key])
     if version is None:
         return compute()
     entry = found.get(key)

@@ -65,10 +65,8 @@ def unread_count(user) -> int:
     """The unread notifications the user may see, in all their communities: from the cache
     while every version it was counted under holds (no query), else counted (two queries;
     one when nothing is unread)."""
-    version_key = _version_key(user.pk)
     communities_key, count_key = f"hearth:bell:c:{user.pk}", f"hearth:bell:n:{user.pk}"
-    kept = cache.get_many([version_key, communities_key, count_key])
-    user_version = kept.get(version_key) or versions.current(version_key)
+    user_version, kept = versions.current_with(_version_key(user.pk), [communities_key, count_key])
     if user_version is None:  # no cache (Redis down): count
         return _count(user)
     communities = kept.get(communities_key)
