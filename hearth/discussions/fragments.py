@@ -132,28 +132,18 @@ def _whole_cacheable(post) -> bool:
 
 def attach(posts, community, *, request=None, last_read=None, can_reply=False) -> None:
     """Set ``post.fragments`` (``byline``, ``content``, ``reactions``) on each post of a
-    page, from the cache (one ``get_many``) or rendered now and kept (one ``set_many``).
-    Posts whose text must be rendered live get only their byline.
+    page, from the cache or rendered now and kept (one ``set_many``). Posts whose text must
+    be rendered live get only their byline.
 
     With ``request`` (and the page's ``last_read`` and whether the viewer may reply), the
     whole article of each plain post is kept too (``post.fragments["post"]``), with a
-    placeholder where its form's CSRF token goes, filled with this request's token."""
+    placeholder where its form's CSRF token goes, filled with this request's token. The
+    articles are read first: a post whose article is kept needs none of its parts, so a
+    warm page reads 20 entries instead of 80."""
     if not _enabled() or not posts:
         return
     language = translation.get_language()
-    keys = {}
-    for post in posts:
-        keys[post.pk] = {
-            "byline": "hearth:postfrag:b:"
-            + _digest(language, *_byline_inputs(post, community), BYLINE),
-        }
-        if _cacheable(post):
-            keys[post.pk]["content"] = "hearth:postfrag:c:" + _digest(
-                language, *_content_inputs(post), CONTENT
-            )
-            keys[post.pk]["reactions"] = "hearth:postfrag:r:" + _digest(
-                language, *_reaction_inputs(post), REACTIONS
-            )
+    keys = {post.pk: _part_keys(post, community, language) for post in posts}
     whole = {}
     if request is not None:
         for post in posts:
@@ -167,8 +157,11 @@ def attach(posts, community, *, request=None, last_read=None, can_reply=False) -
                     community.slug,
                     POST,
                 )
-    wanted = [key for parts in keys.values() for key in parts.values()] + list(whole.values())
-    found = cache.get_many(wanted)
+    found = cache.get_many(list(whole.values())) if whole else {}
+    needing_parts = [post for post in posts if whole.get(post.pk) not in found]
+    parts_wanted = [key for post in needing_parts for key in keys[post.pk].values()]
+    if parts_wanted:
+        found.update(cache.get_many(parts_wanted))
     missing = {}
     templates = {
         "byline": get_template(BYLINE),
@@ -176,7 +169,8 @@ def attach(posts, community, *, request=None, last_read=None, can_reply=False) -
         "reactions": get_template(REACTIONS),
     }
     for post in posts:
-        fragments = {}
+        post.fragments = dict.fromkeys(("byline", "content", "reactions", "post"))
+    for post in needing_parts:
         for part, key in keys[post.pk].items():
             html = found.get(key)
             if html is None:
@@ -184,10 +178,7 @@ def attach(posts, community, *, request=None, last_read=None, can_reply=False) -
                     {"post": post, "community": community, "reactions": REACTION_KINDS}
                 )
                 missing[key] = html
-            fragments[part] = mark_safe(html)  # noqa: S308 (our own rendered template)
-        for part in ("content", "reactions", "post"):
-            fragments.setdefault(part, None)  # a template's failed lookup costs a dir()
-        post.fragments = fragments
+            post.fragments[part] = mark_safe(html)  # noqa: S308 (our own rendered template)
     if whole:
         token = get_token(request)
         template = get_template(POST)
@@ -213,6 +204,20 @@ def attach(posts, community, *, request=None, last_read=None, can_reply=False) -
             )
     if missing:
         cache.set_many(missing, _timeout())
+
+
+def _part_keys(post, community, language: str) -> dict[str, str]:
+    """The cache keys of a post's byline and, unless it is rendered live, its text and
+    reaction buttons."""
+    keys = {
+        "byline": "hearth:postfrag:b:" + _digest(language, *_byline_inputs(post, community), BYLINE)
+    }
+    if _cacheable(post):
+        keys["content"] = "hearth:postfrag:c:" + _digest(language, *_content_inputs(post), CONTENT)
+        keys["reactions"] = "hearth:postfrag:r:" + _digest(
+            language, *_reaction_inputs(post), REACTIONS
+        )
+    return keys
 
 
 def _topic_row_inputs(topic, show_category: bool) -> tuple:

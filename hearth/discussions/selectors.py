@@ -142,17 +142,37 @@ def with_unread(topics, actor: Actor) -> list[Topic]:
     return topics
 
 
-def topic_for(actor: Actor, topic_id: int) -> Topic:
-    """A topic the actor may read, or 404 (another community's topics look absent)."""
-    topic = (
-        Topic.objects.filter(community=actor.community, pk=topic_id)
-        .select_related("category", "author", "merged_into")
-        .first()
+def topic_for(actor: Actor, topic_id: int, *, with_reader_state: bool = False) -> Topic:
+    """A topic the actor may read, or 404 (another community's topics look absent).
+
+    ``with_reader_state`` reads the actor's reading position and watch level in the same
+    query, for ``reader_state``."""
+    topics = Topic.objects.filter(community=actor.community, pk=topic_id).select_related(
+        "category", "author"
     )
+    tracked = with_reader_state and policy.can_track_reading(actor)
+    if tracked:
+        topics = topics.annotate(**_reader_state_columns(actor))
+    topic = topics.first()
     if topic is None or not policy.can_read_topic(actor, topic):
         raise Http404
     topic.community = actor.community  # the same row: spares a query wherever it is read
+    if tracked:
+        topic.reader_state = (topic.reader_last_read, topic.reader_watch_level)
     return topic
+
+
+def _reader_state_columns(actor: Actor) -> dict:
+    mine = {"community": OuterRef("community_id"), "user": actor.user, "topic": OuterRef("pk")}
+    return {
+        "reader_last_read": Subquery(
+            TopicRead.objects.filter(**mine).values("last_read_number")[:1],
+            output_field=IntegerField(),
+        ),
+        "reader_watch_level": Subquery(
+            Watch.objects.filter(**mine).values("level")[:1], output_field=CharField()
+        ),
+    }
 
 
 def post_for(actor: Actor, post_id: int) -> Post:
@@ -189,22 +209,16 @@ def attachment_for(actor: Actor, attachment_id: int, filename: str) -> Attachmen
 
 def reader_state(actor: Actor, topic: Topic) -> tuple[int | None, str | None]:
     """The actor's read position in the topic (the last post number they saw) and their
-    watch level on it, in one query; (None, None) for those who do not track reading."""
+    watch level on it, in one query, or none when ``topic_for`` read them with the topic;
+    (None, None) for those who do not track reading."""
     if not policy.can_track_reading(actor):
         return None, None
-    mine = {"community": topic.community_id, "user": actor.user, "topic": OuterRef("pk")}
+    if hasattr(topic, "reader_state"):
+        return topic.reader_state
     row = (
         Topic.objects.filter(community=topic.community_id, pk=topic.pk)
-        .annotate(
-            read=Subquery(
-                TopicRead.objects.filter(**mine).values("last_read_number")[:1],
-                output_field=IntegerField(),
-            ),
-            watch=Subquery(
-                Watch.objects.filter(**mine).values("level")[:1], output_field=CharField()
-            ),
-        )
-        .values_list("read", "watch")
+        .annotate(**_reader_state_columns(actor))
+        .values_list("reader_last_read", "reader_watch_level")
         .first()
     )
     return row if row is not None else (None, None)
@@ -220,6 +234,19 @@ def posts_after(topic: Topic, number: int) -> QuerySet[Post]:
     return Post.objects.filter(topic=topic, number__gt=number).order_by("number")
 
 
+# What a topic page reads of its posts: not their Markdown source, of their authors what
+# the byline shows, of the post each answers its number and author's name. Columns are
+# most of what building and reading the page's largest query costs.
+_PAGE_POST_FIELDS = (
+    *(f.name for f in Post._meta.concrete_fields if f.name != "body"),
+    *(f"author__{name}" for name in ("username", "display_name", "avatar", "deleted_at")),
+    "reply_to__number",
+    "reply_to__author_id",
+    "reply_to__author__username",
+    "reply_to__author__deleted_at",
+)
+
+
 def topic_posts(actor: Actor, topic: Topic, page_number, posts: QuerySet[Post] | None = None):
     """One page of a topic's posts with authors, reply targets, the author's standing in
     this community and the actor's own reactions, in a fixed number of queries.
@@ -227,15 +254,19 @@ def topic_posts(actor: Actor, topic: Topic, page_number, posts: QuerySet[Post] |
     ``posts`` may give another order (questions sort answers by acceptance and votes)."""
     if posts is None:
         posts = Post.objects.filter(topic=topic).order_by("number")
-    posts = posts.filter(policy.in_review_filter(actor)).select_related(
-        "author", "reply_to__author"
+    posts = (
+        posts.filter(policy.in_review_filter(actor))
+        .select_related("author", "reply_to__author")
+        .only(*_PAGE_POST_FIELDS)
     )
     page = Paginator(posts, POSTS_PER_PAGE).get_page(page_number)
     items = list(page.object_list)
     author_ids = {p.author_id for p in items if p.author_id}
     standing = {
         m.user_id: m
-        for m in Membership.objects.filter(community=topic.community_id, user_id__in=author_ids)
+        for m in Membership.objects.filter(
+            community=topic.community_id, user_id__in=author_ids
+        ).only("user_id", "role", "trust_level")
     }
     mine: set[tuple[int, str]] = set()
     if actor.user is not None and items:

@@ -158,7 +158,7 @@ def topic_new(request):
 @community_view
 def topic(request, topic_slug, topic_id):
     actor = request.actor
-    topic = selectors.topic_for(actor, topic_id)
+    topic = selectors.topic_for(actor, topic_id, with_reader_state=True)
     if topic.merged_into_id and topic.deleted_at and not actor.is_staff:
         return redirect(topic_url(topic.merged_into))
     if topic.slug != topic_slug:

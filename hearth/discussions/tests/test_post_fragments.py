@@ -112,3 +112,25 @@ def test_a_kept_post_carries_this_requests_csrf_token(community, member, thread)
     token = form.search(body).group(1)
     response = second.post(react_url, {"kind": "heart", "csrfmiddlewaretoken": token})
     assert response.status_code in (200, 302)
+
+
+def test_a_warm_page_reads_the_kept_articles_alone(client, member, thread, monkeypatch):
+    """A post whose whole article is kept needs none of its parts: the warm page reads one
+    entry per post, not four."""
+    from hearth.discussions import fragments
+
+    client.force_login(member)
+    _page(client, thread)
+    _page(client, thread)  # the reading position no longer moves: the same articles
+    read = []
+    real_get_many = fragments.cache.get_many
+
+    def counting_get_many(keys, *args, **kwargs):
+        read.append(list(keys))
+        return real_get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(fragments.cache, "get_many", counting_get_many)
+    _page(client, thread)
+    post_reads = [keys for keys in read if keys and keys[0].startswith("hearth:postfrag:")]
+    assert len(post_reads) == 1
+    assert [key.split(":")[2] for key in post_reads[0]] == ["p", "p", "p"]
