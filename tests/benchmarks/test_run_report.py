@@ -22,3 +22,28 @@ def test_a_steady_floor_says_nothing():
 
 def test_a_missing_reading_says_nothing():
     assert run.steadiness([{"posts": 10_000, "results": {"floor": {"rps": 200.0}}}]) == []
+
+
+def _process(pid: int, rss: float, pss: float, uss: float) -> dict:
+    return {"pid": pid, "rss_mb": rss, "pss_mb": pss, "uss_mb": uss, "command": "hearth"}
+
+
+def test_the_largest_worker_is_judged_by_its_share_of_memory_and_its_resident_size():
+    processes = [_process(10, 151.0, 82.0, 47.0), _process(11, 150.0, 84.0, 51.0)]
+    processes.append(_process(12, 149.0, 83.0, 48.0))
+    largest = run.worker_mb(processes, leader=10)  # the supervisor is not a worker
+    assert largest == {"rss_mb": 150.0, "pss_mb": 84.0, "uss_mb": 51.0}
+    lines = run.verdicts(
+        [
+            {
+                "posts": 1_000_000,
+                "results": {},
+                "probe": {},
+                "worker_mb": largest,
+                "worker_mb_start": largest,
+            }
+        ]
+    )
+    memory = [line for line in lines.splitlines() if "largest app process" in line]
+    assert memory[0].startswith("NOT met") and "84 MB PSS" in memory[0]
+    assert memory[1].startswith("NOT met") and "150 MB resident" in memory[1]

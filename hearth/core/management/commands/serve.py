@@ -8,6 +8,7 @@ import uvicorn
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from hearth.core.preload import preload
 from hearth.core.staticfiles import collect_if_changed
 from hearth.core.worker import ChildSupervisor
 
@@ -87,14 +88,17 @@ def run_uvicorn(host: str, port: int, workers: int) -> None:
 
 
 def run_granian(host: str, port: int, workers: int) -> None:
-    """granian (Rust HTTP, one Python process per worker, TCP_NODELAY set). It loads the
-    same ASGI application by name in each worker, so the body-size limit and the lifespan
-    hooks are the same. It rewrites no client address: X-Forwarded-For is read from
-    trusted proxies only, by hearth.core.client_ip, as under WSGI."""
+    """granian (Rust HTTP, one Python process per worker, TCP_NODELAY set). The
+    application is loaded here first (``hearth.core.preload``), and the workers forked from
+    this process share it: the same ASGI application in each, so the body-size limit and
+    the lifespan hooks are the same. It rewrites no client address: X-Forwarded-For is read
+    from trusted proxies only, by hearth.core.client_ip, as under WSGI."""
     from granian.constants import Interfaces
     from granian.log import LogLevels
     from granian.server import Server
 
+    # granian forks its workers from this process: what is loaded here, they share.
+    preload(APP)
     Server(
         APP,
         address=host,
