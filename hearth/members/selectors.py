@@ -392,7 +392,9 @@ def directory_count(
     if not community_policy.can_view_community(actor, community):
         return 0
     if filters.is_filtered or not policy.sees_members_only_profiles(actor):
-        return profiles[: DIRECTORY_COUNT_CAP + 1].count()
+        # Unordered: any matches up to the cap will do, so the database stops at the cap
+        # instead of sorting every match first (an answer shared by 22,000 members: 42 → 8 ms).
+        return profiles.order_by()[: DIRECTORY_COUNT_CAP + 1].count()
     hidden = MemberProfile.objects.filter(
         community=community, hide_from_directory=True, membership__status=MembershipStatus.ACTIVE
     ).count()

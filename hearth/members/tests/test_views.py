@@ -354,3 +354,14 @@ def test_a_long_filtered_list_is_counted_only_up_to_the_cap(client, community, m
     response = client.get(f"/c/{community.slug}/members/?q=user")
     assert response.context["count_capped"]
     assert "More than 2 members" in response.text
+
+
+def test_the_capped_count_does_not_sort_the_matches(client, community, member):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(member)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"/c/{community.slug}/members/?q=mel")
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    assert counts and all("ORDER BY" not in sql.upper() for sql in counts)
