@@ -1059,7 +1059,7 @@ def seed_members(community_id: int, *, now: datetime) -> dict:
 
     from django.http import QueryDict
 
-    from hearth.members import selectors as member_selectors
+    from hearth.members import directory as member_directory
 
     popular = Interest.objects.get(community=community, key=INTEREST_NAMES[0].casefold())
     rare.refresh_from_db()
@@ -1067,12 +1067,12 @@ def seed_members(community_id: int, *, now: datetime) -> dict:
     answer = f"{region.pk}:{region.choices[0]}"
 
     def listed(params: str) -> int:
-        filters = member_selectors.directory_filters(
+        filters = member_directory.directory_filters(
             as_bench, community, QueryDict(params), [region, reason]
         )
         if filters.notices:
             raise RuntimeError(f"directory filter {params!r}: {filters.notices}")
-        return member_selectors.directory(as_bench, community, filters).count()
+        return member_directory.directory(as_bench, community, filters).count()
 
     return {
         "members_seeded": True,
@@ -1107,6 +1107,7 @@ def _check_members(info: dict) -> None:
 
     from hearth.communities.models import Community
     from hearth.core.actor import Actor
+    from hearth.members import like_you as member_like_you
     from hearth.members import selectors as member_selectors
     from hearth.members.models import MemberProfile
 
@@ -1146,8 +1147,8 @@ def _check_members(info: dict) -> None:
     if sorted(mine) != sorted(BENCH_INTERESTS):
         raise RuntimeError(f"the bench member's interests are {mine}")
     actor = Actor.for_user(bench.user, community)
-    suggestions = member_selectors.members_like_you(actor, community)
-    if len(suggestions) != member_selectors.SUGGESTIONS or not all(s.reason for s in suggestions):
+    suggestions = member_like_you.members_like_you(actor, community)
+    if len(suggestions) != member_like_you.SUGGESTIONS or not all(s.reason for s in suggestions):
         raise RuntimeError("members like you finds too few members for the bench member")
     if info["rare_interest_members"] != RARE_INTEREST_MEMBERS + 1:
         raise RuntimeError("the rare interest does not have its members")

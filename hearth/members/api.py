@@ -2,7 +2,7 @@
 staff's changes to a member's role and trust level.
 
 The directory lists whom the directory page lists to the caller (``policy.listed_profiles``
-through ``selectors.directory``: hidden members are not there), with the page's filters.
+through ``directory.directory``: hidden members are not there), with the page's filters.
 Who may open a profile is the members policy's (``selectors.profile_for``): hidden and
 absent profiles look alike (404), exactly as on the pages, and answers to staff-only
 profile questions are shown to staff and to the member themself. A member's role, trust
@@ -34,7 +34,7 @@ from hearth.communities import services as community_services
 from hearth.communities.models import Membership, Role
 from hearth.core.actor import Actor
 from hearth.discussions.api import Strict
-from hearth.members import policy, selectors
+from hearth.members import directory, policy, selectors
 from hearth.members.models import MemberProfile
 from hearth.moderation import selectors as moderation_selectors
 from hearth.trust import selectors as trust_selectors
@@ -151,8 +151,8 @@ def member_profile(request, slug: str, username: str = USERNAME):
 
 # The directory ---------------------------------------------------------------------------
 
-DirectoryShow = Literal[selectors.SHOWS]  # type: ignore[valid-type]
-DirectorySort = Literal[selectors.SORTS]  # type: ignore[valid-type]
+DirectoryShow = Literal[directory.SHOWS]  # type: ignore[valid-type]
+DirectorySort = Literal[directory.SORTS]  # type: ignore[valid-type]
 
 # What the API says of a filter the directory cannot apply (the page drops it instead).
 DROPPED = {
@@ -239,14 +239,14 @@ def member_directory(request, slug: str, query: Query[DirectoryQuery]):
         value = getattr(query, name)
         if value:
             params[name] = value
-    questions = selectors.answer_filter_questions(actor, community) if query.answer else []
-    filters = selectors.directory_filters(actor, community, params, questions)
+    questions = directory.answer_filter_questions(actor, community) if query.answer else []
+    filters = directory.directory_filters(actor, community, params, questions)
     if filters.dropped:
         raise ValidationError({name: [DROPPED[name]()] for name in filters.dropped})
-    profiles, ordering = selectors.directory_keyset(actor, community, filters)
+    profiles, ordering = directory.directory_keyset(actor, community, filters)
     order = "helpful" if filters.show == "helpful" else filters.sort
     result = page(profiles, ordering, query, scope=f"members:{community.pk}:{order}")
-    selectors.attach_card_details(actor, result["items"])
+    directory.attach_card_details(actor, result["items"])
     result["items"] = [_card(profile) for profile in result["items"]]
     return result
 

@@ -18,7 +18,8 @@ from hearth.conversations import policy as conversation_policy
 from hearth.core.forms import add_service_errors
 from hearth.core.pagination import paginate
 from hearth.discussions import selectors as discussion_selectors
-from hearth.members import policy, selectors, services
+from hearth.members import directory as member_directory
+from hearth.members import like_you, policy, selectors, services
 from hearth.members.forms import InterestListForm, MemberProfileForm, ProfileQuestionForm
 from hearth.members.models import ProfileQuestion
 from hearth.trust import policy as trust_policy
@@ -33,15 +34,15 @@ def directory(request):
     from hearth.groups.selectors import member_filter_choices
 
     actor, community = request.actor, request.community
-    questions = selectors.answer_filter_questions(actor, community)
-    filters = selectors.directory_filters(actor, community, request.GET, questions)
-    profiles = selectors.directory(actor, community, filters)
-    count = selectors.directory_count(actor, community, filters, profiles)
-    page = paginate(request, profiles, selectors.DIRECTORY_PER_PAGE, count=count)
+    questions = member_directory.answer_filter_questions(actor, community)
+    filters = member_directory.directory_filters(actor, community, request.GET, questions)
+    profiles = member_directory.directory(actor, community, filters)
+    count = member_directory.directory_count(actor, community, filters, profiles)
+    page = paginate(request, profiles, member_directory.DIRECTORY_PER_PAGE, count=count)
     page.object_list = list(page.object_list)
-    selectors.attach_card_details(actor, page.object_list)
+    member_directory.attach_card_details(actor, page.object_list)
     member_total = community_selectors.member_count(community)
-    unfiltered = not filters.is_filtered and count <= selectors.DIRECTORY_COUNT_CAP
+    unfiltered = not filters.is_filtered and count <= member_directory.DIRECTORY_COUNT_CAP
     return render(
         request,
         "members/directory.html",
@@ -51,12 +52,12 @@ def directory(request):
             "unlisted": max(0, member_total - count) if unfiltered else 0,
             "page": page,
             "filters": filters,
-            "interests": selectors.interest_options(community),
+            "interests": member_directory.interest_options(community),
             "questions": questions,
             "groups": member_filter_choices(actor, community),
             "can_read_feed": policy.can_read_feed(actor),
-            "count_cap": selectors.DIRECTORY_COUNT_CAP,
-            "count_capped": count > selectors.DIRECTORY_COUNT_CAP,
+            "count_cap": member_directory.DIRECTORY_COUNT_CAP,
+            "count_capped": count > member_directory.DIRECTORY_COUNT_CAP,
         },
     )
 
@@ -92,9 +93,7 @@ def profile(request, username):
             "can_invite": is_self and community_policy.can_create_invite(actor),
             "can_message": not is_self
             and conversation_policy.can_start_conversation(actor, [user]),
-            "suggestions": (
-                selectors.members_like_you(actor, request.community) if is_self else []
-            ),
+            "suggestions": (like_you.members_like_you(actor, request.community) if is_self else []),
         },
     )
 

@@ -238,7 +238,7 @@ def test_settings_only_for_admins_and_in_range(community, owner, moderator):
 
 
 def test_members_like_you_counts_shared_groups(community, private_group, gina, gus, member):
-    from hearth.members.selectors import members_like_you
+    from hearth.members.like_you import members_like_you
 
     suggestions = members_like_you(actor_for(gina, community), community)
     assert [(s.profile.user, s.reason) for s in suggestions] == [

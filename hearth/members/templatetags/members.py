@@ -9,7 +9,7 @@ from django import template
 from django.template.loader import render_to_string
 
 from hearth.core import panel_cache
-from hearth.members import policy, selectors
+from hearth.members import like_you, policy
 
 register = template.Library()
 
@@ -25,7 +25,7 @@ def members_like_you(context):
     def render():
         return render_to_string(
             "members/_members_like_you.html",
-            {"community": community, "suggestions": selectors.members_like_you(actor, community)},
+            {"community": community, "suggestions": like_you.members_like_you(actor, community)},
         )
 
     return panel_cache.panel_html("like-you", community.pk, f"user-{actor.user.pk}", render)

@@ -9,7 +9,7 @@ from hearth.core.models import InteractionEvent
 from hearth.discussions import selectors as discussion_selectors
 from hearth.discussions import services as discussion_services
 from hearth.discussions.models import ReadAccess
-from hearth.members import policy, selectors, services
+from hearth.members import directory, like_you, policy, selectors, services
 from hearth.members.consumers import profile_activity
 from hearth.members.models import MemberProfile
 from hearth.qa.services import answer_accept
@@ -17,13 +17,13 @@ from hearth.testing.factories import actor_for, membership_factory, user_factory
 
 
 def _filters(actor, community, query: str):
-    questions = selectors.answer_filter_questions(actor, community)
-    return selectors.directory_filters(actor, community, QueryDict(query), questions)
+    questions = directory.answer_filter_questions(actor, community)
+    return directory.directory_filters(actor, community, QueryDict(query), questions)
 
 
 def _listed(actor, community, query: str = "") -> list[str]:
     filters = _filters(actor, community, query)
-    return [p.user.username for p in selectors.directory(actor, community, filters)]
+    return [p.user.username for p in directory.directory(actor, community, filters)]
 
 
 class TestVisibility:
@@ -36,7 +36,7 @@ class TestVisibility:
         assert "mel" not in _listed(viewer, community, "q=mel")
         mentions = discussion_selectors.mention_candidates(viewer, community, "me")
         assert "mel" not in [m["username"] for m in mentions]
-        assert selectors.members_like_you(viewer, community) == []
+        assert like_you.members_like_you(viewer, community) == []
 
     def test_visible_member_is_listed(self, community, member, newcomer, edit):
         edit(member, interests=["Owls"])
@@ -46,7 +46,7 @@ class TestVisibility:
         assert "mel" in [
             m["username"] for m in discussion_selectors.mention_candidates(viewer, community, "me")
         ]
-        assert [s.profile.user.username for s in selectors.members_like_you(viewer, community)] == [
+        assert [s.profile.user.username for s in like_you.members_like_you(viewer, community)] == [
             "mel"
         ]
 
@@ -165,7 +165,7 @@ class TestMembersLikeYou:
         )
         reasons = {
             s.profile.user.username: s.reason
-            for s in selectors.members_like_you(actor_for(member, community), community)
+            for s in like_you.members_like_you(actor_for(member, community), community)
         }
         assert reasons == {
             "nico": "Also into Astrophotography",
@@ -182,12 +182,12 @@ class TestMembersLikeYou:
         )
         discussion_services.post_reply(actor=actor_of("admin"), topic=topic, body="y")
         # The member can no longer read it (say, demoted): no reason from it.
-        suggestions = selectors.members_like_you(actor_of("member"), community)
+        suggestions = like_you.members_like_you(actor_of("member"), community)
         assert all("Secret" not in s.reason for s in suggestions)
 
     def test_not_for_visitors(self, community, personas):
         for who in ("anonymous", "outsider", "banned"):
-            assert selectors.members_like_you(actor_for(personas[who], community), community) == []
+            assert like_you.members_like_you(actor_for(personas[who], community), community) == []
 
     def test_query_count_is_constant(
         self, community, member, edit, questions, topic, django_assert_max_num_queries
@@ -210,11 +210,11 @@ class TestMembersLikeYou:
         crowd(3)
         # 14, and one for the members of the viewer's groups (hearth.groups.selectors).
         with django_assert_max_num_queries(15) as few:
-            small = selectors.members_like_you(actor, community)
+            small = like_you.members_like_you(actor, community)
         crowd(20)
         with django_assert_max_num_queries(len(few.captured_queries)):
-            large = selectors.members_like_you(actor, community)
-        assert len(small) == 3 and len(large) == selectors.SUGGESTIONS
+            large = like_you.members_like_you(actor, community)
+        assert len(small) == 3 and len(large) == like_you.SUGGESTIONS
 
 
 class TestFeed:

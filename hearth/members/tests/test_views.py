@@ -345,11 +345,11 @@ def test_the_plain_directory_counts_members_from_the_counter(
 
 
 def test_a_long_filtered_list_is_counted_only_up_to_the_cap(client, community, member, monkeypatch):
-    from hearth.members import selectors
+    from hearth.members import directory
 
     for _ in range(4):
         membership_factory(community)
-    monkeypatch.setattr(selectors, "DIRECTORY_COUNT_CAP", 2)
+    monkeypatch.setattr(directory, "DIRECTORY_COUNT_CAP", 2)
     client.force_login(member)
     response = client.get(f"/c/{community.slug}/members/?q=user")
     assert response.context["count_capped"]
