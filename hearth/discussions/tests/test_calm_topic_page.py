@@ -254,3 +254,26 @@ class TestTopicListLastPoster:
         html = client.get("/c/garden/latest").content.decode()
         line = re.search(r'<p class="topic-row__line">.*?</p>', html, re.S).group(0)
         assert "Fresh one" in line and "topic-row__new" in line
+
+
+def test_the_readers_position_and_watch_level_come_with_the_topic(
+    client, community, member, topic, reply
+):
+    """One query reads the topic, the member's reading position and their watch level; the
+    page shows both (the unread marker after the last post read, the chosen level)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Watch.objects.update_or_create(
+        community=community, user=member, topic=topic, defaults={"level": "tracking"}
+    )
+    client.force_login(member)
+    client.get(topic_url(topic) + "?page=1")  # the first visit reads both posts
+    services.post_reply(actor=actor_for(community.created_by, community), topic=topic, body="New")
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(topic_url(topic) + "?page=1").content.decode()
+    reads = [q["sql"] for q in queries if "discussions_watch" in q["sql"]]
+    assert len(reads) == 1
+    assert "discussions_topicread" in reads[0] and "discussions_category" in reads[0]
+    assert re.search(r'<option value="tracking" selected>', body)
+    assert 'class="unread-divider"' in body  # before post 3, the first unread
