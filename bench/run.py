@@ -521,6 +521,9 @@ def table(runs: list[dict]) -> str:
 # The floor's two readings in one run (before and after the pages) further apart than this
 # say the machine's speed moved during the run, and every share of the floor with it.
 STEADY_FLOOR_SPREAD = 1.25
+# Pages that do the same work at every size (served from the visitors' page cache): their
+# readings at the two sizes, taken back to back, differ only if the machine's speed did.
+SAME_WORK_AT_EVERY_SIZE = ("topic", "category", "home")
 
 
 def steadiness(runs: list[dict]) -> list[str]:
@@ -533,6 +536,18 @@ def steadiness(runs: list[dict]) -> list[str]:
                 f"before the pages and {readings[1]:.0f} after: the machine's speed moved by "
                 f"{max(readings) / min(readings) - 1:.0%} during the run, and the shares below "
                 "can be off by as much (run again on a quieter machine)"
+            )
+    if len(runs) < 2:
+        return out
+    small, large = runs[0], runs[-1]
+    for key in SAME_WORK_AT_EVERY_SIZE:
+        pair = [run["results"].get(key, {}).get("rps") for run in (small, large)]
+        if all(pair) and max(pair) / min(pair) > STEADY_FLOOR_SPREAD:
+            out.append(
+                f"NOT steady: {key}, the same work at both sizes (a page from the visitors' "
+                f"cache), read {pair[0]:.0f} req/s at {_size(small['posts'])} and "
+                f"{pair[1]:.0f} at {_size(large['posts'])}, back to back: the machine's speed "
+                "moved between readings, and the shares below can be off by as much"
             )
     return out
 

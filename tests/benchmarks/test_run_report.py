@@ -47,3 +47,23 @@ def test_the_largest_worker_is_judged_by_its_share_of_memory_and_its_resident_si
     memory = [line for line in lines.splitlines() if "largest app process" in line]
     assert memory[0].startswith("NOT met") and "84 MB PSS" in memory[0]
     assert memory[1].startswith("NOT met") and "150 MB resident" in memory[1]
+
+
+def _sized(posts: int, **rps: float) -> dict:
+    results = {"floor": {"rps": 300.0}, "floor_after": {"rps": 300.0}}
+    results.update({key: {"rps": value} for key, value in rps.items()})
+    return {"posts": posts, "results": results}
+
+
+def test_a_cached_page_that_moved_between_sizes_is_reported():
+    """The floor steady at both ends, but a page from the visitors' cache read half as fast
+    at one size as at the other, back to back: the machine slowed in between."""
+    lines = run.steadiness([_sized(10_000, topic=203.0), _sized(1_000_000, topic=337.0)])
+    assert len(lines) == 1
+    assert "NOT steady" in lines[0] and "topic" in lines[0] and "203" in lines[0]
+
+
+def test_cached_pages_alike_at_both_sizes_say_nothing():
+    small = _sized(10_000, topic=292.5, category=337.1, home=343.8)
+    large = _sized(1_000_000, topic=359.7, category=327.7, home=341.6)  # run G
+    assert run.steadiness([small, large]) == []
