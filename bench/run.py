@@ -518,11 +518,11 @@ def table(runs: list[dict]) -> str:
     return "\n".join(lines)
 
 
-# The floor's two readings in one run (before and after the pages) further apart than this
-# say the machine's speed moved during the run, and every share of the floor with it.
-STEADY_FLOOR_SPREAD = 1.25
-# Pages that do the same work at every size (served from the visitors' page cache): their
-# readings at the two sizes, taken back to back, differ only if the machine's speed did.
+# Two readings of the same work further apart than this say the machine's speed moved
+# during the run, and every share of the floor with it: the floor before and after the
+# pages, and the pages that do the same work at every size (served from the visitors' page
+# cache), read at the two sizes back to back.
+STEADY_SPREAD = 1.25
 SAME_WORK_AT_EVERY_SIZE = ("topic", "category", "home")
 
 
@@ -530,7 +530,7 @@ def steadiness(runs: list[dict]) -> list[str]:
     out = []
     for run in runs:
         readings = [run["results"].get(k, {}).get("rps") for k in ("floor", "floor_after")]
-        if all(readings) and max(readings) / min(readings) > STEADY_FLOOR_SPREAD:
+        if all(readings) and max(readings) / min(readings) > STEADY_SPREAD:
             out.append(
                 f"NOT steady: the floor at {_size(run['posts'])} read {readings[0]:.0f} req/s "
                 f"before the pages and {readings[1]:.0f} after: the machine's speed moved by "
@@ -542,7 +542,7 @@ def steadiness(runs: list[dict]) -> list[str]:
     small, large = runs[0], runs[-1]
     for key in SAME_WORK_AT_EVERY_SIZE:
         pair = [run["results"].get(key, {}).get("rps") for run in (small, large)]
-        if all(pair) and max(pair) / min(pair) > STEADY_FLOOR_SPREAD:
+        if all(pair) and max(pair) / min(pair) > STEADY_SPREAD:
             out.append(
                 f"NOT steady: {key}, the same work at both sizes (a page from the visitors' "
                 f"cache), read {pair[0]:.0f} req/s at {_size(small['posts'])} and "
