@@ -11,6 +11,8 @@ if not os.path.exists("/usr/bin/chromium"):
     pytest.skip("/usr/bin/chromium is not installed", allow_module_level=True)
 
 import uvicorn  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.backends.signals import connection_created  # noqa: E402
 from django.test import override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
@@ -33,11 +35,23 @@ from .pages import sign_in  # noqa: E402
 pytestmark = pytest.mark.browser
 
 
+def _reads_take_no_table_locks(sender, connection, **kwargs):
+    """SQLite's in-memory test database is one shared cache, where a reader's table lock
+    makes a concurrent write fail at once ("database table is locked") instead of waiting
+    as it does on a file (a stream opening while its page posts a reply did, in CI)."""
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA read_uncommitted = 1")
+
+
 @pytest.fixture
 def asgi_server(transactional_db):
     """hearth.asgi under uvicorn in a thread, on a free port, against the test database,
-    with the in-process broadcaster (so a service called by the test reaches its streams)."""
+    with the in-process broadcaster (so a service called by the test reaches its streams).
+    The server's threads open their own connections, unlike Django's live_server."""
     broadcast._broadcasters.clear()
+    connection_created.connect(_reads_take_no_table_locks)
+    _reads_take_no_table_locks(None, connection)
     with override_settings(HEARTH_LIVE_BACKEND="memory"):
         config = uvicorn.Config(
             "hearth.asgi:application",
@@ -61,6 +75,10 @@ def asgi_server(transactional_db):
         yield f"http://127.0.0.1:{port}"
         server.should_exit = True
         thread.join(10)
+    connection_created.disconnect(_reads_take_no_table_locks)
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA read_uncommitted = 0")
     broadcast._broadcasters.clear()
 
 
