@@ -41,6 +41,7 @@ def preload(application: str) -> int:
     compiled = compile_templates()
     with translation.override(settings.LANGUAGE_CODE):
         translation.gettext("Hearth")  # loads the language's message catalogues
+        import_first_request_modules()
     for connection in connections.all(initialized_only=True):
         connection.close()
     for cache in caches.all(initialized_only=True):
@@ -48,6 +49,43 @@ def preload(application: str) -> int:
     gc.freeze()
     gc.enable()
     return compiled
+
+
+def import_first_request_modules() -> None:
+    """Import what Django and the backends otherwise import on the first request (~100
+    modules): the template context processors, the message and session storage, the
+    language's formats, the sign-in's backends and password hasher, the mail backend, the
+    cache's Redis client and the database's connection pool. Creating the cache's client
+    opens no connection."""
+    from django.conf import settings
+    from django.contrib.auth.hashers import get_hasher
+    from django.core.cache import caches
+    from django.db import connections
+    from django.template import engines
+    from django.template.backends.django import DjangoTemplates
+    from django.utils import formats
+    from django.utils.module_loading import import_string
+
+    for engine in engines.all():
+        if isinstance(engine, DjangoTemplates):
+            engine.engine.template_context_processors  # noqa: B018 (imports them)
+    for name in (
+        settings.MESSAGE_STORAGE,
+        settings.SESSION_SERIALIZER,
+        *settings.AUTHENTICATION_BACKENDS,
+        settings.ACCOUNT_ADAPTER,
+        settings.EMAIL_BACKEND,
+    ):
+        import_string(name)
+    hasher = get_hasher()
+    if hasher.library:
+        hasher._load_library()  # argon2's bindings, imported on the first sign-in
+    formats.get_format("DATE_FORMAT")
+    for alias in settings.CACHES:
+        getattr(caches[alias], "_cache", None)  # Django's Redis cache builds its client here
+    for wrapper in connections.all():
+        if wrapper.settings_dict.get("OPTIONS", {}).get("pool"):
+            import_module("psycopg_pool")
 
 
 def compile_templates() -> int:
