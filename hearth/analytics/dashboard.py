@@ -26,6 +26,7 @@ from hearth.accounts.models import User
 from hearth.analytics import fast_rows, metrics, rollups
 from hearth.analytics.funnel import FunnelReport, Journey, funnel
 from hearth.analytics.graph import InteractionGraph, PairActivity, interaction_graph
+from hearth.analytics.graph_edges import graph_edges
 from hearth.analytics.ladder import (
     LEADING_SPAN,
     DayArrays,
@@ -164,7 +165,7 @@ def build_dashboard(
 
 def _build(community: Community, window: Window, as_of: datetime, reads: Reads) -> Dashboard:
     previous_window = window.previous()
-    edges = reads.start(rollups.graph_edges, community, window.start, window.end + DAY)
+    edges = reads.start(graph_edges, community, window.start, window.end + DAY)
     previous_pairs = reads.start(
         rollups.report_pairs, community, previous_window.start, previous_window.end + DAY
     )

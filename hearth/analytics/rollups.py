@@ -36,14 +36,7 @@ from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from hearth.analytics import fast_rows, metrics
-from hearth.analytics.graph import (
-    CO_TOPIC_WEIGHT,
-    CONVERSATION_WEIGHT,
-    REACTION_WEIGHT,
-    PairActivity,
-    WeighedEdges,
-    micros,
-)
+from hearth.analytics.graph import PairActivity
 from hearth.analytics.member_days import MemberDays
 from hearth.analytics.metrics import (
     DAY,
@@ -603,45 +596,6 @@ def pair_activity(community: Community, start: date, end: date) -> list[PairActi
         .annotate(*(Sum(field) for field in PAIR_FIELDS.values()), Max("last_at"))
     )
     return [PairActivity(*row) for row in sorted(rows)]
-
-
-def graph_edges(community: Community, start: date, end: date) -> WeighedEdges:
-    """The interaction graph's edges over the days [start, end), weighed in the database,
-    one per unordered pair, with the latest interaction or same-topic post of the pair.
-    The weight is that of :class:`~hearth.analytics.graph.PairActivity` for both
-    directions, plus CO_TOPIC_WEIGHT for each topic both posted in; a pair's time in a
-    topic is the later of their last posts there."""
-    pairs = connection.ops.quote_name(PairDay._meta.db_table)
-    presence = connection.ops.quote_name(TopicMemberDay._meta.db_table)
-    day = PairDay._meta.get_field("day")
-    postgresql = connection.vendor == "postgresql"
-    # Microseconds since the epoch, exact (PostgreSQL's epoch is numeric); SQLite's text.
-    latest = "(EXTRACT(EPOCH FROM MAX(last)) * 1000000)::bigint" if postgresql else "MAX(last)"
-    sql = (
-        "WITH p AS (SELECT topic_id, user_id, MAX(last_at) AS last "  # noqa: S608 - our tables
-        f"FROM {presence} WHERE {presence}.community_id = %s AND day >= %s AND day < %s "
-        "GROUP BY topic_id, user_id), "
-        "e AS (SELECT CASE WHEN actor_id < target_id THEN actor_id ELSE target_id END AS low, "
-        "CASE WHEN actor_id < target_id THEN target_id ELSE actor_id END AS high, "
-        f"{CONVERSATION_WEIGHT} * (replies + mentions + accepts + messages) "
-        f"+ {REACTION_WEIGHT} * reactions AS weight, last_at AS last "
-        f"FROM {pairs} WHERE {pairs}.community_id = %s AND day >= %s AND day < %s "
-        f"UNION ALL SELECT a.user_id, b.user_id, {CO_TOPIC_WEIGHT}, "
-        "CASE WHEN a.last > b.last THEN a.last ELSE b.last END "
-        "FROM p a JOIN p b ON a.topic_id = b.topic_id AND a.user_id < b.user_id) "
-        f"SELECT low, high, SUM(weight), {latest} FROM e GROUP BY low, high"
-    )
-    days = [community.pk, *(day.get_db_prep_value(d, connection) for d in (start, end))]
-    edges = fast_rows.sql_rows(sql, days + days)
-    if not postgresql:
-        edges = [(a, b, weight, micros(_utc(last))) for a, b, weight, last in edges]
-    columns = np.fromiter(chain.from_iterable(edges), dtype=np.int64, count=4 * len(edges))
-    low, high, weight, last = columns.reshape(len(edges), 4).T
-    return WeighedEdges(low, high, weight, last)
-
-
-def _utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 def co_topic_presence(

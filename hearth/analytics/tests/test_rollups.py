@@ -374,7 +374,8 @@ def test_a_reply_in_ones_own_question_is_not_an_answer(db):
 
 def test_graph_edges_weighed_in_the_database_give_the_same_graph(town):  # noqa: F811
     from hearth.analytics.dashboard import RelationshipRow, relationship_rows
-    from hearth.analytics.graph import interaction_graph
+    from hearth.analytics.graph import _merged, interaction_graph
+    from hearth.analytics.graph_edges import graph_edges
 
     community, ids = town
     rollups.rebuild(community)
@@ -383,11 +384,13 @@ def test_graph_edges_weighed_in_the_database_give_the_same_graph(town):  # noqa:
     members, staff = set(ids.values()), frozenset({ids["mona"]})
     by_kind = rollups.pair_activity(community, first, last)
     expected = interaction_graph(by_kind, co_topic, members, staff, frozenset(), AS_OF)
-    edges = rollups.graph_edges(community, first, last)
+    edges = graph_edges(community, first, last)
     pairs = list(zip(edges.low.tolist(), edges.high.tolist(), strict=True))
     assert len(pairs) < len(by_kind) + len(co_topic)  # one row per unordered pair
     assert len(set(pairs)) == len(pairs) and all(a < b for a, b in pairs)
     assert interaction_graph(edges, (), members, staff, frozenset(), AS_OF) == expected
+    assert _by_pair(edges) == _by_pair(_merged(by_kind, co_topic))  # every edge, not only members'
+    assert len(co_topic) > len({(a, b) for a, b, _ in co_topic})  # pairs met in several topics
     totals = {
         (p.actor, p.target): p.replies + p.mentions + p.reactions + p.accepts + p.messages
         for p in by_kind
@@ -404,6 +407,24 @@ def test_graph_edges_weighed_in_the_database_give_the_same_graph(town):  # noqa:
     )
     assert relationship_rows(pairs) == expected_rows
     assert expected_rows
+
+
+def _by_pair(edges) -> dict[tuple[int, int], tuple[int, int]]:
+    columns = (edges.low, edges.high, edges.weight, edges.last)
+    return {(a, b): (w, t) for a, b, w, t in zip(*(c.tolist() for c in columns), strict=True)}
+
+
+def test_graph_edges_of_days_without_activity_are_none(town):  # noqa: F811
+    from hearth.analytics.graph import interaction_graph
+    from hearth.analytics.graph_edges import graph_edges
+
+    community, ids = town
+    rollups.rebuild(community)
+    quiet = (START - 200 * DAY).date()
+    edges = graph_edges(community, quiet, quiet + 7 * DAY)
+    assert _by_pair(edges) == {}
+    graph = interaction_graph(edges, (), set(ids.values()), frozenset(), frozenset(), AS_OF)
+    assert graph.edges == 0 and len(graph.isolated) == len(ids)
 
 
 def test_member_days_read_once_give_what_each_span_reads(town):  # noqa: F811
