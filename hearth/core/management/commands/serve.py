@@ -1,4 +1,5 @@
 import argparse
+import multiprocessing
 import os
 import signal
 import sys
@@ -11,6 +12,22 @@ from django.core.management.base import BaseCommand, CommandError
 from hearth.core.preload import preload
 from hearth.core.staticfiles import collect_if_changed
 from hearth.core.worker import ChildSupervisor
+
+
+def collect_static_apart(log) -> None:
+    """``collect_if_changed`` in a child process where the system can fork: compressing
+    the files grows this process's heap by ~50 MB, and granian's workers, forked from it,
+    would each carry that (measured: 129 → 167 MB resident per worker at start)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        collect_if_changed(log=log)
+        return
+    child = multiprocessing.get_context("fork").Process(
+        target=collect_if_changed, kwargs={"log": log}, name="hearth-collectstatic"
+    )
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        raise CommandError("Collecting the static files failed: see the error above.")
 
 
 def stop_on_sigterm() -> None:
@@ -167,7 +184,7 @@ class Command(BaseCommand):
                 f"HEARTH_SERVER must be one of {', '.join(SERVERS)}, not {server!r}."
             )
         if collectstatic:
-            collect_if_changed(log=self.stdout.write)
+            collect_static_apart(log=self.stdout.write)
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
         self.stdout.write(self.style.SUCCESS(f"Hearth is running at http://{shown_host}:{port}/"))
         self.stdout.write(f"Data directory: {settings.DATA_DIR}  (Ctrl+C to stop)")
