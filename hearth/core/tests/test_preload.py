@@ -85,8 +85,8 @@ print(json.dumps(sorted(sys.modules)))
 
 
 def test_what_a_first_request_or_sign_in_imports_is_loaded_before_the_fork(tmp_path):
-    """Each worker would otherwise import these into memory of its own (~100 modules:
-    7 MB of each worker's own memory, 20 MB of its share on the bench's load)."""
+    """Each worker would otherwise import these into memory of its own (~100 modules,
+    ~7 MB of each worker's own memory on the bench's pages)."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "hearth.settings",
