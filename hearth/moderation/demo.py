@@ -17,6 +17,7 @@ from hearth.core.actor import Actor
 from hearth.discussions import policy as discussion_policy
 from hearth.discussions import services as discussion_services
 from hearth.discussions.models import Post, ReadAccess, Topic
+from hearth.moderation import policy as moderation_policy
 from hearth.moderation import services, watched_words
 from hearth.moderation.models import FlagReason, PostReview, SanctionKind, WatchedAction
 
@@ -102,7 +103,11 @@ def populate(
 
     def flag(membership: Membership, post: Post, reason: str, **extra) -> None:
         actor = Actor(membership.user, community, membership)
-        services.flag_create(actor=actor, post=post, reason=reason, **extra)
+        # Flags weigh by trust level, so two trusted flaggers can hide the post already:
+        # hidden, it is out of the next flagger's sight (trust depends on the day's date).
+        post.refresh_from_db()
+        if moderation_policy.can_flag_post(actor, post):
+            services.flag_create(actor=actor, post=post, reason=reason, **extra)
 
     # A member's rude reply: three members flag it, it is hidden, a moderator removes it and
     # suspends the author for a week from the queue; the author appeals.
