@@ -372,7 +372,7 @@ def test_a_reply_in_ones_own_question_is_not_an_answer(db):
     assert contributed == {helper.pk: {day.date() + DAY}}
 
 
-def test_graph_edges_weighed_in_the_database_give_the_same_graph(town):  # noqa: F811
+def test_graph_edges_give_the_same_edges_and_graph_as_the_pairs_merged_in_python(town):  # noqa: F811
     from hearth.analytics.dashboard import RelationshipRow, relationship_rows
     from hearth.analytics.graph import _merged, interaction_graph
     from hearth.analytics.graph_edges import graph_edges
