@@ -35,13 +35,17 @@ from .pages import sign_in  # noqa: E402
 pytestmark = pytest.mark.browser
 
 
+def _read_uncommitted(connection, on: bool) -> None:
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA read_uncommitted = {int(on)}")
+
+
 def _reads_take_no_table_locks(sender, connection, **kwargs):
     """SQLite's in-memory test database is one shared cache, where a reader's table lock
     makes a concurrent write fail at once ("database table is locked") instead of waiting
     as it does on a file (a stream opening while its page posts a reply did, in CI)."""
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA read_uncommitted = 1")
+    _read_uncommitted(connection, True)
 
 
 @pytest.fixture
@@ -76,9 +80,7 @@ def asgi_server(transactional_db):
         server.should_exit = True
         thread.join(10)
     connection_created.disconnect(_reads_take_no_table_locks)
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA read_uncommitted = 0")
+    _read_uncommitted(connection, False)
     broadcast._broadcasters.clear()
 
 
