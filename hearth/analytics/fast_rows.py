@@ -11,9 +11,15 @@ cursor only. Elsewhere (SQLite) they are the queryset itself."""
 
 from __future__ import annotations
 
+from itertools import chain
+
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
+
+from hearth.core.lazy_import import lazy
+
+np = lazy("numpy")  # loaded on first use: web processes never compute
 
 
 def _register_c_loader(cursor) -> None:
@@ -53,3 +59,9 @@ def sql_rows(sql: str, params: list) -> list[tuple]:
             _register_c_loader(cursor)
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def int_columns(rows: list[tuple], width: int) -> list[np.ndarray]:
+    """The columns of ``rows``, each row ``width`` integers, as int64 arrays."""
+    flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=width * len(rows))
+    return list(flat.reshape(len(rows), width).T)

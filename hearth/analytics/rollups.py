@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
 from functools import cached_property
-from itertools import chain
 from typing import TYPE_CHECKING, NamedTuple
 
 from django.conf import settings
@@ -261,8 +260,7 @@ def report_pairs(community: Community, first: date, last: date) -> ReportPairs:
             appreciated=Sum(f["reactions"] + f["accepts"]),
         )
     )
-    columns = np.fromiter(chain.from_iterable(pairs), dtype=np.int64, count=5 * len(pairs))
-    return ReportPairs(*columns.reshape(-1, 5).T)
+    return ReportPairs(*fast_rows.int_columns(pairs, 5))
 
 
 def _active_members(days: MemberDays, start: datetime, end: datetime) -> metrics.ActiveMembers:
