@@ -104,6 +104,7 @@ def _mentioned_members(community, body: str) -> dict[str, Membership]:
         .annotate(name_lower=Lower("user__username"))
         .filter(name_lower__in=names)
         .select_related("user")
+        .order_by("pk")  # the mention events are recorded in this order
     )
     return {m.name_lower: m for m in members}
 

@@ -304,7 +304,13 @@ def attendance_mark(*, actor: Actor, event: Event, day: date, user_ids: set[int]
         raise ValidationError({"day": [_("The event does not take place on that day.")]})
     now = timezone.now()
     policy.ensure_mark_attendance(actor, event, occurrence, now)
-    rsvps = Rsvp.objects.filter(event=event, occurrence=occurrence.day).select_related("user")
+    # In the order the members answered, so the interactions are recorded in an order the
+    # database does not choose (PostgreSQL returns updated rows in any order).
+    rsvps = (
+        Rsvp.objects.filter(event=event, occurrence=occurrence.day)
+        .select_related("user")
+        .order_by("pk")
+    )
     marked = 0
     for rsvp in rsvps:
         came = rsvp.user_id in user_ids

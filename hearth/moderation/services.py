@@ -238,7 +238,7 @@ def _resolve_flags(actor: Actor, post: Post, outcome: str, note: str) -> None:
     """Close the post's pending flags; each flagger learns the outcome, and each upheld flag
     counts against the post's author (trust levels read ``flag.upheld``)."""
     now = timezone.now()
-    flags = list(Flag.objects.filter(post=post, status=FlagStatus.PENDING))
+    flags = list(Flag.objects.filter(post=post, status=FlagStatus.PENDING).order_by("pk"))
     Flag.objects.filter(pk__in=[f.pk for f in flags]).update(
         status=outcome, resolved_at=now, resolved_by=actor.user, resolution_note=note
     )
