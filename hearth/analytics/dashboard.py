@@ -26,7 +26,7 @@ from hearth.accounts.models import User
 from hearth.analytics import fast_rows, metrics, rollups
 from hearth.analytics.funnel import FunnelReport, Journey, funnel
 from hearth.analytics.graph import InteractionGraph, PairActivity, interaction_graph
-from hearth.analytics.graph_edges import graph_edges
+from hearth.analytics.graph_edges import same_topic, weighed_edges, window_pairs
 from hearth.analytics.ladder import (
     LEADING_SPAN,
     DayArrays,
@@ -165,26 +165,28 @@ def build_dashboard(
 
 def _build(community: Community, window: Window, as_of: datetime, reads: Reads) -> Dashboard:
     previous_window = window.previous()
-    edges = reads.start(graph_edges, community, window.start, window.end + DAY)
+    boundaries = ladder_boundaries(window)
+    ladder_from = (boundaries[0] - LEADING_SPAN * DAY).date()
+    # In the order the computation below needs them; the window's pairs are read once, for
+    # its report and its graph.
+    pairs_read = reads.start(window_pairs, community, window.start, window.end + DAY)
+    days_read = reads.start(member_days, community, window, ladder_from, as_of)
+    together = reads.start(same_topic, community, window.start, window.end + DAY)
     previous_pairs = reads.start(
         rollups.report_pairs, community, previous_window.start, previous_window.end + DAY
     )
     reciprocated = reads.start(rollups.first_reciprocated, community, arrived(community, window))
-    boundaries = ladder_boundaries(window)
-    ladder_from = (boundaries[0] - LEADING_SPAN * DAY).date()
-    days_read = reads.start(member_days, community, window, ladder_from, as_of)
-    window_pairs_read = reads.start(rollups.report_pairs, community, window.start, window.end + DAY)
     members = memberships(community)
     staff, joined, ladder_members, leaders = member_sets(members)
     known = rollups.Members(staff, joined)
-    all_days, window_pairs = days_read.result(), window_pairs_read.result()
+    all_days, pairs = days_read.result(), pairs_read.result()
     report = rollups.health_report(
         community,
         window.start_at,
         window.end_at,
         as_of=as_of,
         members=known,
-        pairs=window_pairs,
+        pairs=pairs.report,
         member_days=all_days,
     )
     activity_end = as_of.date() + DAY  # the ladder's and the funnel's activity: until now
@@ -197,7 +199,7 @@ def _build(community: Community, window: Window, as_of: datetime, reads: Reads) 
         boundaries,
     )
     graph = interaction_graph(
-        edges.result(),
+        weighed_edges(pairs, together.result()),
         (),  # same-topic presence is in the edges' weights, counted in the database
         all_days.active_between(window.start, min(window.end + DAY, activity_end)),
         staff,
@@ -231,7 +233,7 @@ def _build(community: Community, window: Window, as_of: datetime, reads: Reads) 
             else row
             for row in daily_rows(community, window, staff, as_of, all_days)
         ),
-        relationships=tuple(relationship_rows(window_pairs)),
+        relationships=tuple(relationship_rows(pairs.report)),
         graph=graph,
         ladder=months_ladder,
         window_moves=window_ladder.moves[0],

@@ -1,88 +1,87 @@
 """The interaction graph's weighed edges over a window of days, from the rollups.
 
-The database sums each pair's interactions per unordered pair and finds each member's last
-post in each topic; the same-topic pairs are formed and merged with the interactions in
+The database sums each ordered pair's interactions and finds each member's last post in
+each topic; the pairs of both directions and the same-topic pairs are formed and merged in
 array arithmetic. At 100,000 members a window has ~140,000 (topic, member) rows giving
 ~480,000 same-topic pairs: joining and grouping them in PostgreSQL took ~1.2 s of its
-time, longer than any other read of the dashboard, where the arrays take ~0.1 s."""
+time, longer than any other read of the dashboard, where the arrays take ~0.1 s.
+
+The ordered pairs are the ones the window's health report reads (:func:`window_pairs`):
+the dashboard reads them once for both."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import date
 
-from django.db import connection
+from django.db.models import BigIntegerField, F, Max, Sum
 
-from hearth.analytics import fast_rows
+from hearth.analytics import fast_rows, rollups
 from hearth.analytics.graph import (
     CO_TOPIC_WEIGHT,
     CONVERSATION_WEIGHT,
     REACTION_WEIGHT,
     WeighedEdges,
-    micros,
 )
-from hearth.analytics.models import PairDay, TopicMemberDay
+from hearth.analytics.models import TopicMemberDay
 from hearth.communities.models import Community
 from hearth.core.lazy_import import lazy
 
 np = lazy("numpy")  # loaded on first use: web processes never compute
 
 
-def graph_edges(community: Community, start: date, end: date) -> WeighedEdges:
-    """The edges over the days [start, end), one per unordered pair (``low`` < ``high``,
-    in no particular order), with the latest interaction or same-topic post of the pair.
-    The weight is that of :class:`~hearth.analytics.graph.PairActivity` for both
-    directions, plus CO_TOPIC_WEIGHT for each topic both posted in; a pair's time in a
-    topic is the later of their last posts there."""
-    days = [community.pk, *(_day(d) for d in (start, end))]
-    interactions = _interactions(days)
-    together = _same_topic(days)
-    return _summed(*(np.concatenate(parts) for parts in zip(interactions, together, strict=True)))
+class LatestMicros(Max):
+    """A group's latest time in microseconds since the Unix epoch, exactly: an integer
+    per row instead of a datetime object to make and convert."""
+
+    output_field = BigIntegerField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = super().as_sql(compiler, connection, **extra)
+        return f"(EXTRACT(EPOCH FROM {sql}) * 1000000)::bigint", params  # numeric: exact
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # Django keeps a time in SQLite as UTC text: "YYYY-MM-DD HH:MM:SS[.ffffff]".
+        sql, params = super().as_sql(compiler, connection, **extra)
+        seconds = f"CAST(strftime('%%s', {sql}) AS INTEGER) * 1000000"
+        return f"({seconds} + CAST(substr({sql}, 21, 6) AS INTEGER))", [*params, *params]
 
 
-def _day(day: date):
-    return PairDay._meta.get_field("day").get_db_prep_value(day, connection)
+@dataclass(frozen=True)
+class WindowPairs:
+    """The window's ordered pairs, read once: what the health report keeps of them, and
+    each pair's graph weight and latest moment (microseconds since the epoch)."""
+
+    report: rollups.ReportPairs
+    weight: np.ndarray
+    last: np.ndarray
 
 
-def _latest_micros() -> str:
-    """The latest ``last_at`` of a group in microseconds since the epoch, exactly
-    (PostgreSQL's epoch is numeric); SQLite's is text, read by :func:`_columns`."""
-    if connection.vendor == "postgresql":
-        return "(EXTRACT(EPOCH FROM MAX(last_at)) * 1000000)::bigint"
-    return "MAX(last_at)"
-
-
-def _columns(rows: list[tuple], width: int) -> list[np.ndarray]:
-    """Integer columns of ``rows``; the last one, a time, in microseconds since the epoch
-    (SQLite gives it as text)."""
-    if connection.vendor != "postgresql":
-        rows = [
-            (*numbers, micros(datetime.fromisoformat(text).replace(tzinfo=UTC)))
-            for *numbers, text in rows
-        ]
-    return fast_rows.int_columns(rows, width)
-
-
-def _interactions(days: list) -> tuple[np.ndarray, ...]:
-    """(low, high, weight, last) per unordered pair that interacted."""
-    pairs = connection.ops.quote_name(PairDay._meta.db_table)
-    sql = (
-        "SELECT CASE WHEN actor_id < target_id THEN actor_id ELSE target_id END, "  # noqa: S608 - our table
-        "CASE WHEN actor_id < target_id THEN target_id ELSE actor_id END, "
-        f"SUM({CONVERSATION_WEIGHT} * (replies + mentions + accepts + messages) "
-        f"+ {REACTION_WEIGHT} * reactions), {_latest_micros()} "
-        f"FROM {pairs} WHERE community_id = %s AND day >= %s AND day < %s GROUP BY 1, 2"
+def window_pairs(community: Community, start: date, end: date) -> WindowPairs:
+    """The ordered pairs over the days [start, end), each direction weighed as
+    :class:`~hearth.analytics.graph.PairActivity` weighs it."""
+    f = {name: F(name) for name in ("replies", "mentions", "reactions", "accepts", "messages")}
+    conversation = f["replies"] + f["mentions"] + f["accepts"] + f["messages"]
+    rows = fast_rows.rows(
+        rollups.report_pairs_query(community, start, end).annotate(
+            weight=Sum(CONVERSATION_WEIGHT * conversation + REACTION_WEIGHT * f["reactions"]),
+            last=LatestMicros("last_at"),
+        )
     )
-    return tuple(_columns(fast_rows.sql_rows(sql, days), 4))
+    *report, weight, last = fast_rows.int_columns(rows, 7)
+    return WindowPairs(rollups.ReportPairs(*report), weight, last)
 
 
-def _same_topic(days: list) -> tuple[np.ndarray, ...]:
-    """(low, high, weight, last) once per topic two members both posted in."""
-    presence = connection.ops.quote_name(TopicMemberDay._meta.db_table)
-    sql = (
-        f"SELECT topic_id, user_id, {_latest_micros()} FROM {presence} "  # noqa: S608 - our table
-        "WHERE community_id = %s AND day >= %s AND day < %s GROUP BY topic_id, user_id"
+def same_topic(community: Community, start: date, end: date) -> tuple[np.ndarray, ...]:
+    """(low, high, weight, last) once per topic two members both posted in over the days
+    [start, end); a pair's time in a topic is the later of their last posts there."""
+    rows = fast_rows.rows(
+        TopicMemberDay.objects.filter(community_id=community.pk, day__gte=start, day__lt=end)
+        .order_by()
+        .values_list("topic_id", "user_id")
+        .annotate(last=LatestMicros("last_at"))
     )
-    topic, user, last = _columns(fast_rows.sql_rows(sql, days), 3)
+    topic, user, last = fast_rows.int_columns(rows, 3)
     order = np.lexsort((user, topic))
     topic, user, last = topic[order], user[order], last[order]
     # Each row pairs with the rows after it in its topic: a topic of k posters gives
@@ -103,11 +102,29 @@ def _same_topic(days: list) -> tuple[np.ndarray, ...]:
     )
 
 
+def weighed_edges(pairs: WindowPairs, together: tuple[np.ndarray, ...]) -> WeighedEdges:
+    """One edge per unordered pair (``low`` < ``high``, in no particular order): the
+    weights of both directions and of every topic both posted in summed, the latest
+    moment kept."""
+    actor, target = pairs.report.actor, pairs.report.target
+    interactions = (np.minimum(actor, target), np.maximum(actor, target), pairs.weight, pairs.last)
+    return _summed(*(np.concatenate(parts) for parts in zip(interactions, together, strict=True)))
+
+
+def graph_edges(community: Community, start: date, end: date) -> WeighedEdges:
+    """The edges over the days [start, end) (:func:`weighed_edges`)."""
+    return weighed_edges(window_pairs(community, start, end), same_topic(community, start, end))
+
+
 def _summed(low, high, weight, last) -> WeighedEdges:
     """One edge per (low, high): weights summed, the latest time kept."""
     if not len(low):
         return WeighedEdges(low, high, weight, last)
-    order = np.lexsort((high, low))
+    # One sort on a single key (both ids in one integer) where they fit, as member ids do.
+    if max(low.max(), high.max()) < 2**31:
+        order = np.argsort(low << 32 | high)
+    else:
+        order = np.lexsort((high, low))
     low, high, weight, last = low[order], high[order], weight[order], last[order]
     starts = np.flatnonzero(np.r_[True, (low[1:] != low[:-1]) | (high[1:] != high[:-1])])
     return WeighedEdges(

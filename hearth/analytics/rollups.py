@@ -249,8 +249,15 @@ class ReportPairs:
 def report_pairs(community: Community, first: date, last: date) -> ReportPairs:
     """What the report needs of the pairs over the days: summed in the database, one
     short row per pair, kept as arrays."""
+    pairs = fast_rows.rows(report_pairs_query(community, first, last))
+    return ReportPairs(*fast_rows.int_columns(pairs, 5))
+
+
+def report_pairs_query(community: Community, first: date, last: date) -> QuerySet:
+    """One row per ordered pair over the days [first, last): actor, target and the sums
+    :class:`ReportPairs` keeps, in that order (a caller may annotate more)."""
     f = {name: F(name) for name in PAIR_FIELDS.values()}
-    pairs = fast_rows.rows(
+    return (
         PairDay.objects.filter(community_id=community.pk, day__gte=first, day__lt=last)
         .order_by()
         .values_list("actor_id", "target_id")
@@ -260,7 +267,6 @@ def report_pairs(community: Community, first: date, last: date) -> ReportPairs:
             appreciated=Sum(f["reactions"] + f["accepts"]),
         )
     )
-    return ReportPairs(*fast_rows.int_columns(pairs, 5))
 
 
 def _active_members(days: MemberDays, start: datetime, end: datetime) -> metrics.ActiveMembers:

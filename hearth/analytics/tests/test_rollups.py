@@ -372,10 +372,10 @@ def test_a_reply_in_ones_own_question_is_not_an_answer(db):
     assert contributed == {helper.pk: {day.date() + DAY}}
 
 
-def test_graph_edges_give_the_same_edges_and_graph_as_the_pairs_merged_in_python(town):  # noqa: F811
+def test_graph_edges_and_window_pairs_give_what_the_pairs_merged_in_python_give(town):  # noqa: F811
     from hearth.analytics.dashboard import RelationshipRow, relationship_rows
     from hearth.analytics.graph import _merged, interaction_graph
-    from hearth.analytics.graph_edges import graph_edges
+    from hearth.analytics.graph_edges import graph_edges, window_pairs
 
     community, ids = town
     rollups.rebuild(community)
@@ -397,6 +397,12 @@ def test_graph_edges_give_the_same_edges_and_graph_as_the_pairs_merged_in_python
     }
     pairs = rollups.report_pairs(community, first, last)
     assert pairs.counts == totals
+    read_once = window_pairs(community, first, last).report  # the dashboard's single read
+    assert (read_once.counts, read_once.answered, read_once.appreciated) == (
+        totals,
+        pairs.answered,
+        pairs.appreciated,
+    )
     expected_rows = sorted(
         (
             RelationshipRow(a, b, n, totals[b, a])
@@ -488,3 +494,31 @@ def test_first_reciprocated_is_the_later_first_of_both_directions(town):  # noqa
     users = Membership.objects.filter(community=community, user_id__in=some).values("user_id")
     found = rollups.first_reciprocated(community, users)
     assert found == {user: rollups.utc_midnight(day) for user, day in expected.items()}
+
+
+@pytest.mark.django_db
+def test_graph_edges_keep_the_latest_moment_to_the_microsecond():
+    from hearth.analytics.graph import micros
+    from hearth.analytics.graph_edges import graph_edges
+    from hearth.analytics.models import TopicMemberDay
+
+    community = community_factory()
+    day = date(2026, 3, 2)
+    at = datetime(2026, 3, 2, 9, 15, 30, 123456, tzinfo=UTC)
+    whole = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)  # kept without a fraction
+    PairDay.objects.create(
+        community=community, day=day, actor_id=1, target_id=2, replies=1, last_at=at
+    )
+    PairDay.objects.create(
+        community=community, day=day, actor_id=3, target_id=4, reactions=1, last_at=whole
+    )
+    for user, last_at in ((5, at), (6, at - timedelta(microseconds=7))):
+        TopicMemberDay.objects.create(
+            community=community, day=day, topic_id=9, user_id=user, last_at=last_at
+        )
+    edges = graph_edges(community, day, day + DAY)
+    assert _by_pair(edges) == {
+        (1, 2): (10, micros(at)),
+        (3, 4): (3, micros(whole)),
+        (5, 6): (1, micros(at)),
+    }
