@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from ninja import Query, Router
 
-from hearth.analytics import dashboard, display
+from hearth.analytics import display, snapshots
 from hearth.analytics import policy as analytics_policy
 from hearth.analytics.forms import parse_window, utc_today
 from hearth.analytics.schemas import HealthOut, WindowQuery
@@ -38,7 +38,7 @@ def community_health(request, slug: str, window: Query[WindowQuery]):
     chosen, form, _custom = parse_window(params, utc_today())
     if form.errors:
         raise ValidationError(form.messages)  # fields: {"__all__": [...]}
-    data = dashboard.dashboard_for(community, chosen)
+    data = snapshots.dashboard_for(community, chosen)
     if data is None:
         raise ApiError(
             503,

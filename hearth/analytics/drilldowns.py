@@ -16,12 +16,12 @@ from hearth.analytics import metrics, rollups
 from hearth.analytics.dashboard import (
     DAY,
     Window,
-    dashboard_for,
     member_sets,
     memberships,
     relationship_rows,
 )
 from hearth.analytics.ladder import LEADING_SPAN, ladder
+from hearth.analytics.snapshots import dashboard_for
 from hearth.core.models import InteractionEvent
 from hearth.discussions import policy as discussion_policy
 from hearth.discussions.models import Topic

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
-from hearth.analytics import dashboard, rollups
+from hearth.analytics import dashboard, rollups, snapshots
 from hearth.analytics.emails import send_weekly_email
 from hearth.communities.models import Community
 
@@ -21,7 +21,7 @@ def update_rollups(community_id: int) -> int:
         return 0
     applied = rollups.update(community)
     if applied:
-        dashboard.refresh_stale_snapshots(community, older_than=SNAPSHOT_REFRESH_EVERY)
+        snapshots.refresh_stale_snapshots(community, older_than=SNAPSHOT_REFRESH_EVERY)
     return applied
 
 
@@ -35,11 +35,11 @@ def compute_snapshot(community_id: int, start: str, end: str) -> bool:
         if community is None:
             return False
         rollups.update(community)
-        dashboard.refresh_snapshot(community, window)
+        snapshots.refresh_snapshot(community, window)
         return True
     finally:
         if community is not None:
-            dashboard.snapshot_done(community, window)
+            snapshots.snapshot_done(community, window)
 
 
 def schedule_rollups(events) -> None:

@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from hearth.analytics import dashboard, display, drilldowns, policy
+from hearth.analytics import dashboard, display, drilldowns, policy, snapshots
 from hearth.analytics.forms import PRESETS, parse_window, utc_today
 from hearth.communities.views import community_view
 from hearth.core.htmx import is_htmx
@@ -77,7 +77,7 @@ def window_context(request):
 @health_view
 def health(request):
     window, context = window_context(request)
-    data = dashboard.dashboard_for(request.community, window)
+    data = snapshots.dashboard_for(request.community, window)
     if is_htmx(request):
         # The computing page asks now and then: load the page once the figures are there.
         response = HttpResponse(status=204 if data is None else 200)
@@ -190,7 +190,7 @@ def export_csv(request):
     """Every daily figure of the window as CSV: one row per UTC day (columns in
     docs/community-health.md, "CSV export")."""
     window, _context = window_context(request)
-    data = dashboard.dashboard_for(request.community, window)
+    data = snapshots.dashboard_for(request.community, window)
     if data is None:
         response = HttpResponse(
             _("The figures are being computed; try again in a few seconds."),

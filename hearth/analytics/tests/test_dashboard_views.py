@@ -357,7 +357,7 @@ def test_contributions_are_answers_and_ideas(history):
 def test_page_export_and_drilldowns_share_one_computation_until_events_arrive(
     as_owner, history, monkeypatch
 ):
-    from hearth.analytics import dashboard
+    from hearth.analytics import dashboard, snapshots
 
     builds = []
     real = dashboard.build_dashboard
@@ -371,7 +371,7 @@ def test_page_export_and_drilldowns_share_one_computation_until_events_arrive(
     _more_activity(history, 3)
     as_owner.get(url(history.community))
     assert len(builds) == 1
-    DashboardSnapshot.objects.update(made_at=timezone.now() - dashboard.SNAPSHOT_MAX_AGE)
+    DashboardSnapshot.objects.update(made_at=timezone.now() - snapshots.SNAPSHOT_MAX_AGE)
     as_owner.get(url(history.community))
     assert len(builds) == 2
 
@@ -387,16 +387,16 @@ def test_a_fresh_snapshot_is_one_read(as_owner, history, django_assert_max_num_q
 
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_refreshes_snapshots_that_someone_opened_today(community, owner, member, topic):
-    from hearth.analytics import dashboard
+    from hearth.analytics import snapshots
     from hearth.analytics.forms import preset_window, utc_today
     from hearth.core.actor import Actor
     from hearth.discussions import services as discussion_services
 
     window = preset_window(28, utc_today())
-    before = dashboard.dashboard_for(community, window)
+    before = snapshots.dashboard_for(community, window)
     DashboardSnapshot.objects.update(made_at=timezone.now() - timedelta(hours=1))
     discussion_services.post_reply(actor=Actor.for_user(member, community), topic=topic, body="Hi")
-    after = dashboard.dashboard_for(community, window)
+    after = snapshots.dashboard_for(community, window)
     assert after.days[-1].posts == before.days[-1].posts + 1
     assert DashboardSnapshot.objects.get().made_at > timezone.now() - timedelta(minutes=1)
 
@@ -470,14 +470,14 @@ def test_without_a_snapshot_the_pages_say_it_is_being_computed(
 
 
 def test_an_old_snapshot_is_shown_while_the_worker_computes_a_new_one(as_owner, history, queued):
-    from hearth.analytics import dashboard
+    from hearth.analytics import snapshots
 
     community = history.community
     as_owner.get(url(community))
     queued.run()
     before = as_owner.get(url(community)).context["d"]
     _more_activity(history, 4)
-    DashboardSnapshot.objects.update(made_at=timezone.now() - dashboard.SNAPSHOT_MAX_AGE)
+    DashboardSnapshot.objects.update(made_at=timezone.now() - snapshots.SNAPSHOT_MAX_AGE)
     shown = as_owner.get(url(community)).context["d"]
     assert shown.as_of == before.as_of  # the old figures, at once
     assert len(queued) == 1
