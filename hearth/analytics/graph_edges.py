@@ -22,6 +22,7 @@ from hearth.analytics.graph import (
     CONVERSATION_WEIGHT,
     REACTION_WEIGHT,
     WeighedEdges,
+    pair_order,
 )
 from hearth.analytics.models import TopicMemberDay
 from hearth.communities.models import Community
@@ -120,11 +121,7 @@ def _summed(low, high, weight, last) -> WeighedEdges:
     """One edge per (low, high): weights summed, the latest time kept."""
     if not len(low):
         return WeighedEdges(low, high, weight, last)
-    # One sort on a single key (both ids in one integer) where they fit, as member ids do.
-    if max(low.max(), high.max()) < 2**31:
-        order = np.argsort(low << 32 | high)
-    else:
-        order = np.lexsort((high, low))
+    order = pair_order(low, high)
     low, high, weight, last = low[order], high[order], weight[order], last[order]
     starts = np.flatnonzero(np.r_[True, (low[1:] != low[:-1]) | (high[1:] != high[:-1])])
     return WeighedEdges(
