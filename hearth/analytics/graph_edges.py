@@ -83,7 +83,7 @@ def same_topic(community: Community, start: date, end: date) -> tuple[np.ndarray
         .annotate(last=LatestMicros("last_at"))
     )
     topic, user, last = fast_rows.int_columns(rows, 3)
-    order = np.lexsort((user, topic))
+    order = pair_order(topic, user)
     topic, user, last = topic[order], user[order], last[order]
     # Each row pairs with the rows after it in its topic: a topic of k posters gives
     # k(k - 1)/2 pairs, the lower id first (users are sorted within a topic).
