@@ -168,12 +168,12 @@ def _collector_paused():
     """The cyclic garbage collector off while the computation runs. At 100,000 members it
     makes over a million rows, tuples and numbers, none of them in a cycle, which set off
     thousands of collections, a few of them over every object of the process."""
-    paused = gc.isenabled()
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if paused:
+        if was_enabled:
             gc.enable()
 
 
