@@ -67,3 +67,32 @@ def test_cached_pages_alike_at_both_sizes_say_nothing():
     small = _sized(10_000, topic=292.5, category=337.1, home=343.8)
     large = _sized(1_000_000, topic=359.7, category=327.7, home=341.6)  # run G
     assert run.steadiness([small, large]) == []
+
+
+def test_the_busiest_workers_share_of_the_cpu_time_between_two_readings():
+    before = {11: 100, 12: 200}
+    assert run.busiest_share(before, {11: 350, 12: 450}) == 0.5  # spread over both
+    assert run.busiest_share(before, {11: 400, 12: 200}) == 1.0  # one worker did it all
+    assert run.busiest_share(before, {11: 100, 12: 200}) is None  # nothing done
+    assert run.busiest_share({11: 100}, {11: 300}) is None  # one worker: nothing to judge
+
+
+def test_a_page_read_on_one_worker_every_time_is_reported():
+    small = _sized(10_000)
+    small["results"]["category"] = {"rps": 120.0, "busiest_worker_share": 0.98, "attempts": 3}
+    small["results"]["topic"] = {"rps": 240.0, "busiest_worker_share": 0.51, "attempts": 1}
+    lines = run.steadiness([small])
+    assert len(lines) == 1
+    assert "category at 10k posts" in lines[0] and "98%" in lines[0] and "3 readings" in lines[0]
+
+
+def test_the_workers_cpu_time_is_read_from_proc_without_the_supervisor():
+    import os
+
+    pid = os.getpid()
+    group = os.getpgid(pid)
+    ticks = run.worker_cpu(group)
+    if group == pid:  # this process leads its group: it is the "supervisor", left out
+        assert pid not in ticks
+    else:
+        assert ticks[pid] >= 0
