@@ -25,6 +25,7 @@ from hearth.analytics.graph import (
     pair_order,
 )
 from hearth.analytics.models import TopicMemberDay
+from hearth.analytics.rollup_writes import PAIR_FIELDS
 from hearth.communities.models import Community
 from hearth.core.lazy_import import lazy
 
@@ -61,7 +62,7 @@ class WindowPairs:
 def window_pairs(community: Community, start: date, end: date) -> WindowPairs:
     """The ordered pairs over the days [start, end), each direction weighed as
     :class:`~hearth.analytics.graph.PairActivity` weighs it."""
-    f = {name: F(name) for name in ("replies", "mentions", "reactions", "accepts", "messages")}
+    f = {name: F(name) for name in PAIR_FIELDS.values()}
     conversation = f["replies"] + f["mentions"] + f["accepts"] + f["messages"]
     rows = fast_rows.rows(
         rollups.report_pairs_query(community, start, end).annotate(
