@@ -326,9 +326,10 @@ def _group(pgid: int):
             continue
         try:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            group = int(fields[2])  # state, ppid, pgrp
+        except (OSError, ValueError, IndexError):  # it ended while being read
             continue
-        if int(fields[2]) == pgid:  # state, ppid, pgrp
+        if group == pgid:
             yield entry, fields
 
 
