@@ -2,6 +2,7 @@
 Redis when one answers at 127.0.0.1:6379."""
 
 import json
+import os
 import threading
 
 import pytest
@@ -11,10 +12,13 @@ from django.test import RequestFactory, override_settings
 from hearth.api.api import api
 from hearth.core import ratelimit
 
+# A Redis test empties its database before and after: each xdist worker has its own
+# (15, 14, …), or one worker's test would empty it under the other's.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
 REDIS = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": "redis://127.0.0.1:6379/15",
+        "LOCATION": f"redis://127.0.0.1:6379/{15 - _WORKER}",
         "KEY_PREFIX": "hearth-test-ratelimit",
     }
 }
