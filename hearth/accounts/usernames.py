@@ -10,11 +10,12 @@ spelling. A name that mixes scripts with look-alike letters (``аdmin`` with a C
 
 import unicodedata
 
-from confusable_homoglyphs import confusables
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+
+from hearth.core import homoglyphs
 
 
 def normalize(username: str) -> str:
@@ -24,10 +25,7 @@ def normalize(username: str) -> str:
 def _ascii_look_alike(char: str) -> str:
     if char.isascii():
         return char
-    for glyph in confusables.confusables_data.get(char, ()):
-        if len(glyph["c"]) == 1 and glyph["c"].isascii() and glyph["c"].isalnum():
-            return glyph["c"]
-    return char
+    return homoglyphs.ascii_look_alike(char) or char
 
 
 def _fold(char: str) -> str:
@@ -62,7 +60,7 @@ class MixedScriptValidator:
     code = "mixed_script"
 
     def __call__(self, value: str) -> None:
-        if confusables.is_dangerous(normalize(value)):
+        if homoglyphs.is_dangerous(normalize(value)):
             raise ValidationError(self.message, code=self.code)
 
     def __eq__(self, other) -> bool:

@@ -6,7 +6,7 @@ Text and watched words go through the same normalisation, one character at a tim
   are dropped; NFKC folds compatibility forms (fullwidth ``ｆ``, ligatures, ``𝐟``);
   accents and other combining marks are dropped; case is folded;
 - look-alikes from other scripts become the Latin letter they imitate (Cyrillic ``а``,
-  Greek ``ο``), from Unicode's confusables table (the ``confusable_homoglyphs`` package);
+  Greek ``ο``), from Unicode's confusables table (``hearth.core.homoglyphs``);
 - common leetspeak: 4 and @ → a, 3 → e, 1 → i, 0 → o, 5 and $ → s, 7 → t; and ``l`` is
   folded into ``i`` on both sides, so ``1`` stands for either;
 - what is left splits into words at every other character (spaces, punctuation); a run
@@ -31,7 +31,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import ahocorasick
-from confusable_homoglyphs import confusables
+
+from hearth.core import homoglyphs
 
 LEET = {"4": "a", "@": "a", "3": "e", "1": "i", "0": "o", "5": "s", "$": "s", "7": "t"}
 FOLD = {"l": "i"}  # so "1" can stand for "l" as well as "i"
@@ -40,41 +41,19 @@ MASK = "■"
 TAG = re.compile(r"(<[^>]*>)")  # a fixed pattern over sanitised HTML, never user input
 
 
-@lru_cache(maxsize=1)
-def _homoglyphs() -> dict[str, str]:
-    """Each non-ASCII character that imitates an ASCII letter or digit → that character."""
-    table: dict[str, str] = {}
-    for char, entries in confusables.confusables_data.items():
-        if len(char) != 1:
-            continue
-        if char.isascii():
-            if char.isalnum():
-                for entry in entries:
-                    glyph = entry["c"]
-                    if len(glyph) == 1 and not glyph.isascii():
-                        table.setdefault(glyph, char.lower())
-            continue
-        for entry in entries:
-            glyph = entry["c"]
-            if len(glyph) == 1 and glyph.isascii() and glyph.isalnum():
-                table.setdefault(char, glyph.lower())
-                break
-    return table
-
-
 @lru_cache(maxsize=8192)
 def fold_char(char: str) -> str:
     """One character as the matcher sees it: "" for invisible ones, else one or more
     lower-case characters (``ß`` → ``ss``)."""
     if unicodedata.category(char) == "Cf":
         return ""
-    homoglyphs = _homoglyphs()
+    imitates_ascii = homoglyphs.table().imitates_ascii
     out = []
     for part in unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", char)):
         if unicodedata.combining(part):
             continue
         for c in part.casefold():
-            c = homoglyphs.get(c, c)
+            c = imitates_ascii.get(c, c)
             c = LEET.get(c, c)
             out.append(FOLD.get(c, c))
     return "".join(out)

@@ -7,7 +7,6 @@ from django.core.management import call_command
 from django.test import RequestFactory
 
 from hearth.core.client_ip import client_ip
-from hearth.core.management.commands import serve
 
 
 def _request(remote_addr, forwarded=None):
@@ -44,7 +43,7 @@ def test_trusted_proxy_names_the_client(settings, forwarded, client):
 
 def _serve_config(monkeypatch) -> dict:
     calls = []
-    monkeypatch.setattr(serve.uvicorn, "run", lambda app, **kwargs: calls.append(kwargs))
+    monkeypatch.setattr("uvicorn.run", lambda app, **kwargs: calls.append(kwargs))
     call_command("serve", "--no-with-worker", stdout=None)
     return calls[0]
 

@@ -30,6 +30,8 @@ def test_preload_compiles_the_templates_closes_connections_and_freezes(
     closed = []
     wrapper = connections[DEFAULT_DB_ALIAS]
     monkeypatch.setattr(type(wrapper), "close", lambda self: closed.append(self.alias))
+    cached_loader = engines["django"].engine.template_loaders[0]
+    cached_loader.reset()  # other tests in this process rendered templates
     compiled = preload_module.preload("hearth.asgi:application")
     # Every template of the app's own folders, and the form widgets' Jinja2 templates.
     own = [
@@ -39,6 +41,14 @@ def test_preload_compiles_the_templates_closes_connections_and_freezes(
         for path in directory.rglob("*.html")
     ]
     assert compiled > len(own) > 100
+    # The packages' own (allauth's, the admin's) are left for first use.
+    loaded = [
+        template.origin.name
+        for template in cached_loader.get_template_cache.values()
+        if hasattr(template, "origin")
+    ]
+    assert len(loaded) >= len(own)
+    assert not [name for name in loaded if "site-packages" in name]
     assert connection.alias in closed  # no worker inherits this process's socket
     assert gc.get_freeze_count() > 0
     assert gc.isenabled()
@@ -115,3 +125,10 @@ def test_what_a_first_request_or_sign_in_imports_is_loaded_before_the_fork(tmp_p
         "psycopg_pool",
     }
     assert expected <= loaded, expected - loaded
+
+
+def test_the_c_allocator_keeps_two_arenas_unless_the_operator_said(monkeypatch):
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    assert preload_module.limit_malloc_arenas() is True  # glibc, as on every supported host
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    assert preload_module.limit_malloc_arenas() is False

@@ -116,7 +116,7 @@ def test_plain_storage_collects_nothing(settings):
 def test_serve_collects_first_unless_told_not_to(monkeypatch, flag, collects):
     calls = []
     monkeypatch.setattr(serve, "collect_static_apart", lambda **kwargs: calls.append("collect"))
-    monkeypatch.setattr(serve.uvicorn, "run", lambda app, **kwargs: calls.append("serve"))
+    monkeypatch.setattr("uvicorn.run", lambda app, **kwargs: calls.append("serve"))
     call_command("serve", "--no-with-worker", *([flag] if flag else []), stdout=None)
     assert calls == (["collect", "serve"] if collects else ["serve"])
 

@@ -5,7 +5,6 @@ import signal
 import sys
 from pathlib import Path
 
-import uvicorn
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -87,6 +86,8 @@ APP = "hearth.asgi:application"  # Django's, behind the body-size limit, with li
 
 
 def run_uvicorn(host: str, port: int, workers: int) -> None:
+    import uvicorn  # here: granian's workers, forked from this process, never use it
+
     uvicorn.run(
         APP,
         host=host,
