@@ -1,5 +1,5 @@
 """What granian's supervising process loads before it forks the workers
-(hearth.core.preload): the application, every template, no open connection, and all of it
+(hearth.core.preload): the application, no open connection, and all of it
 out of the garbage collector's reach."""
 
 import gc
@@ -23,45 +23,19 @@ def frozen_afterwards_undone():
 
 
 @pytest.mark.django_db
-def test_preload_compiles_the_templates_closes_connections_and_freezes(
-    frozen_afterwards_undone, monkeypatch
-):
+def test_preload_closes_connections_and_freezes(frozen_afterwards_undone, monkeypatch):
     connection.ensure_connection()
     closed = []
     wrapper = connections[DEFAULT_DB_ALIAS]
     monkeypatch.setattr(type(wrapper), "close", lambda self: closed.append(self.alias))
     cached_loader = engines["django"].engine.template_loaders[0]
     cached_loader.reset()  # other tests in this process rendered templates
-    compiled = preload_module.preload("hearth.asgi:application")
-    # Every template of the app's own folders, and the form widgets' Jinja2 templates.
-    own = [
-        path
-        for directory in engines["django"].template_dirs
-        if "site-packages" not in str(directory)
-        for path in directory.rglob("*.html")
-    ]
-    assert compiled > len(own) > 100
-    # The packages' own (allauth's, the admin's) are left for first use.
-    loaded = [
-        template.origin.name
-        for template in cached_loader.get_template_cache.values()
-        if hasattr(template, "origin")
-    ]
-    assert len(loaded) >= len(own)
-    assert not [name for name in loaded if "site-packages" in name]
+    preload_module.preload("hearth.asgi:application")
     assert connection.alias in closed  # no worker inherits this process's socket
     assert gc.get_freeze_count() > 0
     assert gc.isenabled()
-
-
-def test_a_template_that_fails_to_compile_is_left_for_first_use(tmp_path, settings):
-    (tmp_path / "fine.html").write_text("{{ name }}")
-    settings.TEMPLATES = [
-        {**settings.TEMPLATES[0], "DIRS": [tmp_path], "APP_DIRS": False, "OPTIONS": {}}
-    ]
-    with_fine_only = preload_module.compile_templates()
-    (tmp_path / "broken.html").write_text("{% if %}")
-    assert preload_module.compile_templates() == with_fine_only  # skipped, nothing raised
+    # Templates are compiled by each worker as it renders them (see the module's notes).
+    assert not cached_loader.get_template_cache
 
 
 def test_granian_serves_after_the_preload(monkeypatch):
