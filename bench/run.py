@@ -658,13 +658,18 @@ def verdicts(runs: list[dict]) -> str:
         end, start = run.get("worker_mb"), run.get("worker_mb_start")
         if end is None or start is None:
             continue
-        for measure, label in (("pss_mb", "PSS"), ("rss_mb", "resident (RSS)")):
-            mark = "met" if end[measure] <= TARGET_WORKER_MB else "NOT met"
-            out.append(
-                f"{mark:>7}: largest app process at {_size(run['posts'])} after the load "
-                f"{end[measure]:.0f} MB {label} ({start[measure]:.0f} MB after start and "
-                f"sign-in; USS {end['uss_mb']:.0f} MB; target ≤ {TARGET_WORKER_MB:.0f} MB)"
-            )
+        mark = "met" if end["pss_mb"] <= TARGET_WORKER_MB else "NOT met"
+        out.append(
+            f"{mark:>7}: largest app process at {_size(run['posts'])} after the load "
+            f"{end['pss_mb']:.0f} MB PSS ({start['pss_mb']:.0f} MB after start and "
+            f"sign-in; USS {end['uss_mb']:.0f} MB; target ≤ {TARGET_WORKER_MB:.0f} MB)"
+        )
+        # Not judged: RSS counts the pages the processes share in full in each of them.
+        out.append(
+            f"  shown: largest app process at {_size(run['posts'])} after the load "
+            f"{end['rss_mb']:.0f} MB resident (RSS), shared pages counted in full "
+            f"({start['rss_mb']:.0f} MB after start and sign-in)"
+        )
     return "\n".join(out)
 
 
