@@ -53,13 +53,13 @@ def table() -> Table:
     imitates_ascii: dict[str, str] = {}
     confusable = set()
     for char, glyphs in listed.items():
-        if glyphs and len(char) == 1:
+        if len(char) != 1:  # sequences: Hearth looks characters up one at a time
+            continue
+        if glyphs:
             confusable.add(char)
         first_ascii = next(filter(_is_ascii_alnum, glyphs), None)
         if first_ascii is not None:
             ascii_look_alike[char] = first_ascii
-        if len(char) != 1:
-            continue
         if char.isascii():
             if char.isalnum():
                 for glyph in glyphs:

@@ -2,7 +2,7 @@
 share it instead of each building its own copy.
 
 granian forks its workers from ``hearth serve``. Left alone, each worker imports the
-application, every view and template on its first requests into memory of its own, and
+application and every view on its first requests into memory of its own, and
 even the modules both already had stop being shared after a little load: the garbage
 collector's passes write to every object they visit, which copies each page it touches.
 Measured with two workers on the bench's database (``bench/README.md``), each worker's own
@@ -25,11 +25,8 @@ from __future__ import annotations
 
 import ctypes
 import gc
-import logging
 import os
 from importlib import import_module
-
-logger = logging.getLogger(__name__)
 
 
 def preload(application: str) -> None:

@@ -6,7 +6,9 @@ from confusable_homoglyphs import confusables
 
 from hearth.core import homoglyphs
 
-LISTED = list(confusables.confusables_data.items())
+LISTED = [
+    (char, entries) for char, entries in confusables.confusables_data.items() if len(char) == 1
+]
 
 
 def _package_ascii_look_alike(char: str) -> str | None:
