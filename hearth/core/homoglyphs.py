@@ -7,7 +7,7 @@ workers, beside the little Hearth reads of it. Hearth reads the table's file onc
 and keeps only what it asks of it: for each character that imitates an ASCII letter or
 digit, that character; and the set of characters the table lists at all. ``is_dangerous``
 answers as the package's ``confusables.is_dangerous`` does (``hearth/core/tests`` compares
-the two over the whole table); the scripts come from the package's small ``categories``
+the two on every character of the table); the scripts come from the package's small ``categories``
 module, which it keeps."""
 
 from __future__ import annotations
